@@ -132,10 +132,10 @@ type Collection struct {
 // Asset is a file the site uses: a path relative to the blueprint's folder,
 // or inline base64 data with its media type.
 type Asset struct {
-	Path string `json:"path,omitempty"`
-	Data string `json:"data,omitempty"`
-	Type string `json:"type,omitempty"`
-	Alt  string `json:"alt,omitempty"`
+	Path string  `json:"path,omitempty"`
+	Data string  `json:"data,omitempty"`
+	Type string  `json:"type,omitempty"`
+	Alt  *string `json:"alt,omitempty"` // nil: none given; "": decorative
 }
 
 // Page types.

@@ -322,7 +322,7 @@ func (v *validator) image(at, id string, hasAlt bool) {
 		v.assetRef(at, id)
 		return
 	}
-	if !hasAlt && a.Alt == "" {
+	if !hasAlt && a.Alt == nil {
 		v.add(parentPointer(at), `no alt text: add "alt" here or on asset %q ("alt": "" marks a decorative image)`, id)
 	}
 }
