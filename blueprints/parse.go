@@ -72,7 +72,7 @@ func syntaxProblem(data []byte, err error) Problem {
 	offset := int64(-1)
 	msg := err.Error()
 	if errors.As(err, &se) {
-		offset = se.Offset
+		offset = max(se.Offset-1, 0) // Offset is just past the offending byte
 		msg = "syntax error: " + se.Error()
 	} else if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		offset = int64(len(data))

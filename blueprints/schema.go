@@ -14,6 +14,8 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
 
 //go:embed schema
@@ -125,6 +127,10 @@ var friendlyPatterns = map[string]string{
 	"blueprint.json#/$defs/date": "must be a date (YYYY-MM-DD) or an RFC 3339 time",
 }
 
+// english prints the validator's own messages for the kinds of error that
+// have no sentence of ours.
+var english = message.NewPrinter(language.English)
+
 // schemaProblems turns a validation error into Problems under base.
 func schemaProblems(base string, err error) Problems {
 	ve, ok := err.(*jsonschema.ValidationError)
@@ -171,7 +177,7 @@ func schemaProblems(base string, err error) Problems {
 		case *kind.PropertyNames:
 			out = append(out, Problem{Pointer: ptr(at, k.Property), Message: "is not an allowed name here"})
 		default:
-			out = append(out, Problem{Pointer: at, Message: e.ErrorKind.LocalizedString(nil)})
+			out = append(out, Problem{Pointer: at, Message: e.ErrorKind.LocalizedString(english)})
 		}
 	}
 	walk(ve)
