@@ -1,0 +1,72 @@
+# IGNY8 Sites. `make help` lists the targets.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+GO        ?= go
+BIN       := $(CURDIR)/bin
+IGNY8     := $(BIN)/igny8
+HUGO_VERSION        := v0.165.0
+STATICCHECK_VERSION := v0.8.2
+export GOTOOLCHAIN := local
+
+.PHONY: help
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_.-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: build
+build: ## build bin/igny8
+	@mkdir -p $(BIN)
+	$(GO) build -trimpath -o $(IGNY8) ./cmd/igny8
+
+.PHONY: run
+run: build ## build the example sites and serve them with live preview (prints the URLs)
+	@scripts/run.sh $(IGNY8)
+
+.PHONY: test
+test: ## run every test (-race), the way CI does
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+.PHONY: test-short
+test-short: ## run the fast tests only (skips Hugo builds)
+	$(GO) test -short -count=1 ./...
+
+.PHONY: lint
+lint: $(BIN)/staticcheck ## gofmt, go vet and staticcheck
+	@test -z "$$(gofmt -l . | tee /dev/stderr)" || { echo "gofmt: the files above need formatting"; exit 1; }
+	$(GO) vet ./...
+	$(BIN)/staticcheck ./...
+
+$(BIN)/staticcheck:
+	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+.PHONY: fuzz
+fuzz: ## fuzz blueprint loading for FUZZTIME (default 60s)
+	$(GO) test ./blueprints/ -run '^$$' -fuzz FuzzLoad -fuzztime $${FUZZTIME:-60s}
+
+.PHONY: golden
+golden: ## rewrite the builder's golden files after an intended theme change
+	$(GO) test ./builder/ -run TestGolden -update
+
+$(BIN)/hugo:
+	@mkdir -p $(BIN)
+	@echo "installing the hugo CLI $(HUGO_VERSION) from the Go module proxy (the first build takes minutes)"
+	GOBIN=$(BIN) $(GO) install github.com/gohugoio/hugo@$(HUGO_VERSION)
+
+.PHONY: bench-build
+bench-build: build $(BIN)/hugo ## builder vs the hugo CLI on a 1,000-page site; writes docs/benchmarks.md
+	@scripts/bench-build.sh $(IGNY8) $(BIN)/hugo
+
+.PHONY: screenshots
+screenshots: build ## render each example's home page in both themes with headless Chromium
+	@scripts/screenshots.sh $(IGNY8)
+
+.PHONY: docker
+docker: ## build the container image
+	docker build -t igny8:dev .
+
+.PHONY: clean
+clean: ## remove build output and local data
+	rm -rf $(BIN) data
