@@ -111,6 +111,12 @@ func (b *Builder) Build(ctx context.Context, in Input) (*Output, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build: %w", err)
 	}
+	for p, data := range src.Static {
+		if _, clash := files[p]; clash {
+			return nil, fmt.Errorf("build: %s is both a media file and a page output", p)
+		}
+		files[p] = data
+	}
 	progress("hashing output")
 	out := &Output{Pages: src.Pages, Warnings: append(src.Warnings, warnings...)}
 	for path, data := range files {

@@ -191,9 +191,12 @@ func TestHugoSourceIsComplete(t *testing.T) {
 	if _, ok := src.Files["content/hidden.md"]; ok {
 		t.Error("draft page has a content file")
 	}
-	for name := range src.Files {
-		if strings.HasPrefix(name, "static/media/") && !strings.Contains(name, ".") {
-			t.Errorf("media file %s has no extension", name)
+	if len(src.Static) != 3 {
+		t.Errorf("%d static files, want the fixture's 3 assets", len(src.Static))
+	}
+	for name := range src.Static {
+		if !hashedName.MatchString(name) || !strings.HasPrefix(name, "media/") {
+			t.Errorf("media file %s is not media/<id>.<sha256>.<ext>", name)
 		}
 	}
 }

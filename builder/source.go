@@ -18,7 +18,10 @@ import (
 // root, slash-separated) → contents. Themes are not in it; Build layers them
 // underneath, and WriteSource copies them next to it.
 type Source struct {
-	Files    map[string][]byte
+	Files map[string][]byte
+	// Static files are published as they are, under the same paths (Hugo's
+	// static folder; in-process builds copy them, as the hugo CLI does).
+	Static   map[string][]byte
 	Theme    string
 	Pages    int // pages the build will render from content files
 	Warnings []string
@@ -69,7 +72,7 @@ func GenerateSource(bp *blueprints.Blueprint, fsys fs.FS, theme string) (*Source
 			g.byPath[p.Path] = p
 		}
 	}
-	src := &Source{Files: map[string][]byte{}, Theme: theme}
+	src := &Source{Files: map[string][]byte{}, Static: map[string][]byte{}, Theme: theme}
 	sp := g.siteParams()
 	cfg, err := json.MarshalIndent(g.config(sp), "", "  ")
 	if err != nil {
@@ -77,7 +80,7 @@ func GenerateSource(bp *blueprints.Blueprint, fsys fs.FS, theme string) (*Source
 	}
 	src.Files["hugo.json"] = cfg
 	for _, m := range md {
-		src.Files["static"+m.url] = m.data
+		src.Static[strings.TrimPrefix(m.url, "/")] = m.data
 	}
 	listed := map[string]bool{} // pages that are collection listing pages
 	for _, name := range collectionNames {
@@ -337,7 +340,7 @@ func (g *generator) config(sp *siteParams) map[string]any {
 	return map[string]any{
 		"baseURL":                    g.bp.Site.BaseURL,
 		"title":                      g.bp.Site.Name,
-		"languageCode":               g.bp.Site.Locale,
+		"locale":                     g.bp.Site.Locale,
 		"defaultContentLanguage":     g.lang,
 		"theme":                      []string{g.theme.Name, themes.Base},
 		"themesDir":                  "themes",

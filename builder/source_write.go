@@ -24,6 +24,11 @@ func WriteSource(src *Source, dir string) error {
 			return err
 		}
 	}
+	for name, data := range src.Static {
+		if err := write("static/"+name, data); err != nil {
+			return err
+		}
+	}
 	return fs.WalkDir(themes.FS(), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
