@@ -3,6 +3,7 @@ package builder
 import (
 	"cmp"
 	"slices"
+	"strings"
 
 	"github.com/igny8/igny8/blueprints"
 )
@@ -72,7 +73,7 @@ func (g *generator) resolve(v any) any {
 		}
 		return out
 	case string:
-		return blueprints.RewriteMarkdownRefs(v, func(r blueprints.MarkdownRef) string {
+		return blueprints.RewriteMarkdownRefs(defuseShortcodes(v), func(r blueprints.MarkdownRef) string {
 			if r.Kind == "asset" {
 				if m := g.media[r.ID]; m != nil {
 					return m.url
@@ -84,6 +85,19 @@ func (g *generator) resolve(v any) any {
 	default:
 		return v
 	}
+}
+
+// shortcodeDefuser breaks Hugo's shortcode delimiters with an invisible
+// word joiner. Templates render Markdown with RenderString, which runs
+// shortcodes, so "{{< … >}}" in a blueprint would execute template code
+// (and an unknown name would fail the build); readers still see the text.
+var shortcodeDefuser = strings.NewReplacer("{{<", "{\u2060{<", "{{%", "{\u2060{%")
+
+func defuseShortcodes(s string) string {
+	if !strings.Contains(s, "{{") {
+		return s
+	}
+	return shortcodeDefuser.Replace(s)
 }
 
 func intProp(props map[string]any, key string, def int) int {

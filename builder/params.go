@@ -90,21 +90,20 @@ type pageParams struct {
 }
 
 type head struct {
-	Title       string  `json:"title"` // the full <title>
-	Description string  `json:"description,omitempty"`
-	Canonical   string  `json:"canonical"`
-	Robots      string  `json:"robots,omitempty"`
-	OGType      string  `json:"og_type"`
-	OGLocale    string  `json:"og_locale"`
-	Image       string  `json:"image,omitempty"` // absolute URL
-	ImageAlt    string  `json:"image_alt,omitempty"`
-	ImageWidth  int     `json:"image_width,omitempty"`
-	ImageHeight int     `json:"image_height,omitempty"`
-	Twitter     string  `json:"twitter,omitempty"`
-	Feed        *link   `json:"feed,omitempty"`
-	Published   string  `json:"published,omitempty"`
-	Modified    string  `json:"modified,omitempty"`
-	Alternates  []*link `json:"alternates,omitempty"`
+	Title       string `json:"title"` // the full <title>
+	Description string `json:"description,omitempty"`
+	Canonical   string `json:"canonical"`
+	Robots      string `json:"robots,omitempty"`
+	OGType      string `json:"og_type"`
+	OGLocale    string `json:"og_locale"`
+	Image       string `json:"image,omitempty"` // absolute URL
+	ImageAlt    string `json:"image_alt,omitempty"`
+	ImageWidth  int    `json:"image_width,omitempty"`
+	ImageHeight int    `json:"image_height,omitempty"`
+	Twitter     string `json:"twitter,omitempty"`
+	Feed        *link  `json:"feed,omitempty"`
+	Published   string `json:"published,omitempty"`
+	Modified    string `json:"modified,omitempty"`
 }
 
 type product struct {

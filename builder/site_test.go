@@ -219,6 +219,10 @@ func TestAssetsAreSafe(t *testing.T) {
 					t.Errorf("raw HTML from Markdown reached the page: %q", bad)
 				}
 			}
+			prose := findAll(parse(t, blocks), func(n *html.Node) bool { v, _ := attr(n, "id"); return v == "prose" })
+			if len(prose) != 1 || !strings.Contains(strings.ReplaceAll(text(prose[0]), "\u2060", ""), "{{< youtube abc123 >}} and {{% nope %}}") {
+				t.Error("shortcode syntax in Markdown was not kept as text")
+			}
 			links := findAll(parse(t, blocks), func(n *html.Node) bool { v, _ := attr(n, "href"); return n.Data == "a" && v == "/shop/widget/" })
 			if len(links) == 0 {
 				t.Error("page: link in Markdown not resolved to /shop/widget/")
