@@ -34,7 +34,7 @@ port=${SCREENSHOT_PORT:-1390}
 for bp in blueprints/examples/*/blueprint.json; do
   name=$(basename "$(dirname "$bp")")
   for theme in studio journal; do
-    "$igny8" preview "$bp" --theme "$theme" --addr "127.0.0.1:$port" >/dev/null 2>&1 &
+    "$igny8" preview "$bp" --theme "$theme" --reload=false --addr "127.0.0.1:$port" >/dev/null 2>&1 &
     pid=$!
     url="http://127.0.0.1:$port/"
     for _ in $(seq 200); do curl -fsS -o /dev/null "$url" 2>/dev/null && break; sleep 0.1; done

@@ -27,6 +27,7 @@ func runPreview(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "preview", "FILE", "Builds the blueprint and serves it locally. When the blueprint or a file in its\nfolder changes, it rebuilds and reloads open browser tabs.")
 	addr := fs.String("addr", "127.0.0.1:1313", "address to listen on")
 	theme := fs.String("theme", "", "preview with this theme instead of the blueprint's")
+	reload := fs.Bool("reload", true, "add the live-reload script to pages (false: serve them exactly as built)")
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -34,7 +35,7 @@ func runPreview(ctx context.Context, e *env, args []string) error {
 	if len(files) != 1 {
 		return usagef("want exactly one blueprint; usage: igny8 preview FILE")
 	}
-	p := &previewer{file: files[0], theme: *theme, e: e, b: builder.New(builder.Config{MaxConcurrent: 1}), changed: make(chan struct{})}
+	p := &previewer{file: files[0], theme: *theme, reload: *reload, e: e, b: builder.New(builder.Config{MaxConcurrent: 1}), changed: make(chan struct{})}
 	p.rebuild(ctx)
 
 	w, err := fsnotify.NewWatcher()
@@ -81,10 +82,11 @@ func watchTree(w *fsnotify.Watcher, dir string) error {
 // previewer serves the newest successful build, or the problems of the
 // newest failed one, and tells browsers to reload after every rebuild.
 type previewer struct {
-	file  string
-	theme string
-	e     *env
-	b     *builder.Builder
+	file   string
+	theme  string
+	reload bool
+	e      *env
+	b      *builder.Builder
 
 	mu      sync.Mutex
 	out     *builder.Output
@@ -204,7 +206,7 @@ func (p *previewer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", ctype)
 	body := f.Data
-	if strings.HasPrefix(ctype, "text/html") {
+	if p.reload && strings.HasPrefix(ctype, "text/html") {
 		body = injectReload(body)
 	}
 	w.WriteHeader(status)
