@@ -25,9 +25,9 @@ run: build ## build the example sites and serve them with live preview (prints t
 	@scripts/run.sh $(IGNY8)
 
 .PHONY: test
-test: ## run every test (-race), the way CI does
+test: ## run every test (-race), the way CI does; starts MinIO for the storage tests if none runs
 	$(GO) vet ./...
-	$(GO) test -race -count=1 ./...
+	s3env=$$(scripts/minio.sh) && eval "$$s3env" && $(GO) test -race -count=1 ./...
 
 .PHONY: test-short
 test-short: ## run the fast tests only (skips Hugo builds)
@@ -66,6 +66,10 @@ screenshots: build ## render each example's home page in both themes with headle
 .PHONY: docker
 docker: ## build the container image
 	docker build -t igny8:dev .
+
+.PHONY: services-stop
+services-stop: ## stop the MinIO server that make test started
+	scripts/minio.sh stop
 
 .PHONY: clean
 clean: ## remove build output and local data
