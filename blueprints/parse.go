@@ -55,8 +55,7 @@ func Parse(data []byte) (*Blueprint, error) {
 		return nil, locate(data, schemaProblems("", err).sort())
 	}
 	var bp Blueprint
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&bp); err != nil {
+	if err := json.Unmarshal(data, &bp); err != nil {
 		// The schema accepted the document, so this is a bug, not bad input.
 		return nil, fmt.Errorf("decode blueprint: %w", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"runtime"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/igny8/igny8/blueprints"
@@ -81,6 +82,21 @@ func (o *Output) File(path string) *File {
 	return nil
 }
 
+// hashFiles sets the SHA256 of every file, on every core.
+func hashFiles(files []*File) {
+	var wg sync.WaitGroup
+	workers := runtime.NumCPU()
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(files); i += workers {
+				sum := sha256.Sum256(files[i].Data)
+				files[i].SHA256 = hex.EncodeToString(sum[:])
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // Build compiles a validated blueprint. The same input always gives
 // byte-identical output.
 func (b *Builder) Build(ctx context.Context, in Input) (*Output, error) {
@@ -120,11 +136,11 @@ func (b *Builder) Build(ctx context.Context, in Input) (*Output, error) {
 	progress("hashing output")
 	out := &Output{Pages: src.Pages, Warnings: append(src.Warnings, warnings...)}
 	for path, data := range files {
-		sum := sha256.Sum256(data)
-		out.Files = append(out.Files, &File{Path: path, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), Data: data})
+		out.Files = append(out.Files, &File{Path: path, Size: int64(len(data)), Data: data})
 		out.Bytes += int64(len(data))
 	}
 	sort.Slice(out.Files, func(i, j int) bool { return out.Files[i].Path < out.Files[j].Path })
+	hashFiles(out.Files)
 	out.Duration = time.Since(start)
 	b.logger.LogAttrs(ctx, slog.LevelInfo, "site built",
 		slog.String("site", in.Blueprint.Site.Name), slog.Int("pages", out.Pages),

@@ -133,7 +133,7 @@ func (g *generator) head(p *blueprints.Page, pp *pageParams) head {
 		h.Feed = &link{Label: cmp.Or(c.Title, bp.Site.Name), URL: c.Path + "index.xml"}
 	}
 	if len(h.Description) == 0 && p.Type != blueprints.PageHome {
-		g.warnings = append(g.warnings, fmt.Sprintf("page %q has no description; search engines will pick one from the text", p.ID))
+		pp.warnings = append(pp.warnings, fmt.Sprintf("page %q has no description; search engines will pick one from the text", p.ID))
 	}
 	return h
 }

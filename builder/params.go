@@ -87,6 +87,8 @@ type pageParams struct {
 	Image       *img     `json:"image,omitempty"`
 	Product     *product `json:"product,omitempty"`
 	ReadMinutes int      `json:"read_minutes,omitempty"`
+
+	warnings []string // for the build result, not the templates
 }
 
 type head struct {

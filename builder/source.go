@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/igny8/igny8/blueprints"
@@ -39,7 +41,10 @@ type generator struct {
 	byPath   map[string]*blueprints.Page
 	baseURL  string // without trailing slash
 	lang     string
-	warnings []string
+	warnings []string // site-wide; pages carry their own
+
+	sortedMu sync.Mutex
+	sorted   map[string][]*blueprints.Page // by type, for list blocks
 }
 
 // GenerateSource turns a validated blueprint into a Hugo project. Assets are
@@ -82,6 +87,9 @@ func GenerateSource(bp *blueprints.Blueprint, fsys fs.FS, theme string) (*Source
 	for _, m := range md {
 		src.Static[strings.TrimPrefix(m.url, "/")] = m.data
 	}
+	// Pages are independent: generate their content files on every core,
+	// then assemble in blueprint order so the result stays deterministic.
+	var jobs []*pageJob
 	listed := map[string]bool{} // pages that are collection listing pages
 	for _, name := range collectionNames {
 		col := g.collection(name)
@@ -92,12 +100,7 @@ func GenerateSource(bp *blueprints.Blueprint, fsys fs.FS, theme string) (*Source
 		if owner != nil {
 			listed[owner.ID] = true
 		}
-		data, err := g.listingFile(name, col, owner)
-		if err != nil {
-			return nil, err
-		}
-		src.Files["content/"+name+"/_index.md"] = data
-		src.Pages++
+		jobs = append(jobs, g.listingJob(name, col, owner))
 	}
 	for _, p := range bp.Pages {
 		if p.Draft || listed[p.ID] {
@@ -107,12 +110,16 @@ func GenerateSource(bp *blueprints.Blueprint, fsys fs.FS, theme string) (*Source
 		if p.Type == blueprints.PageHome && (p.Lang == "" || p.Lang == g.lang) {
 			name = "content/_index.md"
 		}
-		data, err := g.pageFile(p, nil)
-		if err != nil {
-			return nil, err
+		jobs = append(jobs, &pageJob{name: name, page: p})
+	}
+	runJobs(jobs, func(j *pageJob) { j.data, j.warnings, j.err = g.pageFile(j.page, j.listing) })
+	for _, j := range jobs {
+		if j.err != nil {
+			return nil, j.err
 		}
-		src.Files[name] = data
+		src.Files[j.name] = j.data
 		src.Pages++
+		g.warnings = append(g.warnings, j.warnings...)
 	}
 	src.Warnings = g.warnings
 	return src, nil
@@ -147,7 +154,7 @@ type frontMatter struct {
 	Params      map[string]any `json:"params"`
 }
 
-func (g *generator) pageFile(p *blueprints.Page, listing *listingInfo) ([]byte, error) {
+func (g *generator) pageFile(p *blueprints.Page, listing *listingInfo) ([]byte, []string, error) {
 	pp := g.pageParams(p, listing)
 	fm := frontMatter{
 		Title:       p.Title,
@@ -169,7 +176,8 @@ func (g *generator) pageFile(p *blueprints.Page, listing *listingInfo) ([]byte, 
 	if listing != nil && listing.name == "posts" {
 		fm.Outputs = []string{"html", "rss"}
 	}
-	return contentFile(fm)
+	data, err := contentFile(fm)
+	return data, pp.warnings, err
 }
 
 // contentFile writes JSON front matter and no body: everything a page shows
@@ -187,10 +195,9 @@ type listingInfo struct {
 	perPage int
 }
 
-// listingFile is the section page of a collection. If a page sits at the
+// listingJob makes the section page of a collection. If a page sits at the
 // collection's path, its blocks render above the list.
-func (g *generator) listingFile(name string, col *blueprints.Collection, owner *blueprints.Page) ([]byte, error) {
-	li := &listingInfo{name: name, perPage: cmp.Or(col.PerPage, 10)}
+func (g *generator) listingJob(name string, col *blueprints.Collection, owner *blueprints.Page) *pageJob {
 	p := owner
 	if p == nil {
 		p = &blueprints.Page{
@@ -201,7 +208,39 @@ func (g *generator) listingFile(name string, col *blueprints.Collection, owner *
 			Description: col.Description,
 		}
 	}
-	return g.pageFile(p, li)
+	return &pageJob{
+		name:    "content/" + name + "/_index.md",
+		page:    p,
+		listing: &listingInfo{name: name, perPage: cmp.Or(col.PerPage, 10)},
+	}
+}
+
+// pageJob is one content file to generate.
+type pageJob struct {
+	name     string
+	page     *blueprints.Page
+	listing  *listingInfo
+	data     []byte
+	warnings []string
+	err      error
+}
+
+// runJobs calls fn for every job, on as many goroutines as there are CPUs.
+func runJobs(jobs []*pageJob, fn func(*pageJob)) {
+	var wg sync.WaitGroup
+	next := make(chan *pageJob)
+	for range min(runtime.NumCPU(), len(jobs)) {
+		wg.Go(func() {
+			for j := range next {
+				fn(j)
+			}
+		})
+	}
+	for _, j := range jobs {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
 }
 
 func (g *generator) siteParams() *siteParams {
@@ -380,8 +419,13 @@ func (g *generator) config(sp *siteParams) map[string]any {
 }
 
 // sortedPages returns the published pages of a type, newest first, then by
-// title, so lists are stable.
+// title, so lists are stable. Every list block asks, so it is computed once.
 func (g *generator) sortedPages(typ string) []*blueprints.Page {
+	g.sortedMu.Lock()
+	defer g.sortedMu.Unlock()
+	if pages, ok := g.sorted[typ]; ok {
+		return pages
+	}
 	var out []*blueprints.Page
 	for _, p := range g.bp.Pages {
 		if !p.Draft && p.Type == typ {
@@ -394,5 +438,9 @@ func (g *generator) sortedPages(typ string) []*blueprints.Page {
 		}
 		return strings.Compare(a.Title, b.Title)
 	})
+	if g.sorted == nil {
+		g.sorted = map[string][]*blueprints.Page{}
+	}
+	g.sorted[typ] = out
 	return out
 }

@@ -90,45 +90,6 @@ func checkReplaceable(dir string) error {
 	return nil
 }
 
-// writeOutput writes the site into a fresh sibling folder and swaps it in,
-// so a failure never leaves dir half-written.
-func writeOutput(res *builder.Output, dir string) error {
-	dir = filepath.Clean(dir)
-	tmp, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".tmp-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-	for _, f := range res.Files {
-		p := filepath.Join(tmp, filepath.FromSlash(f.Path))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			return err
-		}
-	}
-	marker, err := json.MarshalIndent(res, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(tmp, buildMarker), marker, 0o644); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return err
-	}
-	old := tmp + ".old"
-	if err := os.Rename(dir, old); err != nil && !os.IsNotExist(err) {
-		return err
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		_ = os.Rename(old, dir) // put the previous build back
-		return err
-	}
-	return os.RemoveAll(old)
-}
-
 func humanBytes(n int64) string {
 	switch {
 	case n >= 1<<20:

@@ -145,16 +145,49 @@ func TestBuild(t *testing.T) {
 			t.Errorf("output lacks %s: %v", f, err)
 		}
 	}
-	// A second build replaces the first, leaving nothing stale behind.
-	stale := filepath.Join(out, "stale.html")
-	if err := os.WriteFile(stale, []byte("old"), 0o644); err != nil {
+	// A rebuild brings the folder up to date: changed files are replaced,
+	// unchanged ones are left as they are, and anything else is removed.
+	media, err := filepath.Glob(filepath.Join(out, "media", "logo.*.svg"))
+	if err != nil || len(media) != 1 {
+		t.Fatalf("logo in output: %v %v", media, err)
+	}
+	before, err := os.Stat(media[0])
+	if err != nil {
 		t.Fatal(err)
 	}
-	if code, _, stderr := runCmd(t, "build", fixture, "-o", out); code != exitOK {
+	if err := os.Remove(filepath.Join(out, "blog/first/index.html")); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"stale.html", "old/deep/page.html", "blog/first/index.html/x"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(out, p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(out, p), []byte("old"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	edited := copyFixture(t)
+	data, _ := os.ReadFile(edited)
+	if err := os.WriteFile(edited, bytes.Replace(data, []byte("Build & ship"), []byte("Build & ship again"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCmd(t, "build", edited, "-o", out); code != exitOK {
 		t.Fatalf("rebuild: exit %d\n%s", code, stderr)
 	}
-	if _, err := os.Stat(stale); !os.IsNotExist(err) {
-		t.Errorf("stale file survived the rebuild: %v", err)
+	for _, p := range []string{"stale.html", "old"} {
+		if _, err := os.Stat(filepath.Join(out, p)); !os.IsNotExist(err) {
+			t.Errorf("%s survived the rebuild: %v", p, err)
+		}
+	}
+	if fi, err := os.Stat(filepath.Join(out, "blog/first/index.html")); err != nil || !fi.Mode().IsRegular() {
+		t.Errorf("a folder standing where a page goes was not replaced: %v", err)
+	}
+	if page, _ := os.ReadFile(filepath.Join(out, "blocks/index.html")); !bytes.Contains(page, []byte("ship again")) {
+		t.Error("changed page was not rewritten")
+	}
+	after, err := os.Stat(media[0])
+	if err != nil || !os.SameFile(before, after) {
+		t.Errorf("unchanged file was rewritten (or lost): %v", err)
 	}
 }
 
