@@ -323,9 +323,7 @@ func (g *generator) navItems(items []*blueprints.NavItem) []*navItem {
 				n.Label = p.Title
 			}
 		}
-		for _, c := range g.navItems(it.Children) {
-			n.Children = append(n.Children, c)
-		}
+		n.Children = g.navItems(it.Children)
 		out = append(out, n)
 	}
 	return out

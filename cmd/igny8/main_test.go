@@ -129,7 +129,7 @@ func TestBuild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("Hugo builds are skipped with -short")
 	}
-	out := filepath.Join(t.TempDir(), "public")
+	out := filepath.Join(t.TempDir(), "sites", "golden", "public") // parents do not exist yet
 	code, stdout, stderr := runCmd(t, "build", fixture, "-o", out)
 	if code != exitOK {
 		t.Fatalf("build: exit %d\n%s", code, stderr)
