@@ -59,6 +59,12 @@ $(BIN)/hugo:
 bench-build: build $(BIN)/hugo ## builder vs the hugo CLI on a 1,000-page site; writes docs/benchmarks.md
 	@scripts/bench-build.sh $(IGNY8) $(BIN)/hugo
 
+.PHONY: bench-preview
+bench-preview: ## time from saving a blueprint to the preview's reload event; writes docs/benchmarks.md
+	$(GO) test -run '^$$' -bench PreviewReload -benchtime 20x ./cmd/igny8 | $(GO) run ./internal/cmd/benchdoc \
+		-section preview -title "Preview: save to reload" -command "make bench-preview" \
+		-about "From writing the blog example's blueprint.json (44 pages) to the reload event reaching the browser: the 100 ms debounce, reading and validating the blueprint, and the build. The promise is under a second."
+
 .PHONY: screenshots
 screenshots: build ## render each example's home page in both themes with headless Chromium
 	@scripts/screenshots.sh $(IGNY8)

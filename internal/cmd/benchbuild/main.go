@@ -25,6 +25,7 @@ import (
 
 	"github.com/igny8/igny8/blueprints"
 	"github.com/igny8/igny8/builder"
+	"github.com/igny8/igny8/internal/benchdoc"
 	"github.com/igny8/igny8/internal/sitegen"
 )
 
@@ -137,7 +138,7 @@ func main() {
 		fmt.Fprintf(&b, "Outputs differ: %s.\n", diff)
 	}
 	fmt.Print(b.String())
-	check(writeSection(*doc, "build", b.String()))
+	check(benchdoc.WriteSection(*doc, "build", b.String()))
 	log.Printf("wrote %s", *doc)
 }
 
@@ -259,28 +260,6 @@ func hugoVersion(bin string) string {
 		return f[1]
 	}
 	return strings.TrimSpace(string(out))
-}
-
-// writeSection replaces the text between <!-- bench:NAME --> markers in doc,
-// or appends the section.
-func writeSection(doc, name, body string) error {
-	begin, end := "<!-- bench:"+name+" -->", "<!-- /bench:"+name+" -->"
-	old, err := os.ReadFile(doc)
-	if err != nil && !os.IsNotExist(err) {
-		return err
-	}
-	section := begin + "\n" + body + end + "\n"
-	s := string(old)
-	if s == "" {
-		s = "# Benchmarks\n\nEvery number here was written by the command named in its section, on the project's 2-core machines. Absolute times on shared machines are noise; the ratios against a real peer measured in the same run are the result.\n\n"
-	}
-	i, j := strings.Index(s, begin), strings.Index(s, end)
-	if i >= 0 && j > i {
-		s = s[:i] + section + s[j+len(end)+1:]
-	} else {
-		s += section
-	}
-	return os.WriteFile(doc, []byte(s), 0o644)
 }
 
 func check(err error) {
