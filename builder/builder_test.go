@@ -173,6 +173,25 @@ func TestBuildCancelledWhileWaiting(t *testing.T) {
 	}
 }
 
+func TestAnchorWarnings(t *testing.T) {
+	bp := loadFixture(t)
+	bp.Navigation.Footer[0].Href = "page:blocks#nowhere"
+	bp.Page("first").Blocks[0].Props["markdown"] = "See [the intro](page:blocks#a-heading) and [that](page:widget#gone)."
+	src, err := builder.GenerateSource(bp, os.DirFS(fixtureDir), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(src.Warnings, "\n")
+	for _, want := range []string{`navigation links to page:blocks#nowhere, but page "blocks" has no block or heading with id "nowhere"`, `page first links to page:widget#gone`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("warnings lack %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "#a-heading") {
+		t.Errorf("a link to the Markdown heading \"## A heading\" was reported:\n%s", got)
+	}
+}
+
 func TestHugoSourceIsComplete(t *testing.T) {
 	src, err := builder.GenerateSource(loadFixture(t), os.DirFS(fixtureDir), "")
 	if err != nil {

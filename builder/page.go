@@ -161,25 +161,7 @@ func formatPrice(price, currency string) string {
 // countWords counts the words of every string in the blocks' props.
 func countWords(blocks []*blueprints.Block) int {
 	n := 0
-	var walk func(v any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case string:
-			n += len(strings.Fields(v))
-		case map[string]any:
-			for _, e := range v {
-				walk(e)
-			}
-		case []any:
-			for _, e := range v {
-				walk(e)
-			}
-		}
-	}
-	for _, b := range blocks {
-		walk(b.Props)
-		n += countWords(b.Children)
-	}
+	walkProps(blocks, func(_, s string) { n += len(strings.Fields(s)) })
 	return n
 }
 

@@ -121,7 +121,7 @@ func GenerateSource(bp *blueprints.Blueprint, fsys fs.FS, theme string) (*Source
 		src.Pages++
 		g.warnings = append(g.warnings, j.warnings...)
 	}
-	src.Warnings = g.warnings
+	src.Warnings = append(g.warnings, g.anchorWarnings()...)
 	return src, nil
 }
 
