@@ -83,18 +83,18 @@ func (v *validator) pagesAndBlocks() {
 		} else {
 			v.pages[pg.ID] = pg
 		}
-		key := pg.Lang + " " + pg.Path
-		if j, dup := paths[key]; dup {
+		// Every page is published into one URL space, whatever its language.
+		if j, dup := paths[pg.Path]; dup {
 			v.add(ptr(at, "path"), "duplicate path %s; /pages/%d has it too", pg.Path, j)
 		} else {
-			paths[key] = i
+			paths[pg.Path] = i
 		}
 		if pg.Type == PageHome {
 			homes++
 			if pg.Path != "/" {
 				v.add(ptr(at, "path"), `the home page must have path "/"`)
 			}
-		} else if pg.Path == "/" && (pg.Lang == "" || pg.Lang == v.bp.Languages()[0]) {
+		} else if pg.Path == "/" {
 			v.add(ptr(at, "type"), `the page at "/" must have type "home"`)
 		}
 		if pg.Type == PagePost && pg.Date == "" {
@@ -114,7 +114,7 @@ func (v *validator) pagesAndBlocks() {
 	}
 	if homes == 0 {
 		v.add("/pages", `no home page: add a page with "type": "home" and "path": "/"`)
-	} else if homes > 1 && len(v.bp.Languages()) == 1 {
+	} else if homes > 1 {
 		v.add("/pages", "%d home pages; a site has exactly one", homes)
 	}
 }

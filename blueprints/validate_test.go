@@ -115,6 +115,14 @@ func TestBrokenCopies(t *testing.T) {
 			"/pages/3/date", "not a real date"},
 		{"bad path", func(d map[string]any) { obj(d, "pages", 1)["path"] = "/Blocks" },
 			"/pages/1/path", `must be "/" or lowercase segments`},
+		{"second home", func(d map[string]any) { obj(d, "pages", 2)["type"] = "home" },
+			"/pages", "2 home pages; a site has exactly one"},
+		{"same path in another language", func(d map[string]any) {
+			obj(d, "site")["languages"] = []any{"en", "fr"}
+			obj(d, "pages", 2)["path"], obj(d, "pages", 2)["lang"] = "/blocks/", "fr"
+		}, "/pages/2/path", "duplicate path /blocks/"},
+		{"page language not in site.languages", func(d map[string]any) { obj(d, "pages", 2)["lang"] = "de" },
+			"/pages/2/lang", `"de" is not one of site.languages (en)`},
 		{"no home", func(d map[string]any) { obj(d, "pages", 0)["type"] = "page" },
 			"/pages/0/type", `the page at "/" must have type "home"`},
 		{"low contrast", func(d map[string]any) {

@@ -107,7 +107,7 @@ func GenerateSource(bp *blueprints.Blueprint, fsys fs.FS, theme string) (*Source
 			continue
 		}
 		name := "content/" + p.ID + ".md"
-		if p.Type == blueprints.PageHome && (p.Lang == "" || p.Lang == g.lang) {
+		if p.Type == blueprints.PageHome {
 			name = "content/_index.md"
 		}
 		jobs = append(jobs, &pageJob{name: name, page: p})
