@@ -1,0 +1,244 @@
+package edge
+
+import (
+	"container/list"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+
+	"github.com/igny8/igny8/storage"
+)
+
+// blobCache is an LRU of blob bytes bounded by their total size. Blobs are
+// content-addressed, so an entry is never stale and needs no expiry.
+type blobCache struct {
+	mu    sync.Mutex
+	max   int64
+	used  int64
+	order *list.List // of *blobItem, most recently used first
+	items map[string]*list.Element
+}
+
+type blobItem struct {
+	key  string
+	data []byte
+}
+
+func newBlobCache(max int64) *blobCache {
+	return &blobCache{max: max, order: list.New(), items: map[string]*list.Element{}}
+}
+
+func (c *blobCache) get(key string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.items[key]
+	if !ok {
+		return nil, false
+	}
+	c.order.MoveToFront(el)
+	return el.Value.(*blobItem).data, true
+}
+
+func (c *blobCache) add(key string, data []byte) {
+	n := int64(len(data))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if n > c.max {
+		return
+	}
+	if _, ok := c.items[key]; ok {
+		return
+	}
+	for c.used+n > c.max {
+		last := c.order.Back()
+		it := last.Value.(*blobItem)
+		c.order.Remove(last)
+		delete(c.items, it.key)
+		c.used -= int64(len(it.data))
+	}
+	c.items[key] = c.order.PushFront(&blobItem{key: key, data: data})
+	c.used += n
+}
+
+// size returns the bytes held and the number of blobs.
+func (c *blobCache) size() (int64, int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.used, len(c.items)
+}
+
+// blobReader is the io.ReadSeeker handed to http.ServeContent. It touches
+// the store only when it must: ServeContent checks preconditions first, and
+// when the size is known from the manifest (identity bytes) seeking is
+// arithmetic, so a 304 or a HEAD reads no blob. A GET loads a small blob
+// before ServeContent writes the status line. Small blobs are read whole
+// through the cache; large ones are streamed with ranged Gets.
+type blobReader struct {
+	ctx    context.Context
+	s      *Server
+	bucket string
+	key    string // object key, also the cache key
+	size   int64  // -1 until known
+	small  bool   // read whole and cache
+	eager  bool   // a GET: load a small blob on the first Seek, before the headers go
+	onSize func(int64)
+
+	mem []byte        // small blobs, once loaded
+	rc  io.ReadCloser // large blobs: the open ranged read at off
+	off int64
+}
+
+// learnSize opens the blob when its size is not known yet.
+func (b *blobReader) learnSize() error {
+	if b.size >= 0 {
+		return nil
+	}
+	if b.small {
+		if err := b.loadSmall(); err != nil {
+			return err
+		}
+		b.size = int64(len(b.mem))
+	} else {
+		rc, info, err := b.s.store.Get(b.ctx, b.bucket, b.key, storage.GetOptions{})
+		if err != nil {
+			return b.fail(fmt.Errorf("read blob %s: %w", b.key, err))
+		}
+		b.rc, b.off, b.size = rc, 0, info.Size
+	}
+	if b.onSize != nil {
+		b.onSize(b.size)
+	}
+	return nil
+}
+
+func (b *blobReader) loadSmall() error {
+	if b.mem != nil {
+		return nil
+	}
+	data, err := b.s.blobBytes(b.ctx, b.bucket, b.key)
+	if err != nil {
+		return b.fail(err)
+	}
+	b.mem = data
+	return nil
+}
+
+func (b *blobReader) Read(p []byte) (int, error) {
+	if err := b.learnSize(); err != nil {
+		return 0, err
+	}
+	if b.off >= b.size {
+		return 0, io.EOF
+	}
+	if b.small {
+		if err := b.loadSmall(); err != nil {
+			return 0, err
+		}
+		if b.off >= int64(len(b.mem)) {
+			return 0, io.ErrUnexpectedEOF // shorter than its manifest entry
+		}
+		n := copy(p, b.mem[b.off:])
+		b.off += int64(n)
+		return n, nil
+	}
+	if b.rc == nil {
+		rc, _, err := b.s.store.Get(b.ctx, b.bucket, b.key, storage.GetOptions{Range: &storage.Range{Offset: b.off}})
+		if err != nil {
+			return 0, b.fail(fmt.Errorf("read blob %s at %d: %w", b.key, b.off, err))
+		}
+		b.rc = rc
+	}
+	n, err := b.rc.Read(p)
+	b.off += int64(n)
+	return n, err
+}
+
+func (b *blobReader) Seek(offset int64, whence int) (int64, error) {
+	if err := b.learnSize(); err != nil {
+		return 0, err
+	}
+	if b.eager && b.small {
+		// A missing or unreadable blob is then a 500, not a 200 cut short.
+		if err := b.loadSmall(); err != nil {
+			return 0, err
+		}
+	}
+	var abs int64
+	switch whence {
+	case io.SeekStart:
+		abs = offset
+	case io.SeekCurrent:
+		abs = b.off + offset
+	case io.SeekEnd:
+		abs = b.size + offset
+	default:
+		return 0, errors.New("blob seek: invalid whence")
+	}
+	if abs < 0 {
+		return 0, errors.New("blob seek: negative position")
+	}
+	if abs != b.off && b.rc != nil {
+		b.rc.Close()
+		b.rc = nil
+	}
+	b.off = abs
+	return abs, nil
+}
+
+// errBlobUnavailable is what ServeContent may show a client (as a 500) when
+// a blob cannot be read; the real error goes to the log.
+var errBlobUnavailable = errors.New("content unavailable")
+
+// fail logs err and returns errBlobUnavailable.
+func (b *blobReader) fail(err error) error {
+	b.s.blobError(b.ctx, b.bucket, err)
+	return errBlobUnavailable
+}
+
+// blobError counts and logs a failed blob read.
+func (s *Server) blobError(ctx context.Context, bucket string, err error) {
+	s.metrics.storeErrors.Add(1)
+	s.log.LogAttrs(ctx, slog.LevelError, "read blob", slog.String("bucket", bucket), slog.Any("error", err))
+}
+
+// Close releases an open ranged read.
+func (b *blobReader) Close() error {
+	if b.rc != nil {
+		err := b.rc.Close()
+		b.rc = nil
+		return err
+	}
+	return nil
+}
+
+// blobBytes returns a whole blob from the cache or the store, caching it.
+func (s *Server) blobBytes(ctx context.Context, bucket, key string) ([]byte, error) {
+	if data, ok := s.blobs.get(key); ok {
+		s.metrics.cacheHits.Add(1)
+		return data, nil
+	}
+	s.metrics.cacheMisses.Add(1)
+	rc, _, err := s.store.Get(ctx, bucket, key, storage.GetOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("read blob %s: %w", key, err)
+	}
+	defer rc.Close()
+	// Callers ask for blobs whose identity is at most CacheMaxObject; a
+	// precompressed variant may be a little larger, so allow twice that
+	// but cache only what fits the per-object bound.
+	limit := 2 * s.cfg.CacheMaxObject
+	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read blob %s: %w", key, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("read blob %s: larger than its manifest entry says", key)
+	}
+	if int64(len(data)) <= s.cfg.CacheMaxObject {
+		s.blobs.add(key, data)
+	}
+	return data, nil
+}
