@@ -1,7 +1,59 @@
 // Package rules parses _redirects and _headers files (Netlify syntax) and
 // blueprint redirects into rules, and compiles them into matchers that find
 // the rule for a path without scanning every rule.
+//
+// # Redirects
+//
+// A _redirects line is "from to [status][!]". From is a path that may use
+// whole-segment placeholders (/a/:year/:slug) and a final splat (/a/*); To
+// is a path or an absolute http(s) URL that may use :splat and the
+// placeholders of From anywhere (/b/:year-:slug.html). Status is 301
+// (default), 302, 307, 308, 200 (rewrite), 404 or 410; a trailing "!" sets
+// Force. Query conditions (id=:id), Country= and Role= conditions, proxying
+// (200 to another host) and domain-level rules are rejected, not ignored.
+//
+// Matching follows Netlify: the first matching rule in file order wins,
+// paths are case-sensitive, and a trailing slash is not significant, so /a
+// matches /a/ and the other way round. A splat matches zero or more
+// segments (/a/* matches /a, /a/ and /a/b/c); a placeholder matches exactly
+// one non-empty segment. Only the path is matched; when the target has no
+// query of its own the request's query is kept. Force is reported, not
+// acted on: the caller applies a rule without Force only when no file
+// exists at the path (Netlify's shadowing).
+//
+// # Headers
+//
+// A _headers file is a list of blocks: a path pattern on its own line, then
+// indented "Name: value" lines. Names may repeat. In header paths "*"
+// matches any run of characters, "/" included, and ":name" matches one
+// segment. Every matching block contributes its headers, in file order.
+// Header names that describe the transfer or belong to the platform
+// (Content-Length, Transfer-Encoding, Set-Cookie, Location, ...) are
+// rejected; see [ParseHeaders].
+//
+// # Validation and limits
+//
+// Paths and targets must be URL-encoded ASCII with valid %XX escapes, and
+// must not hold NUL, control characters, backslashes, empty segments or
+// . and .. segments (also as %2e). Requests that are not clean in the same
+// way match nothing, so a substituted :splat can never climb out of a
+// directory or turn a target into //other-host.
+//
+// Parsing and compiling report every problem at once as a
+// [*ValidationError] whose [Problem] entries carry a line number and a
+// sentence a site owner can act on. Files are capped at [MaxRedirects]
+// rules, [MaxHeaderRules] blocks and [MaxLineLength] bytes per line.
 package rules
+
+// Limits on rules files. They are far above what real sites use (Netlify
+// recommends wildcards past 10,000 redirects) and bound memory and compile
+// time for hostile uploads.
+const (
+	MaxRedirects   = 100_000 // redirect rules per site
+	MaxHeaderRules = 10_000  // _headers path blocks per site
+	MaxLineLength  = 8 << 10 // bytes per line, both files
+	MaxProblems    = 1_000   // problems reported before giving up
+)
 
 // Redirect is one redirect or rewrite rule.
 type Redirect struct {
