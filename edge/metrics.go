@@ -35,6 +35,7 @@ type Metrics struct {
 	cacheMisses   atomic.Int64
 	manifestLoads atomic.Int64
 	skewHits      atomic.Int64
+	redirects     atomic.Int64
 	storeErrors   atomic.Int64
 
 	cacheSize func() (int64, int) // set by the Server
@@ -85,6 +86,7 @@ func (m *Metrics) WriteTo(w io.Writer) (int64, error) {
 	counter("edge_blob_cache_misses_total", "Blob reads that went to the store.", m.cacheMisses.Load())
 	counter("edge_manifest_loads_total", "Deploy manifests read after a live pointer changed.", m.manifestLoads.Load())
 	counter("edge_skew_hits_total", "Files served from a replaced deploy within the skew window.", m.skewHits.Load())
+	counter("edge_redirect_rules_applied_total", "Requests answered by a _redirects rule.", m.redirects.Load())
 	counter("edge_store_errors_total", "Failed object-store reads.", m.storeErrors.Load())
 	if m.cacheSize != nil {
 		n, items := m.cacheSize()

@@ -60,7 +60,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m := v.live.m
+	for _, kv := range v.live.headers.Headers(p) {
+		w.Header().Add(kv[0], kv[1])
+	}
 	t := resolve(m, p)
+	if s.redirect(w, r, siteID, v.live, p, t) {
+		return
+	}
 	switch {
 	case t.redirect != "":
 		w.Header().Set("Cache-Control", cacheRevalid)
@@ -157,24 +163,30 @@ func (s *Server) serveNotFound(w http.ResponseWriter, r *http.Request, siteID st
 		plain(w, http.StatusNotFound, "not found")
 		return
 	}
+	s.serveStatusPage(w, r, siteID, m, page, http.StatusNotFound)
+}
+
+// serveStatusPage serves a small page of the deploy with an error status
+// (a 404 page, or a 404/410 redirect rule's target).
+func (s *Server) serveStatusPage(w http.ResponseWriter, r *http.Request, siteID string, m *deployer.Manifest, page string, status int) {
 	e := m.Files[page]
 	if e.Size > s.cfg.CacheMaxObject {
-		// A 404 page is a small HTML page; refuse to stream a huge one.
-		plain(w, http.StatusNotFound, "not found")
+		// An error page is a small HTML page; refuse to stream a huge one.
+		plain(w, status, http.StatusText(status))
 		return
 	}
 	bucket := storage.SiteBucket(siteID)
 	data, err := s.blobBytes(r.Context(), bucket, deployer.BlobKey(e.SHA256, ""))
 	if err != nil {
 		s.blobError(r.Context(), bucket, err)
-		plain(w, http.StatusNotFound, "not found")
+		plain(w, status, http.StatusText(status))
 		return
 	}
 	h := w.Header()
 	h.Set("Content-Type", contentType(e, page))
 	h.Set("Content-Length", strconv.Itoa(len(data)))
 	h.Set("Cache-Control", cacheRevalid)
-	w.WriteHeader(http.StatusNotFound)
+	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		w.Write(data)
 	}

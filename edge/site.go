@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/igny8/igny8/deployer"
+	"github.com/igny8/igny8/deployer/rules"
 	"github.com/igny8/igny8/storage"
 )
 
@@ -26,9 +27,11 @@ const reloadTimeout = 10 * time.Second
 // deploy is a loaded manifest. A retired deploy keeps only its immutable
 // files and is served, for skew protection, until retireAt.
 type deploy struct {
-	id       string
-	m        *deployer.Manifest
-	retireAt time.Time
+	id        string
+	m         *deployer.Manifest
+	redirects *rules.RedirectTable // compiled once, when the manifest loads
+	headers   *rules.HeaderTable
+	retireAt  time.Time
 }
 
 // view is what one request sees of a site: the live deploy (nil when the
@@ -187,7 +190,15 @@ func (s *Server) loadDeploy(ctx context.Context, bucket, id string) (*deploy, er
 			return nil, fmt.Errorf("manifest %q: file %q: malformed sha256 or size", id, p)
 		}
 	}
-	return &deploy{id: id, m: m}, nil
+	d := &deploy{id: id, m: m}
+	var err error
+	if d.redirects, err = rules.CompileRedirects(m.Redirects); err != nil {
+		return nil, fmt.Errorf("manifest %q: redirects: %w", id, err)
+	}
+	if d.headers, err = rules.CompileHeaders(m.Headers); err != nil {
+		return nil, fmt.Errorf("manifest %q: headers: %w", id, err)
+	}
+	return d, nil
 }
 
 // isSHA256 reports whether s is 64 lowercase hex digits, as BlobKey needs.

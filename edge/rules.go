@@ -1,0 +1,64 @@
+package edge
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/igny8/igny8/deployer/rules"
+)
+
+// redirect applies the deploy's first redirect rule matching the request,
+// as Netlify does: a forced rule always, any other only when no file
+// answers the path (t is what the path resolved to). It reports whether
+// it answered the request.
+//
+// 3xx rules redirect; 200 rules rewrite to a file of the same deploy
+// without changing the URL; 404 and 410 rules serve their target page
+// with that status (plain text when the target has no file).
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, siteID string, d *deploy, p string, t target) bool {
+	if d.redirects.Len() == 0 {
+		return false
+	}
+	req := r.URL.EscapedPath()
+	if r.URL.RawQuery != "" {
+		req += "?" + r.URL.RawQuery
+	}
+	m, ok := d.redirects.Match(req)
+	if !ok || (!m.Force && (t.file != "" || t.redirect != "")) {
+		return false
+	}
+	s.metrics.redirects.Add(1)
+	switch m.Status {
+	case http.StatusOK, http.StatusNotFound, http.StatusGone:
+		return s.rewrite(w, r, siteID, d, m)
+	default:
+		w.Header().Set("Cache-Control", cacheRevalid)
+		http.Redirect(w, r, m.To, m.Status)
+		return true
+	}
+}
+
+// rewrite serves the file a 200, 404 or 410 rule points at.
+func (s *Server) rewrite(w http.ResponseWriter, r *http.Request, siteID string, d *deploy, m rules.Match) bool {
+	u, err := url.Parse(m.To)
+	if err != nil || u.IsAbs() || !strings.HasPrefix(u.Path, "/") {
+		// Compile refuses absolute targets for these statuses; stay safe.
+		plain(w, http.StatusBadGateway, "bad rewrite target")
+		return true
+	}
+	t := resolve(d.m, u.Path)
+	if t.file == "" {
+		if m.Status == http.StatusOK {
+			return false // a rewrite to nothing: the ordinary 404
+		}
+		plain(w, m.Status, http.StatusText(m.Status))
+		return true
+	}
+	if m.Status == http.StatusOK {
+		s.serveFile(w, r, siteID, d.m.Files[t.file], t.file)
+		return true
+	}
+	s.serveStatusPage(w, r, siteID, d.m, t.file, m.Status)
+	return true
+}
