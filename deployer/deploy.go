@@ -1,0 +1,194 @@
+package deployer
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/igny8/igny8"
+	"github.com/igny8/igny8/deployer/rules"
+	"github.com/igny8/igny8/storage"
+)
+
+// DeployOptions describe a deploy beyond its files. They describe the whole
+// new deploy: nothing but Files is taken from the base of a delta deploy.
+type DeployOptions struct {
+	// Base makes a delta deploy: the files passed are the changed ones and
+	// Removed lists the base's paths to drop; every other file of the base
+	// is kept. The base's blobs are checked, and copied onto themselves
+	// when older than Config.FreshenAge, to keep Prune off them.
+	Base    string
+	Removed []string
+
+	NotFound  string // path of the 404 page; it must be one of the files
+	URLPolicy URLPolicy
+	Redirects []rules.Redirect
+	Headers   []rules.HeaderRule
+	Build     map[string]any
+	Preview   *PreviewOptions
+}
+
+// Deploy stores files as a new deploy of a site and returns its manifest.
+// Only missing blobs are uploaded, and the manifest is written last, once:
+// a deploy that fails or is killed leaves at most orphan blobs and never
+// touches the live site. Deploy does not promote.
+func (d *Deployer) Deploy(ctx context.Context, siteID string, files []File, opts DeployOptions) (*Manifest, DeployStats, error) {
+	start := d.now()
+	b, err := bucket(siteID)
+	if err != nil {
+		return nil, DeployStats{}, err
+	}
+	id, err := newDeployID(start, d.random)
+	if err != nil {
+		return nil, DeployStats{}, err
+	}
+	m, err := d.newManifest(ctx, b, id, siteID, start, files, opts)
+	if err != nil {
+		return nil, DeployStats{}, fmt.Errorf("deploy %s: %w", siteID, err)
+	}
+	if err := d.ensureBucket(ctx, b); err != nil {
+		return nil, DeployStats{}, fmt.Errorf("deploy %s: %w", siteID, err)
+	}
+	u := &uploader{d: d, bucket: b, blobs: map[string]*blobResult{}}
+	if opts.Base != "" {
+		changed := make(map[string]bool, len(files))
+		for _, f := range files {
+			changed[f.Path] = true
+		}
+		if err := d.keepBase(ctx, u, m, changed); err != nil {
+			return nil, u.stats(), fmt.Errorf("deploy %s: %w", siteID, err)
+		}
+	}
+	if err := d.uploadAll(ctx, u, files, m); err != nil {
+		return nil, u.stats(), fmt.Errorf("deploy %s: %w", siteID, err)
+	}
+	stats := u.stats()
+	stats.Files = len(m.Files)
+	for _, f := range m.Files {
+		stats.Bytes += f.Size
+	}
+	// Prune's grace period counts on deploys finishing in time.
+	if took := d.now().Sub(start); took > d.maxDeploy {
+		return nil, stats, fmt.Errorf("deploy %s: took %s, more than %s: manifest not written", siteID, took, d.maxDeploy)
+	}
+	if err := d.putManifest(ctx, b, m); err != nil {
+		return nil, stats, fmt.Errorf("deploy %s: %w", siteID, err)
+	}
+	repaired, err := u.verify(ctx)
+	if err != nil {
+		return nil, stats, fmt.Errorf("deploy %s: %w", siteID, err)
+	} else if repaired > 0 {
+		d.logger.WarnContext(ctx, "blobs deleted by a concurrent prune were stored again", "site_id", siteID, "deploy_id", id, "blobs", repaired)
+	}
+	d.logger.InfoContext(ctx, "deploy stored", "site_id", siteID, "deploy_id", id,
+		"files", stats.Files, "blobs_uploaded", stats.BlobsUploaded, "blobs_skipped", stats.BlobsSkipped)
+	return m, stats, nil
+}
+
+// newManifest returns the manifest without the entries of files yet.
+func (d *Deployer) newManifest(ctx context.Context, b, id, siteID string, now time.Time, files []File, opts DeployOptions) (*Manifest, error) {
+	m := &Manifest{
+		Version: ManifestVersion, DeployID: id, SiteID: siteID, CreatedAt: now.UTC(), Base: opts.Base,
+		Files: map[string]FileEntry{}, NotFound: opts.NotFound, URLPolicy: opts.URLPolicy,
+		Redirects: opts.Redirects, Headers: opts.Headers, Build: opts.Build,
+	}
+	if opts.Base != "" {
+		base, err := d.readManifest(ctx, b, opts.Base)
+		if err != nil {
+			return nil, fmt.Errorf("read base: %w", err)
+		}
+		for p, f := range base.Files {
+			m.Files[p] = f
+		}
+		for _, p := range opts.Removed {
+			delete(m.Files, p)
+		}
+	} else if len(opts.Removed) > 0 {
+		return nil, igny8.Errorf(igny8.EInvalid, "Removed paths need a base deploy.")
+	}
+	seen := make(map[string]bool, len(files))
+	for _, f := range files {
+		if !validPath(f.Path) {
+			return nil, igny8.Errorf(igny8.EInvalid, "Invalid file path %q.", f.Path)
+		} else if seen[f.Path] {
+			return nil, igny8.Errorf(igny8.EInvalid, "File %q is listed twice.", f.Path)
+		}
+		seen[f.Path] = true
+	}
+	if _, ok := m.Files[m.NotFound]; m.NotFound != "" && !ok && !seen[m.NotFound] {
+		return nil, igny8.Errorf(igny8.EInvalid, "The 404 page %q is not a file of the deploy.", m.NotFound)
+	}
+	if opts.Preview != nil {
+		p, err := opts.Preview.preview()
+		if err != nil {
+			return nil, err
+		}
+		m.Preview = p
+	}
+	return m, nil
+}
+
+// uploadAll stores every file's blobs with bounded concurrency and adds its
+// entry to m. The first error cancels the rest.
+func (d *Deployer) uploadAll(ctx context.Context, u *uploader, files []File, m *Manifest) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var (
+		wg  sync.WaitGroup
+		mu  sync.Mutex
+		sem = make(chan struct{}, d.concurrency)
+	)
+	for _, f := range files {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			e, err := u.file(ctx, f)
+			if err != nil {
+				cancel(err)
+				return
+			}
+			mu.Lock()
+			m.Files[f.Path] = e
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return context.Cause(ctx)
+}
+
+// file stores one file's blobs and returns its entry.
+func (u *uploader) file(ctx context.Context, f File) (FileEntry, error) {
+	data, sha, err := f.load()
+	if err != nil {
+		return FileEntry{}, err
+	}
+	ct := ContentType(f.Path)
+	enc, err := u.store(ctx, f, sha, data, compressible(ct))
+	if err != nil {
+		return FileEntry{}, fmt.Errorf("store %s: %w", f.Path, err)
+	}
+	return FileEntry{SHA256: sha, Size: int64(len(data)), ContentType: ct, Encodings: enc, Immutable: immutable(f.Path, sha)}, nil
+}
+
+// putManifest writes m create-only: from then on the deploy is ready.
+func (d *Deployer) putManifest(ctx context.Context, b string, m *Manifest) error {
+	data, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("encode manifest: %w", err)
+	}
+	_, err = d.store.Put(ctx, b, DeployKey(m.DeployID), bytes.NewReader(data), int64(len(data)),
+		storage.PutOptions{ContentType: "application/json", IfNotExist: true})
+	if err != nil {
+		return fmt.Errorf("put manifest %s: %w", m.DeployID, err)
+	}
+	return nil
+}

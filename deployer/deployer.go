@@ -1,0 +1,136 @@
+package deployer
+
+import (
+	"compress/gzip"
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/andybalholm/brotli"
+
+	"github.com/igny8/igny8"
+	"github.com/igny8/igny8/storage"
+)
+
+// Defaults of Config.
+const (
+	DefaultConcurrency       = 8
+	DefaultFreshenAge        = time.Hour
+	DefaultMaxDeployDuration = time.Hour
+)
+
+// ErrLiveChanged means the site's live deploy is not the one the caller
+// based its change on, or changed while the swap was made. Errors from
+// Promote and Rollback wrap it (and storage.ErrPrecondition when a
+// conditional write lost a race).
+var ErrLiveChanged = &igny8.Error{Code: igny8.EConflict, Message: "The live deploy changed since it was read."}
+
+// Encoder makes a precompressed variant of compressible files.
+type Encoder struct {
+	Name string // the manifest's encoding name: EncodingBrotli or EncodingGzip
+	New  func(w io.Writer) (io.WriteCloser, error)
+}
+
+// BrotliEncoder compresses with brotli at quality 11: variants are made
+// once per blob and served many times, so the slowest, smallest setting pays.
+func BrotliEncoder() Encoder {
+	return Encoder{Name: EncodingBrotli, New: func(w io.Writer) (io.WriteCloser, error) {
+		return brotli.NewWriterLevel(w, brotli.BestCompression), nil
+	}}
+}
+
+// GzipEncoder compresses with compress/gzip at its best compression.
+func GzipEncoder() Encoder {
+	return Encoder{Name: EncodingGzip, New: func(w io.Writer) (io.WriteCloser, error) {
+		return gzip.NewWriterLevel(w, gzip.BestCompression)
+	}}
+}
+
+// Config tunes a Deployer. The zero value is usable.
+type Config struct {
+	// Now returns the current time; time.Now when nil.
+	Now func() time.Time
+	// Logger receives progress and cleanup failures; discarded when nil.
+	Logger *slog.Logger
+	// Concurrency bounds the files hashed and uploaded at once.
+	Concurrency int
+	// Encoders make the precompressed variants, by preference; when nil,
+	// brotli and gzip.
+	Encoders []Encoder
+
+	// FreshenAge: an existing blob a deploy relies on that is older than
+	// this is rewritten, so that Prune, which only deletes blobs older than
+	// its grace period, cannot sweep it before the deploy's manifest exists.
+	FreshenAge time.Duration
+	// MaxDeployDuration: a deploy that takes longer fails before writing
+	// its manifest (its blobs become orphans for Prune).
+	MaxDeployDuration time.Duration
+}
+
+// Deployer stores deploys in site buckets and moves their live pointers.
+// It is safe for concurrent use.
+type Deployer struct {
+	store       storage.Store
+	now         func() time.Time
+	logger      *slog.Logger
+	concurrency int
+	encoders    []Encoder
+	freshenAge  time.Duration
+	maxDeploy   time.Duration
+	random      io.Reader
+}
+
+// New returns a Deployer on store.
+func New(store storage.Store, cfg Config) *Deployer {
+	d := &Deployer{
+		store:       store,
+		now:         cfg.Now,
+		logger:      cfg.Logger,
+		concurrency: cfg.Concurrency,
+		encoders:    cfg.Encoders,
+		freshenAge:  cfg.FreshenAge,
+		maxDeploy:   cfg.MaxDeployDuration,
+		random:      rand.Reader,
+	}
+	if d.now == nil {
+		d.now = time.Now
+	}
+	if d.logger == nil {
+		d.logger = slog.New(slog.DiscardHandler)
+	}
+	if d.concurrency <= 0 {
+		d.concurrency = DefaultConcurrency
+	}
+	if d.encoders == nil {
+		d.encoders = []Encoder{BrotliEncoder(), GzipEncoder()}
+	}
+	if d.freshenAge <= 0 {
+		d.freshenAge = DefaultFreshenAge
+	}
+	if d.maxDeploy <= 0 {
+		d.maxDeploy = DefaultMaxDeployDuration
+	}
+	return d
+}
+
+// bucket returns the bucket of a site after checking its id.
+func bucket(siteID string) (string, error) {
+	b := storage.SiteBucket(siteID)
+	if siteID == "" || storage.ValidateBucket(b) != nil {
+		return "", igny8.Errorf(igny8.EInvalid, "Invalid site id %q.", siteID)
+	}
+	return b, nil
+}
+
+// ensureBucket creates the site's bucket unless it exists.
+func (d *Deployer) ensureBucket(ctx context.Context, b string) error {
+	err := d.store.CreateBucket(ctx, b)
+	if err != nil && !errors.Is(err, storage.ErrBucketExists) {
+		return fmt.Errorf("create bucket: %w", err)
+	}
+	return nil
+}
