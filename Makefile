@@ -21,7 +21,7 @@ build: ## build bin/igny8
 	$(GO) build -trimpath -o $(IGNY8) ./cmd/igny8
 
 .PHONY: run
-run: build ## build the example sites and serve them with live preview (prints the URLs)
+run: build ## deploy the example sites to local storage and serve them from the edge (prints the URLs)
 	@scripts/run.sh $(IGNY8)
 
 .PHONY: test

@@ -49,6 +49,11 @@ func commands() []command {
 		{"build", "build a blueprint into a static site folder", runBuild},
 		{"preview", "serve a blueprint locally, rebuilding and reloading on change", runPreview},
 		{"init", "scaffold a new site from an example blueprint", runInit},
+		{"deploy", "upload a site folder or blueprint as a new deploy and make it live", runDeploy},
+		{"deploys", "list a site's deploys", runDeploys},
+		{"rollback", "make an earlier deploy live again (or undo the last change)", runRollback},
+		{"gc", "delete old deploys and unused blobs", runGC},
+		{"edge", "serve every site's live deploy by host name", runEdge},
 		{"version", "print the version", runVersion},
 	}
 }

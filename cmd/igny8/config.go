@@ -1,0 +1,103 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+
+	"github.com/igny8/igny8/storage"
+	"github.com/igny8/igny8/storage/backend"
+	"github.com/igny8/igny8/storage/s3"
+)
+
+// config is the environment of the platform commands, read once.
+type config struct {
+	Storage       string // IGNY8_STORAGE
+	S3            s3.Config
+	SitesDomain   string // IGNY8_SITES_DOMAIN
+	EdgeAddr      string // IGNY8_EDGE_ADDR
+	EdgeAdminAddr string // IGNY8_EDGE_ADMIN_ADDR
+	LogFormat     string // IGNY8_LOG_FORMAT: text or json
+}
+
+func loadConfig(getenv func(string) string) (config, error) {
+	or := func(key, def string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return def
+	}
+	c := config{
+		Storage: or("IGNY8_STORAGE", "fs://./data/objects"),
+		S3: s3.Config{
+			Endpoint:  getenv("IGNY8_S3_ENDPOINT"),
+			AccessKey: getenv("IGNY8_S3_ACCESS_KEY"),
+			SecretKey: getenv("IGNY8_S3_SECRET_KEY"),
+			Region:    getenv("IGNY8_S3_REGION"),
+		},
+		SitesDomain:   strings.ToLower(or("IGNY8_SITES_DOMAIN", "localhost")),
+		EdgeAddr:      or("IGNY8_EDGE_ADDR", ":8081"),
+		EdgeAdminAddr: or("IGNY8_EDGE_ADMIN_ADDR", "127.0.0.1:9091"),
+		LogFormat:     or("IGNY8_LOG_FORMAT", "text"),
+	}
+	return c, c.validate()
+}
+
+// validate returns every problem at once, each saying what to set.
+func (c config) validate() error {
+	var errs []error
+	switch {
+	case strings.HasPrefix(c.Storage, "fs://"):
+	case strings.HasPrefix(c.Storage, "s3://"):
+		if c.S3.Endpoint == "" || c.S3.AccessKey == "" || c.S3.SecretKey == "" {
+			errs = append(errs, errors.New("IGNY8_STORAGE is s3://, so set IGNY8_S3_ENDPOINT, IGNY8_S3_ACCESS_KEY and IGNY8_S3_SECRET_KEY"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("IGNY8_STORAGE=%q: want fs://PATH (a local folder), s3:// (a bucket per site) or s3://BUCKET (one bucket, a prefix per site)", c.Storage))
+	}
+	for _, a := range []struct{ name, val string }{{"IGNY8_EDGE_ADDR", c.EdgeAddr}, {"IGNY8_EDGE_ADMIN_ADDR", c.EdgeAdminAddr}} {
+		if _, _, err := net.SplitHostPort(a.val); err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: want HOST:PORT or :PORT", a.name, a.val))
+		}
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("IGNY8_LOG_FORMAT=%q: want text or json", c.LogFormat))
+	}
+	if c.SitesDomain == "" || strings.ContainsAny(c.SitesDomain, "/: ") {
+		errs = append(errs, fmt.Errorf("IGNY8_SITES_DOMAIN=%q: want a domain such as sites.example.com", c.SitesDomain))
+	}
+	return usageError{errors.Join(errs...)}.orNil()
+}
+
+func (e usageError) orNil() error {
+	if e.err == nil {
+		return nil
+	}
+	return e
+}
+
+func (c config) store() (storage.Store, error) {
+	return backend.Open(c.Storage, backend.Config{S3: c.S3})
+}
+
+func (c config) logger(w io.Writer) *slog.Logger {
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// siteHost is the host a site answers at: <slug>.<sites domain>.
+func (c config) siteHost(slug string) string { return slug + "." + c.SitesDomain }
+
+// siteURL is where a site is served by a local edge.
+func (c config) siteURL(slug string) string {
+	_, port, _ := net.SplitHostPort(c.EdgeAddr)
+	if port == "80" {
+		return "http://" + c.siteHost(slug) + "/"
+	}
+	return "http://" + c.siteHost(slug) + ":" + port + "/"
+}

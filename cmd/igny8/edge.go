@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/igny8/igny8/edge"
+)
+
+func runEdge(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "edge", "", "Serves every site's live deploy by host name (<slug>.<IGNY8_SITES_DOMAIN>) from\nIGNY8_STORAGE on IGNY8_EDGE_ADDR, with health and Prometheus metrics on\nIGNY8_EDGE_ADMIN_ADDR. Promotes and rollbacks are picked up within 2 seconds.")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	store, err := cfg.store()
+	if err != nil {
+		return err
+	}
+	logger := cfg.logger(e.stderr)
+	srv := edge.New(edge.Config{Store: store, SitesDomain: cfg.SitesDomain, Logger: logger})
+	public := edge.NewHTTPServer(cfg.EdgeAddr, srv, logger)
+	admin := &http.Server{Addr: cfg.EdgeAdminAddr, Handler: srv.AdminHandler(), ReadHeaderTimeout: 5 * time.Second}
+
+	ln, err := net.Listen("tcp", cfg.EdgeAddr)
+	if err != nil {
+		return usageError{err}
+	}
+	aln, err := net.Listen("tcp", cfg.EdgeAdminAddr)
+	if err != nil {
+		ln.Close()
+		return usageError{err}
+	}
+	fmt.Fprintf(e.stdout, "Edge serving %s on http://%s (sites at http://<slug>.%s%s/), admin on http://%s/metrics\n",
+		cfg.Storage, ln.Addr(), cfg.SitesDomain, portSuffix(ln.Addr()), aln.Addr())
+	errc := make(chan error, 2)
+	go func() { errc <- public.Serve(ln) }()
+	go func() { errc <- admin.Serve(aln) }()
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	// In-flight requests finish; new ones are refused.
+	serr := errors.Join(public.Shutdown(shut), admin.Shutdown(shut))
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return serr
+}
+
+func portSuffix(a net.Addr) string {
+	_, port, err := net.SplitHostPort(a.String())
+	if err != nil || port == "80" {
+		return ""
+	}
+	return ":" + port
+}

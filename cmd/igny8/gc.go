@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"time"
+
+	"github.com/igny8/igny8/deployer"
+	"github.com/igny8/igny8/storage"
+)
+
+func runGC(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "gc", "[--site SLUG]", "Deletes old deploys and the blobs no kept deploy uses. Always kept: the live deploy,\nthe one before it (the undo target), the newest --keep-last and those of the last\n--keep-days days. Blobs younger than --grace are never deleted, so deploys in\nprogress keep theirs. Without --site, every routed site.")
+	site := fs.String("site", "", "only this site")
+	keepLast := fs.Int("keep-last", 10, "keep the newest N deploys")
+	keepDays := fs.Int("keep-days", 30, "keep every deploy of the last N days")
+	grace := fs.Duration("grace", deployer.DefaultGrace, "never delete blobs younger than this")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	store, err := cfg.store()
+	if err != nil {
+		return err
+	}
+	sites := []string{*site}
+	if *site == "" {
+		if sites, err = routedSites(ctx, store); err != nil {
+			return err
+		}
+	} else if err := checkSlug(*site); err != nil {
+		return err
+	}
+	d := deployer.New(store, deployer.Config{Logger: cfg.logger(e.stderr)})
+	for _, s := range sites {
+		start := time.Now()
+		st, err := d.Prune(ctx, s, deployer.Retention{KeepLast: *keepLast, KeepDays: *keepDays, Grace: *grace})
+		if err != nil {
+			return fmt.Errorf("gc %s: %w", s, err)
+		}
+		fmt.Fprintf(e.stdout, "%s: kept %d deploys, deleted %d deploys and %d blobs (%s) in %s\n",
+			s, st.DeploysKept, st.DeploysDeleted, st.BlobsDeleted, humanBytes(st.BytesDeleted), time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}
+
+// routedSites returns the ids of the sites that have a host route.
+func routedSites(ctx context.Context, store storage.Store) ([]string, error) {
+	seen := map[string]bool{}
+	for obj, err := range storage.All(ctx, store, deployer.RoutesBucket, deployer.HostPrefix) {
+		if err != nil {
+			return nil, err
+		}
+		rc, _, err := store.Get(ctx, deployer.RoutesBucket, obj.Key, storage.GetOptions{})
+		if err != nil {
+			return nil, err
+		}
+		id, err := io.ReadAll(io.LimitReader(rc, 256))
+		rc.Close()
+		if err != nil {
+			return nil, err
+		}
+		seen[string(id)] = true
+	}
+	sites := make([]string, 0, len(seen))
+	for s := range seen {
+		sites = append(sites, s)
+	}
+	sort.Strings(sites)
+	return sites, nil
+}
