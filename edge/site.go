@@ -142,13 +142,13 @@ func (s *Server) reload(ctx context.Context, st *site, old *view, now time.Time)
 	var ref deployer.LiveRef
 	err := s.readJSON(ctx, st.bucket, deployer.LiveKey, maxLiveRefBytes, &ref)
 	if errors.Is(err, storage.ErrNotFound) || errors.Is(err, storage.ErrBucketNotFound) {
-		return &view{retired: prune(old, nil, now, s.cfg.SkewDeploys)}, nil
+		return &view{retired: prune(old, nil, "", now, s.cfg.SkewDeploys)}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
 	if old != nil && old.live != nil && old.live.id == ref.DeployID {
-		return &view{live: old.live, retired: prune(old, nil, now, s.cfg.SkewDeploys)}, nil
+		return &view{live: old.live, retired: prune(old, nil, old.live.id, now, s.cfg.SkewDeploys)}, nil
 	}
 	live, err := s.loadDeploy(ctx, st.bucket, ref.DeployID)
 	if err != nil {
@@ -167,9 +167,7 @@ func (s *Server) reload(ctx context.Context, st *site, old *view, now time.Time)
 			}
 		}
 	}
-	v := &view{live: live, retired: prune(old, gone, now, s.cfg.SkewDeploys)}
-	// A rollback to a retired deploy makes it live again: drop the copy.
-	v.retired = deleteDeploy(v.retired, live.id)
+	v := &view{live: live, retired: prune(old, gone, live.id, now, s.cfg.SkewDeploys)}
 	return v, nil
 }
 
@@ -246,31 +244,23 @@ func retire(d *deploy, until time.Time) *deploy {
 }
 
 // prune returns gone (if any) followed by old's retired deploys that are
-// still within their window, at most keep of them.
-func prune(old *view, gone *deploy, now time.Time, keep int) []*deploy {
+// still within their window, at most keep of them. The live deploy is left
+// out before counting: a rollback to a retired deploy makes it live again,
+// and it must not take the place of one that is still retired.
+func prune(old *view, gone *deploy, liveID string, now time.Time, keep int) []*deploy {
 	var out []*deploy
-	if gone != nil {
+	if gone != nil && gone.id != liveID {
 		out = append(out, gone)
 	}
 	if old != nil {
 		for _, d := range old.retired {
-			if now.Before(d.retireAt) && (gone == nil || d.id != gone.id) {
+			if now.Before(d.retireAt) && d.id != liveID && (gone == nil || d.id != gone.id) {
 				out = append(out, d)
 			}
 		}
 	}
 	if len(out) > keep {
 		out = out[:keep]
-	}
-	return out
-}
-
-func deleteDeploy(ds []*deploy, id string) []*deploy {
-	out := ds[:0:0]
-	for _, d := range ds {
-		if d.id != id {
-			out = append(out, d)
-		}
 	}
 	return out
 }

@@ -97,3 +97,27 @@ func TestSkewAfterColdStart(t *testing.T) {
 		t.Errorf("cold start after the window: status = %d, want %d", got, want)
 	}
 }
+
+// TestSkewKeepsDeploysAfterRollback: rolling back to a retired deploy makes
+// it live; the cap on retired deploys must count only the others.
+func TestSkewKeepsDeploysAfterRollback(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(c *Config) { c.SkewDeploys = 3; c.SkewWindow = time.Hour })
+	do(t, b.srv, "GET", origin+"/")
+	prev := "d1"
+	for _, id := range []string{"d2", "d3", "d4"} {
+		b.f.deploy("site1", id, map[string]file{"index.html": {body: id}, "app." + id + ".js": {body: id + "js", immutable: true}}, nil)
+		b.f.promote("site1", id, prev, b.clock.Now())
+		b.srv.Invalidate("site1")
+		do(t, b.srv, "GET", origin+"/")
+		prev = id
+	}
+	b.f.promote("site1", "d2", "d4", b.clock.Now()) // rollback: d4, d3 and d1 are now retired
+	b.srv.Invalidate("site1")
+	do(t, b.srv, "GET", origin+"/")
+	for _, p := range []string{"/css/site.abc123.css", "/app.d3.js", "/app.d4.js"} {
+		if res := do(t, b.srv, "GET", origin+p); res.StatusCode != 200 {
+			t.Errorf("%s = %d after the rollback, want 200 from a retired deploy", p, res.StatusCode)
+		}
+	}
+}
