@@ -25,9 +25,10 @@ run: build ## deploy the example sites to local storage and serve them from the 
 	@scripts/run.sh $(IGNY8)
 
 .PHONY: test
-test: ## run every test (-race), the way CI does; starts MinIO for the storage tests if none runs
+test: ## run every test (-race), the way CI does; starts MinIO and Redis if they are not running
 	$(GO) vet ./...
-	s3env=$$(scripts/minio.sh) && eval "$$s3env" && $(GO) test -race -count=1 ./...
+	s3env=$$(scripts/minio.sh) && redisenv=$$(scripts/redis.sh) && eval "$$s3env" && eval "$$redisenv" && \
+		$(GO) test -race -count=1 ./...
 
 .PHONY: test-short
 test-short: ## run the fast tests only (skips Hugo builds)
@@ -74,8 +75,9 @@ docker: ## build the container image
 	docker build -t igny8:dev .
 
 .PHONY: services-stop
-services-stop: ## stop the MinIO server that make test started
+services-stop: ## stop the MinIO and Redis servers that make test started
 	scripts/minio.sh stop
+	scripts/redis.sh stop
 
 .PHONY: clean
 clean: ## remove build output and local data

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"net"
 	"strings"
 
+	"github.com/igny8/igny8/livebus"
 	"github.com/igny8/igny8/storage"
 	"github.com/igny8/igny8/storage/backend"
 	"github.com/igny8/igny8/storage/s3"
@@ -21,6 +23,7 @@ type config struct {
 	EdgeAddr      string // IGNY8_EDGE_ADDR
 	EdgeAdminAddr string // IGNY8_EDGE_ADMIN_ADDR
 	LogFormat     string // IGNY8_LOG_FORMAT: text or json
+	RedisURL      string // REDIS_URL: optional; promotes reach edges at once
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -42,6 +45,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		EdgeAddr:      or("IGNY8_EDGE_ADDR", ":8081"),
 		EdgeAdminAddr: or("IGNY8_EDGE_ADMIN_ADDR", "127.0.0.1:9091"),
 		LogFormat:     or("IGNY8_LOG_FORMAT", "text"),
+		RedisURL:      getenv("REDIS_URL"),
 	}
 	return c, c.validate()
 }
@@ -66,6 +70,9 @@ func (c config) validate() error {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("IGNY8_LOG_FORMAT=%q: want text or json", c.LogFormat))
 	}
+	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
+		errs = append(errs, fmt.Errorf("REDIS_URL=%q: want redis://HOST:PORT/DB (or rediss:// for TLS)", c.RedisURL))
+	}
 	if c.SitesDomain == "" || strings.ContainsAny(c.SitesDomain, "/: ") {
 		errs = append(errs, fmt.Errorf("IGNY8_SITES_DOMAIN=%q: want a domain such as sites.example.com", c.SitesDomain))
 	}
@@ -81,6 +88,22 @@ func (e usageError) orNil() error {
 
 func (c config) store() (storage.Store, error) {
 	return backend.Open(c.Storage, backend.Config{S3: c.S3})
+}
+
+// announce tells the edges that a site's live deploy changed, when Redis is
+// configured. Failing is only worth a warning: edges poll as well.
+func (c config) announce(ctx context.Context, e *env, siteID string) {
+	if c.RedisURL == "" {
+		return
+	}
+	bus, err := livebus.Open(c.RedisURL, nil)
+	if err == nil {
+		defer bus.Close()
+		err = bus.Publish(ctx, siteID)
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "warning: edges will pick up the change within 2 s, not at once: %v\n", err)
+	}
 }
 
 func (c config) logger(w io.Writer) *slog.Logger {

@@ -83,6 +83,7 @@ func runDeploy(ctx context.Context, e *env, args []string) error {
 	if _, err := d.Promote(ctx, *site, m.DeployID, live.DeployID); err != nil {
 		return fmt.Errorf("promote %s: %w", m.DeployID, err)
 	}
+	cfg.announce(ctx, e, *site)
 	fmt.Fprintf(e.stdout, "Live at %s\n", cfg.siteURL(*site))
 	return nil
 }
@@ -243,6 +244,7 @@ func runRollback(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	cfg.announce(ctx, e, *site)
 	fmt.Fprintf(e.stdout, "%s is live at %s (was %s)\n", ref.DeployID, cfg.siteURL(*site), ref.Previous)
 	return nil
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
 
 	"github.com/igny8/igny8/edge"
+	"github.com/igny8/igny8/livebus"
 )
 
 func runEdge(ctx context.Context, e *env, args []string) error {
@@ -40,6 +42,23 @@ func runEdge(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "Edge serving %s on http://%s (sites at http://<slug>.%s%s/), admin on http://%s/metrics\n",
 		cfg.Storage, ln.Addr(), cfg.SitesDomain, portSuffix(ln.Addr()), aln.Addr())
+	if cfg.RedisURL != "" {
+		bus, err := livebus.Open(cfg.RedisURL, logger)
+		if err != nil {
+			return err
+		}
+		defer bus.Close()
+		go func() {
+			// Subscribe reconnects by itself; messages lost while Redis is
+			// away are made up for by polling.
+			err := bus.Subscribe(ctx, srv.Invalidate, func() {
+				logger.Info("listening for promotes on Redis", slog.String("channel", livebus.Channel))
+			})
+			if err != nil {
+				logger.Warn("live bus stopped; promotes arrive by polling only", slog.Any("error", err))
+			}
+		}()
+	}
 	errc := make(chan error, 2)
 	go func() { errc <- public.Serve(ln) }()
 	go func() { errc <- admin.Serve(aln) }()
