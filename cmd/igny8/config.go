@@ -86,8 +86,14 @@ func (e usageError) orNil() error {
 	return e
 }
 
-func (c config) store() (storage.Store, error) {
-	return backend.Open(c.Storage, backend.Config{S3: c.S3})
+// openStore reads the environment and opens the store it names.
+func openStore(e *env) (config, storage.Store, error) {
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return cfg, nil, err
+	}
+	store, err := backend.Open(cfg.Storage, backend.Config{S3: cfg.S3})
+	return cfg, store, err
 }
 
 // announce tells the edges that a site's live deploy changed, when Redis is

@@ -48,15 +48,11 @@ func runDeploy(ctx context.Context, e *env, args []string) error {
 	if err := checkSlug(*site); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(e.getenv)
+	cfg, store, err := openStore(e)
 	if err != nil {
 		return err
 	}
 	files, opts, err := deployInput(ctx, e, paths[0], *theme)
-	if err != nil {
-		return err
-	}
-	store, err := cfg.store()
 	if err != nil {
 		return err
 	}
@@ -253,11 +249,7 @@ func platformDeployer(e *env, site string) (*deployer.Deployer, config, error) {
 	if err := checkSlug(site); err != nil {
 		return nil, config{}, err
 	}
-	cfg, err := loadConfig(e.getenv)
-	if err != nil {
-		return nil, cfg, err
-	}
-	store, err := cfg.store()
+	cfg, store, err := openStore(e)
 	if err != nil {
 		return nil, cfg, err
 	}

@@ -18,11 +18,7 @@ func runEdge(ctx context.Context, e *env, args []string) error {
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(e.getenv)
-	if err != nil {
-		return err
-	}
-	store, err := cfg.store()
+	cfg, store, err := openStore(e)
 	if err != nil {
 		return err
 	}
