@@ -271,3 +271,16 @@ func TestAccessLog(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyLivePointerIsNothingLive: the deployer can leave refs/live
+// naming no deploy (a first promote that backed out); that is a site with
+// nothing live, not a broken store.
+func TestEmptyLivePointerIsNothingLive(t *testing.T) {
+	t.Parallel()
+	b := setup(t, nil)
+	b.f.promote("site1", "", "", b.clock.Now())
+	b.srv.Invalidate("site1")
+	if res := do(t, b.srv, "GET", origin+"/"); res.StatusCode != 404 {
+		t.Errorf("GET / with an empty live pointer = %d, want 404", res.StatusCode)
+	}
+}

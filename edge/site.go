@@ -147,6 +147,10 @@ func (s *Server) reload(ctx context.Context, st *site, old *view, now time.Time)
 	if err != nil {
 		return nil, err
 	}
+	if ref.DeployID == "" {
+		// A first promote that backed out leaves a pointer to nothing.
+		return &view{retired: prune(old, nil, "", now, s.cfg.SkewDeploys)}, nil
+	}
 	if old != nil && old.live != nil && old.live.id == ref.DeployID {
 		return &view{live: old.live, retired: prune(old, nil, old.live.id, now, s.cfg.SkewDeploys)}, nil
 	}
