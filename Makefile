@@ -66,6 +66,14 @@ bench-preview: ## time from saving a blueprint to the preview's reload event; wr
 		-section preview -title "Preview: save to reload" -command "make bench-preview" \
 		-about "From writing the blog example's blueprint.json (44 pages) to the reload event reaching the browser: the 100 ms debounce, reading and validating the blueprint, and the build. The promise is under a second."
 
+.PHONY: bench-deploy
+bench-deploy: ## deployer vs a naive uploader on MinIO, 10,000 files, and rollback with 1,000 deploys; writes docs/benchmarks.md
+	@scripts/bench-deploy.sh
+
+.PHONY: bench-edge
+bench-edge: build ## the edge vs nginx (Debian), one core each, wrk on the other; writes docs/benchmarks.md
+	@scripts/bench-edge.sh $(IGNY8)
+
 .PHONY: screenshots
 screenshots: build ## render each example's home page in both themes with headless Chromium
 	@scripts/screenshots.sh $(IGNY8)
