@@ -26,6 +26,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		plain(w, http.StatusMethodNotAllowed, "method not allowed")
 		return
 	}
+	if id, slug, ok := deployer.ParsePreviewHost(r.Host, s.cfg.SitesDomain); ok {
+		s.servePreview(w, r, id, slug)
+		return
+	}
 	ctx := r.Context()
 	siteID, err := s.lookupHost(ctx, r.Host)
 	if err != nil {
@@ -48,7 +52,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		plain(w, http.StatusNotFound, "site not found")
 		return
 	}
-	setSiteHeaders(w, siteID, v.live.id)
+	s.serveDeploy(w, r, siteID, v.live, v.skewFile)
+}
+
+// serveDeploy answers a request from one deploy: the live one, with skew
+// as the fallback for hashed assets of replaced deploys, or a preview's
+// (skew nil).
+func (s *Server) serveDeploy(w http.ResponseWriter, r *http.Request, siteID string, d *deploy, skew func(string, time.Time) (*deploy, deployer.FileEntry, bool)) {
+	setSiteHeaders(w, siteID, d.id)
 	p, status := cleanPath(r.URL)
 	switch status {
 	case 0:
@@ -59,12 +70,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		plain(w, status, http.StatusText(status))
 		return
 	}
-	m := v.live.m
-	for _, kv := range v.live.headers.Headers(p) {
+	m := d.m
+	for _, kv := range d.headers.Headers(p) {
 		w.Header().Add(kv[0], kv[1])
 	}
 	t := resolve(m, p)
-	if s.redirect(w, r, siteID, v.live, p, t) {
+	if s.redirect(w, r, siteID, d, p, t) {
 		return
 	}
 	switch {
@@ -74,11 +85,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case t.file != "":
 		s.serveFile(w, r, siteID, m.Files[t.file], t.file)
 	default:
-		if d, e, ok := v.skewFile(p[1:], s.now()); ok {
-			s.metrics.skewHits.Add(1)
-			setSiteHeaders(w, siteID, d.id)
-			s.serveFile(w, r, siteID, e, p[1:])
-			return
+		if skew != nil {
+			if old, e, ok := skew(p[1:], s.now()); ok {
+				s.metrics.skewHits.Add(1)
+				setSiteHeaders(w, siteID, old.id)
+				s.serveFile(w, r, siteID, e, p[1:])
+				return
+			}
 		}
 		s.serveNotFound(w, r, siteID, m, p)
 	}

@@ -129,8 +129,9 @@ type Server struct {
 	blobs   *blobCache
 	metrics *Metrics
 
-	mu    sync.Mutex
-	sites map[string]*site // by site id; one entry per site served since start
+	mu       sync.Mutex
+	sites    map[string]*site // by site id; one entry per site served since start
+	previews previews
 }
 
 // New returns a Server for cfg. It panics if cfg.Store is nil, a wiring

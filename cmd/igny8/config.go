@@ -9,6 +9,7 @@ import (
 	"net"
 	"strings"
 
+	"github.com/igny8/igny8/deployer"
 	"github.com/igny8/igny8/livebus"
 	"github.com/igny8/igny8/storage"
 	"github.com/igny8/igny8/storage/backend"
@@ -123,10 +124,18 @@ func (c config) logger(w io.Writer) *slog.Logger {
 func (c config) siteHost(slug string) string { return slug + "." + c.SitesDomain }
 
 // siteURL is where a site is served by a local edge.
-func (c config) siteURL(slug string) string {
+func (c config) siteURL(slug string) string { return c.edgeURL(c.siteHost(slug)) }
+
+// previewURL is where one deploy of a site can be seen before (or after)
+// it is live.
+func (c config) previewURL(deployID, slug string) string {
+	return c.edgeURL(deployer.PreviewHost(deployID, slug, c.SitesDomain))
+}
+
+func (c config) edgeURL(host string) string {
 	_, port, _ := net.SplitHostPort(c.EdgeAddr)
 	if port == "80" {
-		return "http://" + c.siteHost(slug) + "/"
+		return "http://" + host + "/"
 	}
-	return "http://" + c.siteHost(slug) + ":" + port + "/"
+	return "http://" + host + ":" + port + "/"
 }

@@ -38,6 +38,7 @@ func runDeploy(ctx context.Context, e *env, args []string) error {
 	site := fs.String("site", "", "site slug (required)")
 	theme := fs.String("theme", "", "build a blueprint with this theme instead of its own")
 	noPromote := fs.Bool("no-promote", false, "leave the deploy ready but not live")
+	previewFor := fs.Duration("preview-expires", 0, "the preview URL stops working this long after the deploy (0: never); a password for it comes from IGNY8_PREVIEW_PASSWORD")
 	paths, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -56,6 +57,12 @@ func runDeploy(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if pw := e.getenv("IGNY8_PREVIEW_PASSWORD"); pw != "" || *previewFor > 0 {
+		opts.Preview = &deployer.PreviewOptions{Password: pw}
+		if *previewFor > 0 {
+			opts.Preview.ExpiresAt = time.Now().Add(*previewFor)
+		}
+	}
 	d := deployer.New(store, deployer.Config{Logger: cfg.logger(e.stderr)})
 	live, err := d.Live(ctx, *site)
 	if err != nil && igny8.ErrorCode(err) != igny8.ENotFound {
@@ -72,6 +79,7 @@ func runDeploy(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "Deploy %s: %d files, %s; uploaded %d objects (%s), %d already stored, in %s\n",
 		m.DeployID, st.Files, humanBytes(st.Bytes), st.BlobsUploaded, humanBytes(st.BytesUploaded), st.BlobsSkipped, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "Preview at %s\n", cfg.previewURL(m.DeployID, *site))
 	if *noPromote {
 		fmt.Fprintf(e.stdout, "Ready, not live. Make it live: igny8 rollback --site %s --to %s\n", *site, m.DeployID)
 		return nil

@@ -29,6 +29,9 @@ func TestDeployLifecycle(t *testing.T) {
 		t.Fatalf("first deploy: exit %d\n%s%s", code, stdout, stderr)
 	}
 	first := regexp.MustCompile(`Deploy (\S+):`).FindStringSubmatch(stdout)[1]
+	if want := "Preview at http://" + strings.ToLower(first) + "--golden.localhost:8081/"; !strings.Contains(stdout, want) {
+		t.Errorf("deploy output lacks %q:\n%s", want, stdout)
+	}
 
 	// The same site again, as a built folder with a _redirects file: only
 	// the changed rules make a new deploy; no blob is uploaded again.
