@@ -126,6 +126,16 @@ func (s *clockStore) Put(ctx context.Context, bucket, key string, r io.Reader, s
 	return info, err
 }
 
+// DeleteIfGeneration passes the inner store's conditional delete through,
+// which embedding alone would hide.
+func (s *clockStore) DeleteIfGeneration(ctx context.Context, bucket, key, generation string) error {
+	cd, ok := s.Store.(storage.ConditionalDeleter)
+	if !ok {
+		return errors.ErrUnsupported
+	}
+	return cd.DeleteIfGeneration(ctx, bucket, key, generation)
+}
+
 func (s *clockStore) Stat(ctx context.Context, bucket, key string) (storage.ObjectInfo, error) {
 	info, err := s.Store.Stat(ctx, bucket, key)
 	s.fix(bucket, &info)

@@ -133,13 +133,27 @@ func (d *Deployer) sweep(ctx context.Context, b string, marked map[string]bool, 
 		} else if d.now().Sub(info.ModTime) < grace {
 			continue
 		}
-		if err := d.store.Delete(ctx, b, obj.Key); err != nil {
+		// Where the store can, delete only the generation just checked: a
+		// deploy that freshens the blob in between keeps it.
+		if err := d.deleteBlob(ctx, b, obj.Key, info.Generation); errors.Is(err, storage.ErrPrecondition) {
+			continue
+		} else if err != nil {
 			return fmt.Errorf("delete %s: %w", obj.Key, err)
 		}
 		st.BlobsDeleted++
 		st.BytesDeleted += info.Size
 	}
 	return nil
+}
+
+func (d *Deployer) deleteBlob(ctx context.Context, b, key, generation string) error {
+	if cd, ok := d.store.(storage.ConditionalDeleter); ok {
+		err := cd.DeleteIfGeneration(ctx, b, key, generation)
+		if !errors.Is(err, errors.ErrUnsupported) {
+			return err
+		}
+	}
+	return d.store.Delete(ctx, b, key)
 }
 
 func mark(marked map[string]bool, m *Manifest) {

@@ -138,12 +138,26 @@ func (p *PrefixStore) Delete(ctx context.Context, bucket, key string) error {
 	return p.inner.Delete(ctx, p.bucket, full)
 }
 
+// DeleteIfGeneration implements ConditionalDeleter when the inner store
+// does; otherwise it fails with errors.ErrUnsupported.
+func (p *PrefixStore) DeleteIfGeneration(ctx context.Context, bucket, key, generation string) error {
+	cd, ok := p.inner.(ConditionalDeleter)
+	if !ok {
+		return fmt.Errorf("delete %q: %w", key, errors.ErrUnsupported)
+	}
+	full, err := p.key(bucket, key)
+	if err != nil {
+		return fmt.Errorf("delete %q: %w", key, err)
+	}
+	if err := p.checkBucket(ctx, bucket); err != nil {
+		return fmt.Errorf("delete %q: %w", key, err)
+	}
+	return cd.DeleteIfGeneration(ctx, p.bucket, full, generation)
+}
+
 // List implements Store.
 func (p *PrefixStore) List(ctx context.Context, bucket string, opts ListOptions) (ListPage, error) {
-	if err := ValidateBucket(bucket); err != nil {
-		return ListPage{}, fmt.Errorf("list: %w", err)
-	}
-	if err := opts.Validate(); err != nil {
+	if err := ValidateList(ctx, bucket, opts); err != nil {
 		return ListPage{}, fmt.Errorf("list: %w", err)
 	}
 	pfx := p.Prefix(bucket)

@@ -72,6 +72,17 @@ type Store interface {
 	DeleteBucket(ctx context.Context, bucket string) error
 }
 
+// ConditionalDeleter is implemented by stores that can delete an object
+// only while it still has a given generation, checking and deleting in one
+// atomic step. It returns ErrPrecondition when the object was rewritten and
+// nil when it was deleted or is already gone. Garbage collection uses it so
+// that a blob rewritten by a concurrent deploy is never deleted. (S3's ETag
+// does not change when identical bytes are rewritten, and minio-go has no
+// conditional delete, so storage/s3 does not implement it.)
+type ConditionalDeleter interface {
+	DeleteIfGeneration(ctx context.Context, bucket, key, generation string) error
+}
+
 // ObjectInfo describes a stored object.
 type ObjectInfo struct {
 	Key         string

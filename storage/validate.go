@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -139,4 +140,28 @@ func (r Range) Bounds(size int64) (offset, length int64, err error) {
 		length = r.Length
 	}
 	return r.Offset, length, nil
+}
+
+// ValidateObject checks the arguments of an object operation: a live
+// context, a valid bucket and a valid key. Every Store checks them first.
+func ValidateObject(ctx context.Context, bucket, key string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := ValidateBucket(bucket); err != nil {
+		return err
+	}
+	return ValidateKey(key)
+}
+
+// ValidateList checks the arguments of List: a live context, a valid bucket
+// and valid options.
+func ValidateList(ctx context.Context, bucket string, opts ListOptions) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := ValidateBucket(bucket); err != nil {
+		return err
+	}
+	return opts.Validate()
 }

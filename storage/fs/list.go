@@ -19,13 +19,7 @@ import (
 // same however many keys the bucket holds. Each listed file is opened to read
 // its header.
 func (s *Store) List(ctx context.Context, bucket string, opts storage.ListOptions) (storage.ListPage, error) {
-	if err := ctx.Err(); err != nil {
-		return storage.ListPage{}, fmt.Errorf("list: %w", err)
-	}
-	if err := storage.ValidateBucket(bucket); err != nil {
-		return storage.ListPage{}, fmt.Errorf("list: %w", err)
-	}
-	if err := opts.Validate(); err != nil {
+	if err := storage.ValidateList(ctx, bucket, opts); err != nil {
 		return storage.ListPage{}, fmt.Errorf("list: %w", err)
 	}
 	if err := s.checkBucket(bucket); err != nil {

@@ -105,7 +105,7 @@ func readInfo(f *os.File, key string) (storage.ObjectInfo, int64, error) {
 
 // Get implements storage.Store.
 func (s *Store) Get(ctx context.Context, bucket, key string, opts storage.GetOptions) (io.ReadCloser, storage.ObjectInfo, error) {
-	if err := validate(ctx, bucket, key); err != nil {
+	if err := storage.ValidateObject(ctx, bucket, key); err != nil {
 		return nil, storage.ObjectInfo{}, fmt.Errorf("get %q: %w", key, err)
 	}
 	f, info, off, err := s.openObject(bucket, key)
@@ -131,7 +131,7 @@ type readCloser struct {
 
 // Stat implements storage.Store.
 func (s *Store) Stat(ctx context.Context, bucket, key string) (storage.ObjectInfo, error) {
-	if err := validate(ctx, bucket, key); err != nil {
+	if err := storage.ValidateObject(ctx, bucket, key); err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("stat %q: %w", key, err)
 	}
 	f, info, _, err := s.openObject(bucket, key)
@@ -140,14 +140,4 @@ func (s *Store) Stat(ctx context.Context, bucket, key string) (storage.ObjectInf
 	}
 	f.Close()
 	return info, nil
-}
-
-func validate(ctx context.Context, bucket, key string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if err := storage.ValidateBucket(bucket); err != nil {
-		return err
-	}
-	return storage.ValidateKey(key)
 }

@@ -14,7 +14,7 @@ import (
 
 // Put implements storage.Store: see the package doc for how it stays atomic.
 func (s *Store) Put(ctx context.Context, bucket, key string, r io.Reader, size int64, opts storage.PutOptions) (storage.ObjectInfo, error) {
-	if err := validate(ctx, bucket, key); err != nil {
+	if err := storage.ValidateObject(ctx, bucket, key); err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("put %q: %w", key, err)
 	}
 	if err := opts.Validate(); err != nil {
@@ -164,7 +164,21 @@ func (s *Store) mkdirs(base, dir string) error {
 // Delete implements storage.Store. It also removes the folders the key
 // leaves empty, so that their names can become keys again.
 func (s *Store) Delete(ctx context.Context, bucket, key string) error {
-	if err := validate(ctx, bucket, key); err != nil {
+	return s.delete(ctx, bucket, key, "")
+}
+
+// DeleteIfGeneration implements storage.ConditionalDeleter: the check and
+// the delete happen under the bucket's lock, which every writer takes.
+func (s *Store) DeleteIfGeneration(ctx context.Context, bucket, key, generation string) error {
+	if generation == "" {
+		return fmt.Errorf("delete %q: %w: no generation given", key, storage.ErrInvalid)
+	}
+	return s.delete(ctx, bucket, key, generation)
+}
+
+// delete removes an object; with a generation, only if it still has it.
+func (s *Store) delete(ctx context.Context, bucket, key, generation string) error {
+	if err := storage.ValidateObject(ctx, bucket, key); err != nil {
 		return fmt.Errorf("delete %q: %w", key, err)
 	}
 	if err := s.checkBucket(bucket); err != nil {
@@ -182,6 +196,16 @@ func (s *Store) Delete(ctx context.Context, bucket, key string) error {
 			return fmt.Errorf("delete %q: %w", key, err)
 		}
 		return nil // a folder is not an object; nothing to delete
+	}
+	if generation != "" {
+		info, err := s.Stat(ctx, bucket, key)
+		if errors.Is(err, storage.ErrNotFound) {
+			return nil
+		} else if err != nil {
+			return fmt.Errorf("delete %q: %w", key, err)
+		} else if info.Generation != generation {
+			return fmt.Errorf("delete %q: %w", key, storage.ErrPrecondition)
+		}
 	}
 	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("delete %q: %w", key, err)

@@ -14,13 +14,6 @@ import (
 	"github.com/igny8/igny8/storage"
 )
 
-func validate(bucket, key string) error {
-	if err := storage.ValidateBucket(bucket); err != nil {
-		return err
-	}
-	return storage.ValidateKey(key)
-}
-
 func objectInfo(key string, oi minio.ObjectInfo) storage.ObjectInfo {
 	ct := oi.ContentType
 	if ct == "" {
@@ -31,7 +24,7 @@ func objectInfo(key string, oi minio.ObjectInfo) storage.ObjectInfo {
 
 // Get implements storage.Store.
 func (s *Store) Get(ctx context.Context, bucket, key string, opts storage.GetOptions) (io.ReadCloser, storage.ObjectInfo, error) {
-	if err := validate(bucket, key); err != nil {
+	if err := storage.ValidateObject(ctx, bucket, key); err != nil {
 		return nil, storage.ObjectInfo{}, fmt.Errorf("get %q: %w", key, err)
 	}
 	var gopts minio.GetObjectOptions
@@ -66,7 +59,7 @@ func (s *Store) Get(ctx context.Context, bucket, key string, opts storage.GetOpt
 
 // Put implements storage.Store.
 func (s *Store) Put(ctx context.Context, bucket, key string, r io.Reader, size int64, opts storage.PutOptions) (storage.ObjectInfo, error) {
-	if err := validate(bucket, key); err != nil {
+	if err := storage.ValidateObject(ctx, bucket, key); err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("put %q: %w", key, err)
 	}
 	if err := opts.Validate(); err != nil {
@@ -158,7 +151,7 @@ func (e *exactReader) Read(p []byte) (int, error) {
 
 // Stat implements storage.Store.
 func (s *Store) Stat(ctx context.Context, bucket, key string) (storage.ObjectInfo, error) {
-	if err := validate(bucket, key); err != nil {
+	if err := storage.ValidateObject(ctx, bucket, key); err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("stat %q: %w", key, err)
 	}
 	oi, err := s.client.StatObject(ctx, bucket, key, minio.StatObjectOptions{})
@@ -170,7 +163,7 @@ func (s *Store) Stat(ctx context.Context, bucket, key string) (storage.ObjectInf
 
 // Delete implements storage.Store.
 func (s *Store) Delete(ctx context.Context, bucket, key string) error {
-	if err := validate(bucket, key); err != nil {
+	if err := storage.ValidateObject(ctx, bucket, key); err != nil {
 		return fmt.Errorf("delete %q: %w", key, err)
 	}
 	if err := s.client.RemoveObject(ctx, bucket, key, minio.RemoveObjectOptions{}); err != nil {
@@ -182,13 +175,7 @@ func (s *Store) Delete(ctx context.Context, bucket, key string) error {
 // List implements storage.Store with one ListObjectsV2 request per page
 // (asking for one key more than the page, to know whether another follows).
 func (s *Store) List(ctx context.Context, bucket string, opts storage.ListOptions) (storage.ListPage, error) {
-	if err := storage.ValidateBucket(bucket); err != nil {
-		return storage.ListPage{}, fmt.Errorf("list: %w", err)
-	}
-	if err := opts.Validate(); err != nil {
-		return storage.ListPage{}, fmt.Errorf("list: %w", err)
-	}
-	if err := ctx.Err(); err != nil {
+	if err := storage.ValidateList(ctx, bucket, opts); err != nil {
 		return storage.ListPage{}, fmt.Errorf("list: %w", err)
 	}
 	limit := opts.PageLimit()

@@ -56,6 +56,36 @@ func testCompareAndSwap(t *testing.T, s storage.Store) {
 	wantErr(t, "Put with both conditions", err, storage.ErrInvalid)
 }
 
+// testDeleteIfGeneration checks storage.ConditionalDeleter, for the stores
+// that implement it: a rewritten object survives a delete of its old
+// generation.
+func testDeleteIfGeneration(t *testing.T, s storage.Store) {
+	cd, ok := s.(storage.ConditionalDeleter)
+	if !ok {
+		t.Skip("this store does not implement storage.ConditionalDeleter")
+	}
+	ctx := t.Context()
+	b := NewBucket(t, s)
+	g1 := mustPut(t, s, b, "blob", "v1", storage.PutOptions{}).Generation
+	g2 := mustPut(t, s, b, "blob", "v1", storage.PutOptions{}).Generation // same bytes, rewritten
+	if g1 == g2 {
+		t.Skip("this store keeps the generation when identical bytes are rewritten")
+	}
+	wantErr(t, "DeleteIfGeneration of a rewritten object", cd.DeleteIfGeneration(ctx, b, "blob", g1), storage.ErrPrecondition)
+	if got, _ := mustRead(t, s, b, "blob"); got != "v1" {
+		t.Errorf("object after a refused delete = %q, want it kept", got)
+	}
+	if err := cd.DeleteIfGeneration(ctx, b, "blob", g2); err != nil {
+		t.Fatalf("DeleteIfGeneration of the current generation: %v", err)
+	}
+	if _, err := s.Stat(ctx, b, "blob"); !errors.Is(err, storage.ErrNotFound) {
+		t.Errorf("Stat after the delete = %v, want ErrNotFound", err)
+	}
+	if err := cd.DeleteIfGeneration(ctx, b, "blob", g2); err != nil {
+		t.Errorf("DeleteIfGeneration of a missing object = %v, want nil", err)
+	}
+}
+
 // testRaceCreateOnly races create-only Puts of one key: exactly one wins and
 // its bytes are what stays.
 func testRaceCreateOnly(t *testing.T, s storage.Store) {

@@ -36,16 +36,6 @@ func NewMemory() *Memory {
 	return &Memory{buckets: map[string]map[string]memObject{}}
 }
 
-func validate(ctx context.Context, bucket, key string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if err := storage.ValidateBucket(bucket); err != nil {
-		return err
-	}
-	return storage.ValidateKey(key)
-}
-
 // lookup returns the bucket's objects; m.mu must be held.
 func (m *Memory) lookup(bucket string) (map[string]memObject, error) {
 	objs, ok := m.buckets[bucket]
@@ -57,7 +47,7 @@ func (m *Memory) lookup(bucket string) (map[string]memObject, error) {
 
 // find returns the object at key.
 func (m *Memory) find(ctx context.Context, bucket, key string) (memObject, error) {
-	if err := validate(ctx, bucket, key); err != nil {
+	if err := storage.ValidateObject(ctx, bucket, key); err != nil {
 		return memObject{}, err
 	}
 	m.mu.Lock()
@@ -92,7 +82,7 @@ func (m *Memory) Get(ctx context.Context, bucket, key string, opts storage.GetOp
 
 // Put implements storage.Store.
 func (m *Memory) Put(ctx context.Context, bucket, key string, r io.Reader, size int64, opts storage.PutOptions) (storage.ObjectInfo, error) {
-	if err := validate(ctx, bucket, key); err != nil {
+	if err := storage.ValidateObject(ctx, bucket, key); err != nil {
 		return storage.ObjectInfo{}, fmt.Errorf("put %q: %w", key, err)
 	}
 	if err := opts.Validate(); err != nil {
@@ -149,7 +139,19 @@ func (m *Memory) Stat(ctx context.Context, bucket, key string) (storage.ObjectIn
 
 // Delete implements storage.Store.
 func (m *Memory) Delete(ctx context.Context, bucket, key string) error {
-	if err := validate(ctx, bucket, key); err != nil {
+	return m.delete(ctx, bucket, key, "")
+}
+
+// DeleteIfGeneration implements storage.ConditionalDeleter.
+func (m *Memory) DeleteIfGeneration(ctx context.Context, bucket, key, generation string) error {
+	if generation == "" {
+		return fmt.Errorf("delete %q: %w: no generation given", key, storage.ErrInvalid)
+	}
+	return m.delete(ctx, bucket, key, generation)
+}
+
+func (m *Memory) delete(ctx context.Context, bucket, key, generation string) error {
+	if err := storage.ValidateObject(ctx, bucket, key); err != nil {
 		return fmt.Errorf("delete %q: %w", key, err)
 	}
 	m.mu.Lock()
@@ -158,6 +160,9 @@ func (m *Memory) Delete(ctx context.Context, bucket, key string) error {
 	if err != nil {
 		return fmt.Errorf("delete %q: %w", key, err)
 	}
+	if o, ok := objs[key]; ok && generation != "" && o.info.Generation != generation {
+		return fmt.Errorf("delete %q: %w", key, storage.ErrPrecondition)
+	}
 	delete(objs, key)
 	return nil
 }
@@ -165,13 +170,7 @@ func (m *Memory) Delete(ctx context.Context, bucket, key string) error {
 // List implements storage.Store. It sorts the bucket's keys on every call,
 // which is fine for a test fake.
 func (m *Memory) List(ctx context.Context, bucket string, opts storage.ListOptions) (storage.ListPage, error) {
-	if err := ctx.Err(); err != nil {
-		return storage.ListPage{}, fmt.Errorf("list: %w", err)
-	}
-	if err := storage.ValidateBucket(bucket); err != nil {
-		return storage.ListPage{}, fmt.Errorf("list: %w", err)
-	}
-	if err := opts.Validate(); err != nil {
+	if err := storage.ValidateList(ctx, bucket, opts); err != nil {
 		return storage.ListPage{}, fmt.Errorf("list: %w", err)
 	}
 	m.mu.Lock()

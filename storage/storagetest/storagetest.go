@@ -45,6 +45,7 @@ func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"ListMany", testListMany},
 		{"CreateOnly", testCreateOnly},
 		{"CompareAndSwap", testCompareAndSwap},
+		{"DeleteIfGeneration", testDeleteIfGeneration},
 		{"RaceCreateOnly", testRaceCreateOnly},
 		{"RaceCompareAndSwap", testRaceCompareAndSwap},
 		{"Buckets", testBuckets},
