@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
+	"maps"
 
 	"github.com/igny8/igny8/storage"
 )
@@ -26,29 +26,7 @@ func (d *Deployer) keepBase(ctx context.Context, u *uploader, m *Manifest, chang
 			keys[BlobKey(f.SHA256, enc)] = true
 		}
 	}
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	var (
-		wg  sync.WaitGroup
-		sem = make(chan struct{}, d.concurrency)
-	)
-	for key := range keys {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			if err := u.keep(ctx, key); err != nil {
-				cancel(err)
-			}
-		})
-	}
-	wg.Wait()
-	return context.Cause(ctx)
+	return forEach(ctx, d.concurrency, maps.Keys(keys), u.keep)
 }
 
 // keep freshens one base blob if it is old.

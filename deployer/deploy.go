@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -134,35 +135,17 @@ func (d *Deployer) newManifest(ctx context.Context, b, id, siteID string, now ti
 // uploadAll stores every file's blobs with bounded concurrency and adds its
 // entry to m. The first error cancels the rest.
 func (d *Deployer) uploadAll(ctx context.Context, u *uploader, files []File, m *Manifest) error {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	var (
-		wg  sync.WaitGroup
-		mu  sync.Mutex
-		sem = make(chan struct{}, d.concurrency)
-	)
-	for _, f := range files {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
+	var mu sync.Mutex
+	return forEach(ctx, d.concurrency, slices.Values(files), func(ctx context.Context, f File) error {
+		e, err := u.file(ctx, f)
+		if err != nil {
+			return err
 		}
-		if ctx.Err() != nil {
-			break
-		}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			e, err := u.file(ctx, f)
-			if err != nil {
-				cancel(err)
-				return
-			}
-			mu.Lock()
-			m.Files[f.Path] = e
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	return context.Cause(ctx)
+		mu.Lock()
+		m.Files[f.Path] = e
+		mu.Unlock()
+		return nil
+	})
 }
 
 // file stores one file's blobs and returns its entry.
