@@ -4,8 +4,6 @@
 // uniqueness, limits), reporting every problem with its JSON pointer.
 package blueprints
 
-import "encoding/json"
-
 // FormatVersion is the blueprint format version this package reads.
 const FormatVersion = 1
 
@@ -218,17 +216,4 @@ func (b *Blueprint) Page(id string) *Page {
 		}
 	}
 	return nil
-}
-
-// Clone returns a deep copy of b.
-func (b *Blueprint) Clone() *Blueprint {
-	data, err := json.Marshal(b)
-	if err != nil {
-		panic("blueprints: clone: " + err.Error())
-	}
-	var c Blueprint
-	if err := json.Unmarshal(data, &c); err != nil {
-		panic("blueprints: clone: " + err.Error())
-	}
-	return &c
 }

@@ -24,7 +24,6 @@ type Source struct {
 	// Static files are published as they are, under the same paths (Hugo's
 	// static folder; in-process builds copy them, as the hugo CLI does).
 	Static   map[string][]byte
-	Theme    string
 	Pages    int // pages the build will render from content files
 	Warnings []string
 }
@@ -77,7 +76,7 @@ func GenerateSource(bp *blueprints.Blueprint, fsys fs.FS, theme string) (*Source
 			g.byPath[p.Path] = p
 		}
 	}
-	src := &Source{Files: map[string][]byte{}, Static: map[string][]byte{}, Theme: theme}
+	src := &Source{Files: map[string][]byte{}, Static: map[string][]byte{}}
 	sp := g.siteParams()
 	cfg, err := json.MarshalIndent(g.config(sp), "", "  ")
 	if err != nil {
@@ -126,8 +125,15 @@ func GenerateSource(bp *blueprints.Blueprint, fsys fs.FS, theme string) (*Source
 }
 
 func (g *generator) collection(name string) *blueprints.Collection {
-	c := g.bp.Collections
-	return map[string]*blueprints.Collection{"posts": c.Posts, "products": c.Products, "services": c.Services}[name]
+	switch c := g.bp.Collections; name {
+	case "posts":
+		return c.Posts
+	case "products":
+		return c.Products
+	case "services":
+		return c.Services
+	}
+	return nil
 }
 
 // collectionOf returns the collection a page is listed in: the one of its
