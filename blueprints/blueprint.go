@@ -13,6 +13,10 @@ const (
 	MaxBlocksPerPage = 200
 	MaxDepth         = 8
 	MaxSize          = 20 << 20 // bytes of JSON
+	// MaxRedirects caps site.redirects. Longer lists belong in a _redirects
+	// file or, better, in splat and placeholder rules; a site's rules from
+	// all sources together stay under the deployer's own, higher limit.
+	MaxRedirects = 10000
 )
 
 // Blueprint is a whole site: settings, theme, navigation, SEO defaults,
@@ -36,6 +40,23 @@ type Site struct {
 	Languages []string `json:"languages,omitempty"`
 	Tagline   string   `json:"tagline,omitempty"`
 	Copyright string   `json:"copyright,omitempty"`
+	// Redirects apply in order; the first whose From matches a request
+	// wins. See Redirect.
+	Redirects []*Redirect `json:"redirects,omitempty"`
+}
+
+// Redirect is a redirect or rewrite rule, in the syntax of a Netlify
+// _redirects line: From is a path that may use whole-segment placeholders
+// (/news/:year/:slug) and a final splat (/old/*); To is a path or an
+// http(s) URL that may use those placeholders and :splat. Status is 301
+// (the default, written as 0), 302, 307 or 308 for a redirect, 200 for a
+// rewrite (serve To's file at From), or 404 or 410. A rule without Force
+// does not apply where a file exists at From.
+type Redirect struct {
+	From   string `json:"from"`
+	To     string `json:"to"`
+	Status int    `json:"status,omitempty"`
+	Force  bool   `json:"force,omitempty"`
 }
 
 // Theme names the theme and carries the design tokens it turns into CSS

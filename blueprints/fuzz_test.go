@@ -19,6 +19,7 @@ func FuzzLoad(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte(`{"version":1,"site":{"name":"x","base_url":"https://x.example/","locale":"en"},"theme":{"name":"studio"},"pages":[{"id":"home","path":"/","type":"home","title":"t","blocks":[]}]}`))
+	f.Add([]byte(`{"version":1,"site":{"name":"x","base_url":"https://x.example/","locale":"en","redirects":[{"from":"/old/*","to":"/new/:splat"},{"from":"/p/:id","to":"https://y.example/:id","status":308,"force":true},{"from":"/a/*/b","to":"/:splat"}]},"theme":{"name":"studio"},"pages":[{"id":"home","path":"/","type":"home","title":"t","blocks":[]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		bp, err := blueprints.Load(data, blueprints.Options{})
 		if err != nil {

@@ -120,11 +120,13 @@ func LatestVersion(blockType string) int {
 // friendlyPatterns gives a sentence for values that fail a shared pattern,
 // keyed by the schema location that holds the pattern.
 var friendlyPatterns = map[string]string{
-	"defs.json#/$defs/id":        "must be lowercase letters, digits and dashes, starting with a letter or digit",
-	"defs.json#/$defs/link":      "must be page:<page-id>, #anchor, or an http, https, mailto or tel URL",
-	"blueprint.json#/$defs/path": `must be "/" or lowercase segments each ending in "/", like "/about/" or "/blog/first-post/"`,
-	"blueprint.json#/$defs/lang": `must be a language code such as "en" or "en-US"`,
-	"blueprint.json#/$defs/date": "must be a date (YYYY-MM-DD) or an RFC 3339 time",
+	"defs.json#/$defs/id":                "must be lowercase letters, digits and dashes, starting with a letter or digit",
+	"defs.json#/$defs/link":              "must be page:<page-id>, #anchor, or an http, https, mailto or tel URL",
+	"blueprint.json#/$defs/path":         `must be "/" or lowercase segments each ending in "/", like "/about/" or "/blog/first-post/"`,
+	"blueprint.json#/$defs/lang":         `must be a language code such as "en" or "en-US"`,
+	"blueprint.json#/$defs/date":         "must be a date (YYYY-MM-DD) or an RFC 3339 time",
+	"blueprint.json#/$defs/redirectFrom": "must be a path starting with /, in printable ASCII without spaces or backslashes; URL-encode other characters, as in /caf%C3%A9",
+	"blueprint.json#/$defs/redirectTo":   "must be a path starting with / or an http(s) URL, in printable ASCII without spaces or backslashes; URL-encode other characters",
 }
 
 // english prints the validator's own messages for the kinds of error that

@@ -19,6 +19,7 @@ func Validate(bp *Blueprint, opts Options) Problems {
 	v := &validator{bp: bp, opts: opts, pages: map[string]*Page{}}
 	v.pagesAndBlocks()
 	v.site()
+	v.redirects()
 	v.assets()
 	v.references()
 	return v.list.sort()
