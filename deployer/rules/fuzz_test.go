@@ -40,6 +40,10 @@ func FuzzParseRedirects(f *testing.F) {
 			if hasDotSegment(r.From) || hasDotSegment(r.To) {
 				t.Fatalf("rule %+v has a dot segment", r)
 			}
+			again, err := ParseRedirects(strings.NewReader(r.String()), "")
+			if err != nil || len(again) != 1 || again[0].From != r.From || again[0].To != r.To || again[0].Status != r.Status || again[0].Force != r.Force {
+				t.Fatalf("rule %+v formats as %q, which parses as %+v, %v", r, r.String(), again, err)
+			}
 		}
 		if _, err := CompileRedirects(rs); err != nil {
 			t.Fatalf("parsed rules do not compile: %v", err)

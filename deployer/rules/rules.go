@@ -21,6 +21,11 @@
 // acted on: the caller applies a rule without Force only when no file
 // exists at the path (Netlify's shadowing).
 //
+// Rules may also be given as Redirect values, such as the redirects of a
+// blueprint: [CompileRedirects] checks and compiles them, and
+// [MergeRedirects] joins them with a _redirects file's, the file's rules
+// first.
+//
 // # Headers
 //
 // A _headers file is a list of blocks: a path pattern on its own line, then
