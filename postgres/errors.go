@@ -1,0 +1,75 @@
+package postgres
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/igny8/igny8"
+)
+
+// translate turns driver errors into igny8 errors, once, at the edge of
+// the package. Errors already of type *igny8.Error pass through.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *igny8.Error
+	if errors.As(err, &e) {
+		return err
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return igny8.Errorf(igny8.ENotFound, "Not found.")
+	}
+	var pg *pgconn.PgError
+	if !errors.As(err, &pg) {
+		return err
+	}
+	switch pg.Code {
+	case "23505": // unique_violation
+		return igny8.Errorf(igny8.EConflict, "%s already exists.", uniqueWhat(pg.ConstraintName))
+	case "23503": // foreign_key_violation
+		return igny8.Errorf(igny8.ENotFound, "A referenced object does not exist.")
+	case "23514", "23502", "22P02", "22001", "22003", "22023": // check, not null, bad text, too long, out of range, bad parameter
+		return igny8.Errorf(igny8.EInvalid, "Invalid value (%s).", pg.ConstraintName+pgDetail(pg))
+	case "42501": // insufficient_privilege, including a row-level security violation
+		return igny8.Errorf(igny8.EForbidden, "Not allowed.")
+	case "40001", "40P01": // serialization failure, deadlock
+		return igny8.Errorf(igny8.EConflict, "A concurrent change got in the way; retry.")
+	}
+	return err
+}
+
+func pgDetail(pg *pgconn.PgError) string {
+	if pg.ConstraintName != "" {
+		return ""
+	}
+	return pg.Message
+}
+
+// uniqueWhat names the thing a unique constraint protects, for messages.
+func uniqueWhat(constraint string) string {
+	switch {
+	case strings.HasPrefix(constraint, "sites_slug"):
+		return "A site with this slug"
+	case strings.HasPrefix(constraint, "domains_hostname"):
+		return "This host name"
+	case strings.HasPrefix(constraint, "users_email"):
+		return "A user with this email"
+	case strings.HasPrefix(constraint, "accounts_slug"):
+		return "An account with this slug"
+	case strings.HasPrefix(constraint, "plans_slug"):
+		return "A plan with this slug"
+	case strings.HasPrefix(constraint, "sectors_site_id_slug"):
+		return "A sector with this slug"
+	case strings.HasPrefix(constraint, "page_blueprints_site_blueprint_id_slug"):
+		return "A page with this id"
+	case strings.HasPrefix(constraint, "memberships_pkey"):
+		return "This member"
+	case strings.HasPrefix(constraint, "domains_one_primary"):
+		return "A primary domain for this site"
+	}
+	return "An object with these values"
+}
