@@ -1,0 +1,139 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/igny8/igny8"
+)
+
+const siteColumns = `id, account_id, slug, name, site_type, hosting_type, created_at, updated_at`
+
+func scanSite(row pgx.Row) (*igny8.Site, error) {
+	var s igny8.Site
+	err := row.Scan(&s.ID, &s.AccountID, &s.Slug, &s.Name, &s.SiteType, &s.HostingType, &s.CreatedAt, &s.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// CreateSite inserts s under the actor's account and fills in its id and
+// times. The slug is global: another account's site may hold it.
+func (db *DB) CreateSite(ctx context.Context, s *igny8.Site) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	if s.SiteType == "" {
+		s.SiteType = igny8.SiteTypeNew
+	}
+	if s.HostingType == "" {
+		s.HostingType = igny8.HostingIgny8Sites
+	}
+	return db.Tx(ctx, func(tx pgx.Tx) error {
+		got, err := scanSite(tx.QueryRow(ctx, `INSERT INTO sites (account_id, slug, name, site_type, hosting_type)
+			VALUES ($1, $2, $3, $4, $5) RETURNING `+siteColumns, a.AccountID, s.Slug, s.Name, s.SiteType, s.HostingType))
+		if err != nil {
+			return err
+		}
+		*s = *got
+		return audit(ctx, tx, "site.create", "site", got.ID, map[string]any{"slug": got.Slug})
+	})
+}
+
+// Site returns the actor's site with id id.
+func (db *DB) Site(ctx context.Context, id int64) (*igny8.Site, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var s *igny8.Site
+	err = db.Tx(ctx, func(tx pgx.Tx) error {
+		s, err = scanSite(tx.QueryRow(ctx, `SELECT `+siteColumns+` FROM sites WHERE account_id = $1 AND id = $2`, a.AccountID, id))
+		return err
+	})
+	if igny8.ErrorCode(err) == igny8.ENotFound {
+		return nil, igny8.Errorf(igny8.ENotFound, "Site %d not found.", id)
+	}
+	return s, err
+}
+
+// Sites lists the actor's sites with ids after `after`, at most limit.
+func (db *DB) Sites(ctx context.Context, after int64, limit int) ([]*igny8.Site, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*igny8.Site
+	err = db.Tx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT `+siteColumns+` FROM sites WHERE account_id = $1 AND id > $2 ORDER BY id LIMIT $3`, a.AccountID, after, limit)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (*igny8.Site, error) { return scanSite(r) })
+		return err
+	})
+	return out, err
+}
+
+// SiteUpdate holds the fields of a site that may change; nil leaves one
+// as it is. The slug never changes.
+type SiteUpdate struct {
+	Name        *string
+	SiteType    *string
+	HostingType *string
+}
+
+// UpdateSite changes the actor's site id and returns it.
+func (db *DB) UpdateSite(ctx context.Context, id int64, u SiteUpdate) (*igny8.Site, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var s *igny8.Site
+	err = db.Tx(ctx, func(tx pgx.Tx) error {
+		s, err = scanSite(tx.QueryRow(ctx, `UPDATE sites SET name = coalesce($3, name), site_type = coalesce($4, site_type),
+			hosting_type = coalesce($5, hosting_type), updated_at = now()
+			WHERE account_id = $1 AND id = $2 RETURNING `+siteColumns, a.AccountID, id, u.Name, u.SiteType, u.HostingType))
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, "site.update", "site", id, nil)
+	})
+	if igny8.ErrorCode(err) == igny8.ENotFound {
+		return nil, igny8.Errorf(igny8.ENotFound, "Site %d not found.", id)
+	}
+	return s, err
+}
+
+// DeleteSite deletes the actor's site id with everything that belongs to
+// it in the database (its deploys in object storage are the caller's).
+func (db *DB) DeleteSite(ctx context.Context, id int64) error {
+	a, err := actor(ctx)
+	if err != nil {
+		return err
+	}
+	return db.Tx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM sites WHERE account_id = $1 AND id = $2`, a.AccountID, id)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return igny8.Errorf(igny8.ENotFound, "Site %d not found.", id)
+		}
+		return audit(ctx, tx, "site.delete", "site", id, nil)
+	})
+}
+
+// lockSite checks the actor's site id exists and locks it against
+// concurrent deletion for the rest of tx.
+func lockSite(ctx context.Context, tx pgx.Tx, accountID, siteID int64) error {
+	var id int64
+	err := tx.QueryRow(ctx, `SELECT id FROM sites WHERE account_id = $1 AND id = $2 FOR SHARE`, accountID, siteID).Scan(&id)
+	if err == pgx.ErrNoRows {
+		return igny8.Errorf(igny8.ENotFound, "Site %d not found.", siteID)
+	}
+	return err
+}
