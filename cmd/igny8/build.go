@@ -55,10 +55,15 @@ func runBuild(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stderr, "  wrote Hugo project to %s\n", *hugoSource)
 	}
 	fmt.Fprintf(e.stderr, "Building %s (%d pages)\n", files[0], len(bp.Pages))
+	br, err := loadBlueprintRules(bp, files[0])
+	if err != nil {
+		return err
+	}
 	res, err := builder.New(builder.Config{}).Build(ctx, in)
 	if err != nil {
 		return err
 	}
+	addFiles(res, br.files(bp, files[0]))
 	if err := writeOutput(res, *out); err != nil {
 		return err
 	}

@@ -106,6 +106,11 @@ func deployInput(ctx context.Context, e *env, path, theme string) ([]deployer.Fi
 		if err != nil {
 			return nil, opts, err
 		}
+		br, err := loadBlueprintRules(bp, path)
+		if err != nil {
+			return nil, opts, err
+		}
+		opts.Redirects, opts.Headers = br.Redirects, br.Headers
 		out, err := builder.New(builder.Config{}).Build(ctx, builder.Input{
 			Blueprint: bp, Assets: os.DirFS(filepath.Dir(path)), Theme: theme,
 			Progress: func(stage string) { fmt.Fprintf(e.stderr, "  %s…\n", stage) },
