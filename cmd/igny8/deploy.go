@@ -63,7 +63,12 @@ func runDeploy(ctx context.Context, e *env, args []string) error {
 			opts.Preview.ExpiresAt = time.Now().Add(*previewFor)
 		}
 	}
-	d := deployer.New(store, deployer.Config{Logger: cfg.logger(e.stderr)})
+	logger := cfg.logger(e.stderr)
+	d := deployer.New(store, deployer.Config{Logger: logger})
+	purger, err := newCDNHook(ctx, e, d, logger)
+	if err != nil {
+		return err
+	}
 	live, err := d.Live(ctx, *site)
 	if err != nil && igny8.ErrorCode(err) != igny8.ENotFound {
 		return err
@@ -84,11 +89,16 @@ func runDeploy(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "Ready, not live. Make it live: igny8 rollback --site %s --to %s\n", *site, m.DeployID)
 		return nil
 	}
-	if _, err := d.Promote(ctx, *site, m.DeployID, live.DeployID); err != nil {
+	ref, err := d.Promote(ctx, *site, m.DeployID, live.DeployID)
+	if err != nil {
 		return fmt.Errorf("promote %s: %w", m.DeployID, err)
 	}
+	// Edges first: a CDN that refetched from an edge still serving the old
+	// deploy would cache it again. Without REDIS_URL edges switch within
+	// their poll interval, which a quick purge can beat.
 	cfg.announce(ctx, e, *site)
 	fmt.Fprintf(e.stdout, "Live at %s\n", cfg.siteURL(*site))
+	purgeCDN(ctx, e, purger, *site, ref)
 	return nil
 }
 
@@ -249,12 +259,17 @@ func runRollback(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	purger, err := newCDNHook(ctx, e, d, cfg.logger(e.stderr))
+	if err != nil {
+		return err
+	}
 	ref, err := d.Rollback(ctx, *site, *to)
 	if err != nil {
 		return err
 	}
 	cfg.announce(ctx, e, *site)
 	fmt.Fprintf(e.stdout, "%s is live at %s (was %s)\n", ref.DeployID, cfg.siteURL(*site), ref.Previous)
+	purgeCDN(ctx, e, purger, *site, ref)
 	return nil
 }
 
