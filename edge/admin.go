@@ -17,7 +17,10 @@ const (
 // limits: a 5s ReadHeaderTimeout (slowloris), 16 KiB of headers and a 120s
 // IdleTimeout. It sets no WriteTimeout, since a large file to a slow client
 // may take long. Starting it, and shutting it down gracefully with
-// Shutdown(ctx) on a signal, is the caller's job.
+// Shutdown(ctx) on a signal, is the caller's job: serve it on a listener
+// wrapped by NewListener (hs.Serve(edge.NewListener(ln))) so small files go
+// out in one write. Its ConnContext and ConnState hooks are the edge's;
+// replacing them loses only that.
 func NewHTTPServer(addr string, h http.Handler, logger *slog.Logger) *http.Server {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -28,6 +31,8 @@ func NewHTTPServer(addr string, h http.Handler, logger *slog.Logger) *http.Serve
 		ReadHeaderTimeout: ReadHeaderTimeout,
 		MaxHeaderBytes:    MaxHeaderBytes,
 		IdleTimeout:       IdleTimeout,
+		ConnContext:       connContext,
+		ConnState:         connState,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 }

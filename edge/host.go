@@ -17,7 +17,7 @@ import (
 // maxRouteBytes bounds the body of a routes object (a site id).
 const maxRouteBytes = 256
 
-// hostCache maps a host key to its site id ("" for a host with no route)
+// hostCache maps a host name (hostName) to its site id ("" for a host with no route)
 // until an expiry time.
 type hostCache struct {
 	mu      sync.Mutex
@@ -60,22 +60,32 @@ func (c *hostCache) delete(key string) {
 	delete(c.entries, key)
 }
 
-// hostCacheKey is the routes key of a Host header.
-func hostCacheKey(host string) string { return deployer.HostKey(host) }
+// hostName is the name a Host header is routed by: deployer.HostKey
+// without its prefix (lowercased, no port, no trailing dot). It allocates
+// only to lowercase, so the warm path builds no key.
+func hostName(host string) string {
+	host = strings.ToLower(host)
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "]") {
+		host = host[:i]
+	}
+	return strings.TrimSuffix(host, ".")
+}
 
 // lookupHost returns the site id routed from host, or "" when none is.
 func (s *Server) lookupHost(ctx context.Context, host string) (string, error) {
-	key := hostCacheKey(host)
-	if key == deployer.HostPrefix || storage.ValidateKey(key) != nil {
-		return "", nil // empty or malformed host: never a store request
-	}
-	if d := strings.ToLower(strings.TrimSuffix(s.cfg.SitesDomain, ".")); d != "" && key == deployer.HostPrefix+d {
+	name := hostName(host)
+	if name == "" || name == s.sitesDomain {
 		return "", nil
 	}
 	now := s.now()
-	cached, ok, fresh := s.hosts.get(key, now)
+	// Only names with a valid key are ever cached.
+	cached, ok, fresh := s.hosts.get(name, now)
 	if fresh {
 		return cached, nil
+	}
+	key := deployer.HostPrefix + name
+	if storage.ValidateKey(key) != nil {
+		return "", nil // malformed host: never a store request
 	}
 	id, err := s.readRoute(ctx, key)
 	if err != nil {
@@ -83,12 +93,12 @@ func (s *Server) lookupHost(ctx context.Context, host string) (string, error) {
 			// The store is failing: keep routing as before, retry later.
 			s.metrics.storeErrors.Add(1)
 			s.log.LogAttrs(ctx, slog.LevelWarn, "route host", slog.String("host", host), slog.Any("error", err))
-			s.hosts.put(key, cached, now.Add(s.cfg.HostTTL))
+			s.hosts.put(name, cached, now.Add(s.cfg.HostTTL))
 			return cached, nil
 		}
 		return "", err
 	}
-	s.hosts.put(key, id, now.Add(s.cfg.HostTTL))
+	s.hosts.put(name, id, now.Add(s.cfg.HostTTL))
 	return id, nil
 }
 

@@ -27,8 +27,7 @@ func cleanPath(u *url.URL) (string, int) {
 	if len(raw) > maxPathBytes {
 		return "", http.StatusRequestURITooLong
 	}
-	lower := strings.ToLower(raw)
-	if strings.Contains(lower, "%2f") || strings.Contains(lower, "%5c") {
+	if hasEncodedSlash(raw) {
 		return "", http.StatusBadRequest
 	}
 	p := u.Path
@@ -40,14 +39,35 @@ func cleanPath(u *url.URL) (string, int) {
 			return "", http.StatusBadRequest
 		}
 	}
+	// path.Clean returns a clean path as it is, without allocating; so
+	// does this for a clean path that ends in a slash.
 	c := path.Clean(p)
 	if strings.HasSuffix(p, "/") && c != "/" {
+		if c == p[:len(p)-1] {
+			return p, 0
+		}
 		c += "/"
 	}
 	if c != p {
 		return c, http.StatusMovedPermanently
 	}
 	return p, 0
+}
+
+// hasEncodedSlash reports whether an escaped path holds %2f or %5c, in
+// either case.
+func hasEncodedSlash(raw string) bool {
+	for i := strings.IndexByte(raw, '%'); i >= 0 && i+2 < len(raw); {
+		if a, b := raw[i+1], raw[i+2]|0x20; a == '2' && b == 'f' || a == '5' && b == 'c' {
+			return true
+		}
+		j := strings.IndexByte(raw[i+1:], '%')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
 }
 
 // target is what a clean path resolves to in a manifest.

@@ -54,7 +54,7 @@ func (s *Server) servePreview(w http.ResponseWriter, r *http.Request, deployID, 
 	key := siteID + "/" + deployID
 	d := s.previews.get(key)
 	if d == nil {
-		d, err = s.loadDeploy(ctx, storage.SiteBucket(siteID), deployID)
+		d, err = s.loadDeploy(ctx, siteID, deployID)
 		if errors.Is(err, storage.ErrNotFound) || errors.Is(err, storage.ErrBucketNotFound) {
 			plain(w, http.StatusNotFound, "preview not found")
 			return
@@ -83,7 +83,7 @@ func (s *Server) servePreview(w http.ResponseWriter, r *http.Request, deployID, 
 		// A shared cache must never hand a protected page to someone else.
 		w = &privateWriter{ResponseWriter: w}
 	}
-	s.serveDeploy(w, r, siteID, d, nil)
+	s.serveDeploy(w, r, d, nil)
 }
 
 // privateWriter makes every response uncacheable by shared caches, whatever
@@ -107,3 +107,6 @@ func (p *privateWriter) Write(b []byte) (int, error) {
 	}
 	return p.ResponseWriter.Write(b)
 }
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (p *privateWriter) Unwrap() http.ResponseWriter { return p.ResponseWriter }

@@ -16,7 +16,7 @@ import (
 // 3xx rules redirect; 200 rules rewrite to a file of the same deploy
 // without changing the URL; 404 and 410 rules serve their target page
 // with that status (plain text when the target has no file).
-func (s *Server) redirect(w http.ResponseWriter, r *http.Request, siteID string, d *deploy, p string, t target) bool {
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, d *deploy, p string, t target) bool {
 	if d.redirects.Len() == 0 {
 		return false
 	}
@@ -31,7 +31,7 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request, siteID string,
 	s.metrics.redirects.Add(1)
 	switch m.Status {
 	case http.StatusOK, http.StatusNotFound, http.StatusGone:
-		return s.rewrite(w, r, siteID, d, m)
+		return s.rewrite(w, r, d, m)
 	default:
 		w.Header().Set("Cache-Control", cacheRevalid)
 		http.Redirect(w, r, m.To, m.Status)
@@ -40,7 +40,7 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request, siteID string,
 }
 
 // rewrite serves the file a 200, 404 or 410 rule points at.
-func (s *Server) rewrite(w http.ResponseWriter, r *http.Request, siteID string, d *deploy, m rules.Match) bool {
+func (s *Server) rewrite(w http.ResponseWriter, r *http.Request, d *deploy, m rules.Match) bool {
 	u, err := url.Parse(m.To)
 	if err != nil || u.IsAbs() || !strings.HasPrefix(u.Path, "/") {
 		// Compile refuses absolute targets for these statuses; stay safe.
@@ -56,9 +56,9 @@ func (s *Server) rewrite(w http.ResponseWriter, r *http.Request, siteID string, 
 		return true
 	}
 	if m.Status == http.StatusOK {
-		s.serveFile(w, r, siteID, d.m.Files[t.file], t.file)
+		s.serveFile(w, r, d, d.files[t.file])
 		return true
 	}
-	s.serveStatusPage(w, r, siteID, d.m, t.file, m.Status)
+	s.serveStatusPage(w, r, d, t.file, m.Status)
 	return true
 }

@@ -1,15 +1,14 @@
 package edge
 
 import (
+	"fmt"
 	"log/slog"
-	"mime"
 	"net/http"
-	"path"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/igny8/igny8/deployer"
-	"github.com/igny8/igny8/storage"
 )
 
 // Cache-Control values.
@@ -26,9 +25,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		plain(w, http.StatusMethodNotAllowed, "method not allowed")
 		return
 	}
-	if id, slug, ok := deployer.ParsePreviewHost(r.Host, s.cfg.SitesDomain); ok {
-		s.servePreview(w, r, id, slug)
-		return
+	// Every preview host has "--" in it; the check spares the others a
+	// parse.
+	if strings.Contains(r.Host, "--") {
+		if id, slug, ok := deployer.ParsePreviewHost(r.Host, s.cfg.SitesDomain); ok {
+			s.servePreview(w, r, id, slug)
+			return
+		}
 	}
 	ctx := r.Context()
 	siteID, err := s.lookupHost(ctx, r.Host)
@@ -52,14 +55,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		plain(w, http.StatusNotFound, "site not found")
 		return
 	}
-	s.serveDeploy(w, r, siteID, v.live, v.skewFile)
+	s.serveDeploy(w, r, v.live, v)
 }
 
-// serveDeploy answers a request from one deploy: the live one, with skew
-// as the fallback for hashed assets of replaced deploys, or a preview's
-// (skew nil).
-func (s *Server) serveDeploy(w http.ResponseWriter, r *http.Request, siteID string, d *deploy, skew func(string, time.Time) (*deploy, deployer.FileEntry, bool)) {
-	setSiteHeaders(w, siteID, d.id)
+// serveDeploy answers a request from one deploy: the live one, with the
+// retired deploys of skew as the fallback for hashed assets of replaced
+// deploys, or a preview's (skew nil).
+func (s *Server) serveDeploy(w http.ResponseWriter, r *http.Request, d *deploy, skew *view) {
+	setSiteHeaders(w, d)
 	p, status := cleanPath(r.URL)
 	switch status {
 	case 0:
@@ -70,12 +73,13 @@ func (s *Server) serveDeploy(w http.ResponseWriter, r *http.Request, siteID stri
 		plain(w, status, http.StatusText(status))
 		return
 	}
-	m := d.m
-	for _, kv := range d.headers.Headers(p) {
-		w.Header().Add(kv[0], kv[1])
+	if d.headers.Len() > 0 {
+		for _, kv := range d.headers.Headers(p) {
+			w.Header().Add(kv[0], kv[1])
+		}
 	}
-	t := resolve(m, p)
-	if s.redirect(w, r, siteID, d, p, t) {
+	t := resolve(d.m, p)
+	if s.redirect(w, r, d, p, t) {
 		return
 	}
 	switch {
@@ -83,79 +87,80 @@ func (s *Server) serveDeploy(w http.ResponseWriter, r *http.Request, siteID stri
 		w.Header().Set("Cache-Control", cacheRevalid)
 		http.Redirect(w, r, location(t.redirect, r.URL.RawQuery), http.StatusMovedPermanently)
 	case t.file != "":
-		s.serveFile(w, r, siteID, m.Files[t.file], t.file)
+		s.serveFile(w, r, d, d.files[t.file])
 	default:
 		if skew != nil {
-			if old, e, ok := skew(p[1:], s.now()); ok {
+			if old, e, ok := skew.skewFile(p[1:], s.now()); ok {
 				s.metrics.skewHits.Add(1)
-				setSiteHeaders(w, siteID, old.id)
-				s.serveFile(w, r, siteID, e, p[1:])
+				setSiteHeaders(w, old)
+				s.serveFile(w, r, old, e)
 				return
 			}
 		}
-		s.serveNotFound(w, r, siteID, m, p)
+		s.serveNotFound(w, r, d, p)
 	}
 }
 
 // setSiteHeaders sets the headers naming the site and deploy of a response.
-func setSiteHeaders(w http.ResponseWriter, siteID, deployID string) {
+func setSiteHeaders(w http.ResponseWriter, d *deploy) {
 	h := w.Header()
-	h.Set("X-Deploy-Id", deployID)
-	h.Set("Surrogate-Key", "site-"+siteID+" deploy-"+deployID)
+	h["X-Deploy-Id"] = d.deployHdr
+	h["Surrogate-Key"] = d.surrogateHdr
 }
 
 // setSecurityHeaders sets the default security headers of every response.
 func (s *Server) setSecurityHeaders(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-	h.Set("X-Frame-Options", "SAMEORIGIN")
-	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
+	h["X-Content-Type-Options"] = hdrNosniff
+	h["Referrer-Policy"] = hdrReferrer
+	h["X-Frame-Options"] = hdrFrame
+	h["Permissions-Policy"] = hdrPermissions
 	// HSTS only on https: sent over http it would be ignored anyway, and a
 	// site still reached over plain http (a fresh custom domain before its
 	// certificate) must not be pinned by a proxy that forwards it.
 	if r.TLS != nil || (s.cfg.TrustForwardedProto && r.Header.Get("X-Forwarded-Proto") == "https") {
-		h.Set("Strict-Transport-Security", "max-age=31536000")
+		h["Strict-Transport-Security"] = hdrHSTS
 	}
 }
 
-// serveFile serves one manifest entry through http.ServeContent.
-func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, siteID string, e deployer.FileEntry, name string) {
+// serveFile serves one file of d. A small file asked for without Range or
+// If-Match, nearly every request, is answered here from the precomputed
+// headers and the cached bytes, in one write; anything else goes through
+// http.ServeContent, which these answers match.
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, d *deploy, e *entry) {
 	h := w.Header()
 	enc := ""
+	rangeReq := r.Header.Get("Range")
 	if len(e.Encodings) > 0 {
-		h.Set("Vary", "Accept-Encoding")
+		h["Vary"] = hdrVaryEncoding
 		// A range of an encoded variant would be a range of other bytes
 		// than the identity's: Range requests always get identity.
-		if r.Header.Get("Range") == "" {
+		if rangeReq == "" {
 			enc = negotiate(r.Header.Get("Accept-Encoding"), e.Encodings)
 		}
 	}
-	h.Set("Content-Type", contentType(e, name))
-	if e.Immutable {
-		h.Set("Cache-Control", cacheImmutable)
-	} else {
-		h.Set("Cache-Control", cacheRevalid)
+	rep := repIndex(enc)
+	h["Content-Type"] = e.ctype
+	h["Cache-Control"] = e.cache
+	if rep != repIdentity {
+		h["Content-Encoding"] = hdrEncoding[rep]
 	}
-	// Strong ETag of the identity bytes: the same across deploys. An
-	// encoded variant is another representation and gets its own strong
-	// ETag, so a resumed download can never splice br bytes onto identity.
-	etag := `"` + e.SHA256 + `"`
-	if enc != "" {
-		etag = `"` + e.SHA256 + "-" + enc + `"`
-		h.Set("Content-Encoding", enc)
+	h["Etag"] = e.etags[rep]
+	small := e.Size <= s.cfg.CacheMaxObject
+	if small && rangeReq == "" && r.Header.Get("If-Match") == "" && !s.slowPath {
+		s.serveSmall(w, r, d, e, rep)
+		return
 	}
-	h.Set("ETag", etag)
 	br := &blobReader{
 		ctx:    r.Context(),
 		s:      s,
-		bucket: storage.SiteBucket(siteID),
-		key:    deployer.BlobKey(e.SHA256, enc),
+		bucket: d.bucket,
+		key:    e.keys[rep],
 		size:   -1,
-		small:  e.Size <= s.cfg.CacheMaxObject,
+		small:  small,
 		eager:  r.Method == http.MethodGet,
 	}
-	if enc == "" {
+	if rep == repIdentity {
 		br.size = e.Size
 	} else {
 		// ServeContent leaves Content-Length out when Content-Encoding is
@@ -166,54 +171,108 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, siteID string
 	http.ServeContent(w, r, "", time.Time{}, br)
 }
 
+// serveSmall answers a GET or HEAD without Range or If-Match for a blob of
+// at most CacheMaxObject bytes, with the headers serveFile set. With no
+// Last-Modified, If-Unmodified-Since and If-Modified-Since never apply, so
+// If-None-Match is the only precondition left, as in ServeContent.
+func (s *Server) serveSmall(w http.ResponseWriter, r *http.Request, d *deploy, e *entry, rep int) {
+	h := w.Header()
+	if inm := r.Header.Get("If-None-Match"); inm != "" && noneMatch(inm, e.etags[rep][0]) {
+		// A 304 never reads the blob.
+		delete(h, "Content-Type")
+		delete(h, "Content-Length")
+		delete(h, "Content-Encoding")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	var data []byte
+	if rep != repIdentity || r.Method != http.MethodHead {
+		// A HEAD of the identity bytes knows their size from the manifest
+		// and reads no blob.
+		var err error
+		data, err = s.blobBytes(r.Context(), d.bucket, e.keys[rep])
+		if err == nil && rep == repIdentity && int64(len(data)) != e.Size {
+			err = fmt.Errorf("read blob %s: %d bytes, manifest says %d", e.keys[rep], len(data), e.Size)
+		}
+		if err != nil {
+			s.blobError(r.Context(), d.bucket, err)
+			// ServeContent writes the very 500 a failed blob gets there.
+			http.ServeContent(w, r, "", time.Time{}, failedBlob{})
+			return
+		}
+	}
+	h["Accept-Ranges"] = hdrAcceptRanges
+	if rep == repIdentity {
+		h["Content-Length"] = e.length
+	} else {
+		h["Content-Length"] = []string{strconv.Itoa(len(data))}
+	}
+	if r.Method == http.MethodHead {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	// Headers and body leave in one write when the connection allows it
+	// (NewListener); without this, net/http's 4 KiB buffer splits any
+	// response larger than that into two.
+	cc := requestConn(r)
+	if cc != nil && len(data) > heldMin {
+		cc.hold()
+		defer cc.release()
+	}
+	w.WriteHeader(http.StatusOK)
+	w.Write(data)
+	if cc != nil && len(data) > heldMin {
+		http.NewResponseController(w).Flush()
+	}
+}
+
+// heldMin is the body size above which a response is held: below it,
+// headers and body fit net/http's connection buffer and leave in one write
+// anyway.
+const heldMin = 2 << 10
+
+// failedBlob is a blob that could not be read, for ServeContent to answer.
+type failedBlob struct{}
+
+func (failedBlob) Read([]byte) (int, error)       { return 0, errBlobUnavailable }
+func (failedBlob) Seek(int64, int) (int64, error) { return 0, errBlobUnavailable }
+
 // serveNotFound answers 404 with the nearest 404 page of the deploy (see
 // notFoundPage), or a short text when the deploy has none. The page is sent
 // as identity bytes with no ETag, so a 404 is never turned into a 304 and
 // never cached as the file's representation.
-func (s *Server) serveNotFound(w http.ResponseWriter, r *http.Request, siteID string, m *deployer.Manifest, p string) {
-	page := notFoundPage(m, p)
+func (s *Server) serveNotFound(w http.ResponseWriter, r *http.Request, d *deploy, p string) {
+	page := notFoundPage(d.m, p)
 	if page == "" {
 		plain(w, http.StatusNotFound, "not found")
 		return
 	}
-	s.serveStatusPage(w, r, siteID, m, page, http.StatusNotFound)
+	s.serveStatusPage(w, r, d, page, http.StatusNotFound)
 }
 
 // serveStatusPage serves a small page of the deploy with an error status
 // (a 404 page, or a 404/410 redirect rule's target).
-func (s *Server) serveStatusPage(w http.ResponseWriter, r *http.Request, siteID string, m *deployer.Manifest, page string, status int) {
-	e := m.Files[page]
+func (s *Server) serveStatusPage(w http.ResponseWriter, r *http.Request, d *deploy, page string, status int) {
+	e := d.files[page]
 	if e.Size > s.cfg.CacheMaxObject {
 		// An error page is a small HTML page; refuse to stream a huge one.
 		plain(w, status, http.StatusText(status))
 		return
 	}
-	bucket := storage.SiteBucket(siteID)
-	data, err := s.blobBytes(r.Context(), bucket, deployer.BlobKey(e.SHA256, ""))
+	data, err := s.blobBytes(r.Context(), d.bucket, e.keys[repIdentity])
 	if err != nil {
-		s.blobError(r.Context(), bucket, err)
+		s.blobError(r.Context(), d.bucket, err)
 		plain(w, status, http.StatusText(status))
 		return
 	}
 	h := w.Header()
-	h.Set("Content-Type", contentType(e, page))
+	h["Content-Type"] = e.ctype
 	h.Set("Content-Length", strconv.Itoa(len(data)))
-	h.Set("Cache-Control", cacheRevalid)
+	h["Cache-Control"] = hdrCacheRevalid
 	w.WriteHeader(status)
 	if r.Method != http.MethodHead {
 		w.Write(data)
 	}
-}
-
-// contentType is the entry's type, else one guessed from the name.
-func contentType(e deployer.FileEntry, name string) string {
-	if e.ContentType != "" {
-		return e.ContentType
-	}
-	if t := mime.TypeByExtension(path.Ext(name)); t != "" {
-		return t
-	}
-	return "application/octet-stream"
 }
 
 // plain writes a short text response.

@@ -28,10 +28,29 @@ const reloadTimeout = 10 * time.Second
 // files and is served, for skew protection, until retireAt.
 type deploy struct {
 	id        string
+	bucket    string // the site's bucket
 	m         *deployer.Manifest
+	files     map[string]*entry    // m.Files, prepared for serving
 	redirects *rules.RedirectTable // compiled once, when the manifest loads
 	headers   *rules.HeaderTable
 	retireAt  time.Time
+	// X-Deploy-Id and Surrogate-Key of every response from this deploy.
+	deployHdr, surrogateHdr []string
+}
+
+// newDeploy returns deploy id of siteID, with every file of m prepared
+// for serving. Its rules are left for the caller to compile.
+func newDeploy(siteID, id string, m *deployer.Manifest) *deploy {
+	d := &deploy{
+		id: id, bucket: storage.SiteBucket(siteID), m: m,
+		files:        make(map[string]*entry, len(m.Files)),
+		deployHdr:    []string{id},
+		surrogateHdr: []string{"site-" + siteID + " deploy-" + id},
+	}
+	for p, e := range m.Files {
+		d.files[p] = newEntry(p, e)
+	}
+	return d
 }
 
 // view is what one request sees of a site: the live deploy (nil when the
@@ -154,7 +173,7 @@ func (s *Server) reload(ctx context.Context, st *site, old *view, now time.Time)
 	if old != nil && old.live != nil && old.live.id == ref.DeployID {
 		return &view{live: old.live, retired: prune(old, nil, old.live.id, now, s.cfg.SkewDeploys)}, nil
 	}
-	live, err := s.loadDeploy(ctx, st.bucket, ref.DeployID)
+	live, err := s.loadDeploy(ctx, st.id, ref.DeployID)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +185,7 @@ func (s *Server) reload(ctx context.Context, st *site, old *view, now time.Time)
 		// A cold start right after a promote: the previous deploy's
 		// hashed assets may still be requested by pages loaded before it.
 		if until := ref.UpdatedAt.Add(s.cfg.SkewWindow); now.Before(until) {
-			if prev, err := s.loadDeploy(ctx, st.bucket, ref.Previous); err == nil {
+			if prev, err := s.loadDeploy(ctx, st.id, ref.Previous); err == nil {
 				gone = retire(prev, until)
 			}
 		}
@@ -175,8 +194,9 @@ func (s *Server) reload(ctx context.Context, st *site, old *view, now time.Time)
 	return v, nil
 }
 
-// loadDeploy reads and checks one manifest.
-func (s *Server) loadDeploy(ctx context.Context, bucket, id string) (*deploy, error) {
+// loadDeploy reads and checks one manifest of siteID.
+func (s *Server) loadDeploy(ctx context.Context, siteID, id string) (*deploy, error) {
+	bucket := storage.SiteBucket(siteID)
 	if id == "" || storage.ValidateKey(deployer.DeployKey(id)) != nil {
 		return nil, fmt.Errorf("live pointer names a malformed deploy id %q", id)
 	}
@@ -192,7 +212,7 @@ func (s *Server) loadDeploy(ctx context.Context, bucket, id string) (*deploy, er
 			return nil, fmt.Errorf("manifest %q: file %q: malformed sha256 or size", id, p)
 		}
 	}
-	d := &deploy{id: id, m: m}
+	d := newDeploy(siteID, id, m)
 	var err error
 	if d.redirects, err = rules.CompileRedirects(m.Redirects); err != nil {
 		return nil, fmt.Errorf("manifest %q: redirects: %w", id, err)
@@ -239,12 +259,19 @@ func (s *Server) readJSON(ctx context.Context, bucket, key string, limit int64, 
 // retire returns a copy of d holding only its immutable files.
 func retire(d *deploy, until time.Time) *deploy {
 	files := map[string]deployer.FileEntry{}
+	entries := map[string]*entry{}
 	for p, e := range d.m.Files {
 		if e.Immutable {
 			files[p] = e
+			entries[p] = d.files[p]
 		}
 	}
-	return &deploy{id: d.id, m: &deployer.Manifest{DeployID: d.id, SiteID: d.m.SiteID, Files: files}, retireAt: until}
+	r := *d
+	r.m = &deployer.Manifest{DeployID: d.id, SiteID: d.m.SiteID, Files: files}
+	r.files = entries
+	r.redirects, r.headers = nil, nil
+	r.retireAt = until
+	return &r
 }
 
 // prune returns gone (if any) followed by old's retired deploys that are
@@ -270,11 +297,11 @@ func prune(old *view, gone *deploy, liveID string, now time.Time, keep int) []*d
 }
 
 // skewFile finds path among the retired deploys still in their window.
-func (v *view) skewFile(path string, now time.Time) (*deploy, deployer.FileEntry, bool) {
+func (v *view) skewFile(path string, now time.Time) (*deploy, *entry, bool) {
 	for _, d := range v.retired {
-		if e, ok := d.m.Files[path]; ok && e.Immutable && now.Before(d.retireAt) {
+		if e, ok := d.files[path]; ok && e.Immutable && now.Before(d.retireAt) {
 			return d, e, true
 		}
 	}
-	return nil, deployer.FileEntry{}, false
+	return nil, nil, false
 }

@@ -56,7 +56,7 @@ func runEdge(ctx context.Context, e *env, args []string) error {
 		}()
 	}
 	errc := make(chan error, 2)
-	go func() { errc <- public.Serve(ln) }()
+	go func() { errc <- public.Serve(edge.NewListener(ln)) }()
 	go func() { errc <- admin.Serve(aln) }()
 	select {
 	case err = <-errc:

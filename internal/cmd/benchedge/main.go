@@ -246,7 +246,9 @@ func runEdge(storeDir, addr string, maxLife time.Duration, cpuProfile string) {
 		defer cancel()
 		hs.Shutdown(sctx)
 	}()
-	if err := hs.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	ln, err := net.Listen("tcp", addr)
+	check(err)
+	if err := hs.Serve(edge.NewListener(ln)); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Fatal(err)
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), 6*time.Second)

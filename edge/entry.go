@@ -1,0 +1,99 @@
+package edge
+
+import (
+	"mime"
+	"path"
+	"strconv"
+
+	"github.com/igny8/igny8/deployer"
+)
+
+// Header values shared by every response that carries them. They are
+// assigned to header maps directly (the keys are canonical), so the hot path
+// neither formats nor allocates them. Nothing may modify these slices in
+// place: Header.Add appends past their length, which copies.
+var (
+	hdrNosniff        = []string{"nosniff"}
+	hdrReferrer       = []string{"strict-origin-when-cross-origin"}
+	hdrFrame          = []string{"SAMEORIGIN"}
+	hdrPermissions    = []string{"camera=(), microphone=(), geolocation=(), payment=(), usb=()"}
+	hdrHSTS           = []string{"max-age=31536000"}
+	hdrVaryEncoding   = []string{"Accept-Encoding"}
+	hdrAcceptRanges   = []string{"bytes"}
+	hdrCacheImmutable = []string{cacheImmutable}
+	hdrCacheRevalid   = []string{cacheRevalid}
+	hdrEncoding       = [numReps][]string{repBrotli: {deployer.EncodingBrotli}, repGzip: {deployer.EncodingGzip}}
+)
+
+// Representations of a file: the identity bytes and the precompressed
+// variants the deployer stores.
+const (
+	repIdentity = iota
+	repBrotli
+	repGzip
+	numReps
+)
+
+// repIndex returns the representation of an encoding negotiate returned.
+func repIndex(enc string) int {
+	switch enc {
+	case deployer.EncodingBrotli:
+		return repBrotli
+	case deployer.EncodingGzip:
+		return repGzip
+	}
+	return repIdentity
+}
+
+// entry is a manifest file with everything its responses need worked out
+// once, when the manifest loads: blob keys, ETags, Content-Type,
+// Cache-Control and the identity's Content-Length.
+type entry struct {
+	deployer.FileEntry
+	name   string   // manifest path
+	ctype  []string // Content-Type
+	cache  []string // Cache-Control
+	length []string // Content-Length of the identity bytes
+	// keys and etags by representation; "" and nil for a variant that is
+	// not stored.
+	keys  [numReps]string
+	etags [numReps][]string
+}
+
+// newEntry prepares e, the manifest entry of name, for serving. e.SHA256
+// must be valid (loadDeploy checks it).
+func newEntry(name string, e deployer.FileEntry) *entry {
+	en := &entry{
+		FileEntry: e,
+		name:      name,
+		ctype:     []string{contentType(e, name)},
+		cache:     hdrCacheRevalid,
+		length:    []string{strconv.FormatInt(e.Size, 10)},
+	}
+	if e.Immutable {
+		en.cache = hdrCacheImmutable
+	}
+	// Strong ETag of the identity bytes: the same across deploys. An
+	// encoded variant is another representation and gets its own strong
+	// ETag, so a resumed download can never splice br bytes onto identity.
+	en.keys[repIdentity] = deployer.BlobKey(e.SHA256, "")
+	en.etags[repIdentity] = []string{`"` + e.SHA256 + `"`}
+	for _, enc := range e.Encodings {
+		if i := repIndex(enc); i != repIdentity {
+			en.keys[i] = deployer.BlobKey(e.SHA256, enc)
+			en.etags[i] = []string{`"` + e.SHA256 + "-" + enc + `"`}
+		}
+	}
+	return en
+}
+
+// contentType is the entry's type, else one guessed from the name.
+func contentType(e deployer.FileEntry, name string) string {
+	if e.ContentType != "" {
+		return e.ContentType
+	}
+	if t := mime.TypeByExtension(path.Ext(name)); t != "" {
+		return t
+	}
+	return "application/octet-stream"
+}
