@@ -63,10 +63,10 @@ func TestNewHTTPServer(t *testing.T) {
 func TestBlobCacheLRU(t *testing.T) {
 	t.Parallel()
 	c := newBlobCache(10)
-	c.add("a", []byte("aaaa"))
-	c.add("b", []byte("bbbb"))
+	c.add(newBlobItem("a", []byte("aaaa")))
+	c.add(newBlobItem("b", []byte("bbbb")))
 	c.get("a") // a is now the most recently used
-	c.add("c", []byte("cccc"))
+	c.add(newBlobItem("c", []byte("cccc")))
 	if _, ok := c.get("b"); ok {
 		t.Error("b was not evicted")
 	}
@@ -75,7 +75,7 @@ func TestBlobCacheLRU(t *testing.T) {
 			t.Errorf("%s was evicted", k)
 		}
 	}
-	c.add("huge", make([]byte, 11))
+	c.add(newBlobItem("huge", make([]byte, 11)))
 	if _, ok := c.get("huge"); ok {
 		t.Error("a blob above the bound was cached")
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"sync"
 
 	"github.com/igny8/igny8/storage"
@@ -25,13 +26,18 @@ type blobCache struct {
 type blobItem struct {
 	key  string
 	data []byte
+	clen []string // Content-Length of data, formatted once
+}
+
+func newBlobItem(key string, data []byte) *blobItem {
+	return &blobItem{key: key, data: data, clen: []string{strconv.Itoa(len(data))}}
 }
 
 func newBlobCache(max int64) *blobCache {
 	return &blobCache{max: max, order: list.New(), items: map[string]*list.Element{}}
 }
 
-func (c *blobCache) get(key string) ([]byte, bool) {
+func (c *blobCache) get(key string) (*blobItem, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.items[key]
@@ -39,27 +45,27 @@ func (c *blobCache) get(key string) ([]byte, bool) {
 		return nil, false
 	}
 	c.order.MoveToFront(el)
-	return el.Value.(*blobItem).data, true
+	return el.Value.(*blobItem), true
 }
 
-func (c *blobCache) add(key string, data []byte) {
-	n := int64(len(data))
+func (c *blobCache) add(it *blobItem) {
+	n := int64(len(it.data))
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if n > c.max {
 		return
 	}
-	if _, ok := c.items[key]; ok {
+	if _, ok := c.items[it.key]; ok {
 		return
 	}
 	for c.used+n > c.max {
 		last := c.order.Back()
-		it := last.Value.(*blobItem)
+		old := last.Value.(*blobItem)
 		c.order.Remove(last)
-		delete(c.items, it.key)
-		c.used -= int64(len(it.data))
+		delete(c.items, old.key)
+		c.used -= int64(len(old.data))
 	}
-	c.items[key] = c.order.PushFront(&blobItem{key: key, data: data})
+	c.items[it.key] = c.order.PushFront(it)
 	c.used += n
 }
 
@@ -216,9 +222,18 @@ func (b *blobReader) Close() error {
 
 // blobBytes returns a whole blob from the cache or the store, caching it.
 func (s *Server) blobBytes(ctx context.Context, bucket, key string) ([]byte, error) {
-	if data, ok := s.blobs.get(key); ok {
+	it, err := s.blob(ctx, bucket, key)
+	if err != nil {
+		return nil, err
+	}
+	return it.data, nil
+}
+
+// blob returns a whole blob from the cache or the store, caching it.
+func (s *Server) blob(ctx context.Context, bucket, key string) (*blobItem, error) {
+	if it, ok := s.blobs.get(key); ok {
 		s.metrics.cacheHits.Add(1)
-		return data, nil
+		return it, nil
 	}
 	s.metrics.cacheMisses.Add(1)
 	rc, _, err := s.store.Get(ctx, bucket, key, storage.GetOptions{})
@@ -237,8 +252,9 @@ func (s *Server) blobBytes(ctx context.Context, bucket, key string) ([]byte, err
 	if int64(len(data)) > limit {
 		return nil, fmt.Errorf("read blob %s: larger than its manifest entry says", key)
 	}
+	it := newBlobItem(key, data)
 	if int64(len(data)) <= s.cfg.CacheMaxObject {
-		s.blobs.add(key, data)
+		s.blobs.add(it)
 	}
-	return data, nil
+	return it, nil
 }

@@ -186,13 +186,16 @@ func (s *Server) serveSmall(w http.ResponseWriter, r *http.Request, d *deploy, e
 		return
 	}
 	var data []byte
+	clen := e.length
 	if rep != repIdentity || r.Method != http.MethodHead {
 		// A HEAD of the identity bytes knows their size from the manifest
 		// and reads no blob.
-		var err error
-		data, err = s.blobBytes(r.Context(), d.bucket, e.keys[rep])
-		if err == nil && rep == repIdentity && int64(len(data)) != e.Size {
-			err = fmt.Errorf("read blob %s: %d bytes, manifest says %d", e.keys[rep], len(data), e.Size)
+		it, err := s.blob(r.Context(), d.bucket, e.keys[rep])
+		if err == nil {
+			data, clen = it.data, it.clen
+			if rep == repIdentity && int64(len(data)) != e.Size {
+				err = fmt.Errorf("read blob %s: %d bytes, manifest says %d", e.keys[rep], len(data), e.Size)
+			}
 		}
 		if err != nil {
 			s.blobError(r.Context(), d.bucket, err)
@@ -202,11 +205,7 @@ func (s *Server) serveSmall(w http.ResponseWriter, r *http.Request, d *deploy, e
 		}
 	}
 	h["Accept-Ranges"] = hdrAcceptRanges
-	if rep == repIdentity {
-		h["Content-Length"] = e.length
-	} else {
-		h["Content-Length"] = []string{strconv.Itoa(len(data))}
-	}
+	h["Content-Length"] = clen
 	if r.Method == http.MethodHead {
 		w.WriteHeader(http.StatusOK)
 		return
