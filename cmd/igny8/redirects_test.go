@@ -210,6 +210,9 @@ func FuzzRedirectCheckersAgree(f *testing.F) {
 		{"/a", "/b?x=%", 301},
 		{"/a", "/b#frag", 301},
 		{"/a", "/b", 303},
+		{"/a", "/ ", 301},
+		{"/a b", "/", 301},
+		{"/a", "HTTPS://example.com/x", 301},
 	}
 	for _, tt := range tests {
 		f.Add(tt.from, tt.to, tt.status)

@@ -85,3 +85,12 @@ func TestRedirectString(t *testing.T) {
 		}
 	}
 }
+
+func TestCompileRedirectsSpaces(t *testing.T) {
+	for _, r := range []Redirect{{From: "/a b", To: "/b"}, {From: "/a", To: "/b c"}} {
+		_, err := CompileRedirects([]Redirect{r})
+		if err == nil || !strings.Contains(err.Error(), "contains a space; URL-encode it as %20") {
+			t.Errorf("CompileRedirects(%q -> %q) = %v, want the space rejected", r.From, r.To, err)
+		}
+	}
+}

@@ -96,6 +96,13 @@ func checkRedirect(r Redirect) (pattern, target, []string) {
 		msgs = append(msgs, "domain-level rules such as "+quote(r.From)+" are not supported; the source must be a path starting with /")
 		return pattern{}, target{}, msgs
 	}
+	// A _redirects line cannot hold a space in a field; rules given as
+	// values must not either, or they could not be written as lines.
+	for _, f := range []struct{ what, val string }{{"the source path", r.From}, {"the target", r.To}} {
+		if strings.Contains(f.val, " ") {
+			return pattern{}, target{}, append(msgs, f.what+" "+quote(f.val)+" contains a space; URL-encode it as %20")
+		}
+	}
 	p, msg := parsePattern(r.From)
 	if msg != "" {
 		return pattern{}, target{}, append(msgs, msg)
