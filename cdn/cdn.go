@@ -56,14 +56,14 @@ func (inv Invalidation) Reference() string {
 }
 
 // ChangedPaths returns the URL paths whose response may differ between
-// the old and the new deploy of a site, sorted, or [All] when the rules
+// the previous and the next deploy of a site, sorted, or [All] when the rules
 // of the whole site changed. A file counts as changed when it was added,
 // removed, or its bytes or content type differ; immutable files are left
 // out. An index.html is also purged as its folder (/a/index.html and /a/),
 // and, when it was added or removed, as /a, whose redirect to /a/ comes
 // or goes with it; with PrettyHTML, /a.html is also purged as /a.
-func ChangedPaths(old, new *deployer.Manifest) []string {
-	if siteWideChange(old, new) {
+func ChangedPaths(prev, next *deployer.Manifest) []string {
+	if siteWideChange(prev, next) {
 		return []string{All}
 	}
 	set := map[string]bool{}
@@ -78,12 +78,12 @@ func ChangedPaths(old, new *deployer.Manifest) []string {
 			if addedOrRemoved && dir != "/" {
 				set[strings.TrimSuffix(dir, "/")] = true
 			}
-		} else if stem, ok := strings.CutSuffix(p, ".html"); ok && new.URLPolicy.PrettyHTML && stem != "" && !strings.HasSuffix(stem, "/") {
+		} else if stem, ok := strings.CutSuffix(p, ".html"); ok && next.URLPolicy.PrettyHTML && stem != "" && !strings.HasSuffix(stem, "/") {
 			set[stem] = true
 		}
 	}
-	for file, n := range new.Files {
-		o, ok := old.Files[file]
+	for file, n := range next.Files {
+		o, ok := prev.Files[file]
 		switch {
 		case !ok:
 			add(file, n, true)
@@ -91,8 +91,8 @@ func ChangedPaths(old, new *deployer.Manifest) []string {
 			add(file, n, false)
 		}
 	}
-	for file, o := range old.Files {
-		if _, ok := new.Files[file]; !ok {
+	for file, o := range prev.Files {
+		if _, ok := next.Files[file]; !ok {
 			add(file, o, true)
 		}
 	}
@@ -107,8 +107,8 @@ func ChangedPaths(old, new *deployer.Manifest) []string {
 // siteWideChange reports whether something that applies to every path
 // changed: redirect or header rules or the URL policy. A changed 404 page
 // is not one: CDNs keep error responses for seconds, not hours.
-func siteWideChange(old, new *deployer.Manifest) bool {
-	if old.URLPolicy != new.URLPolicy {
+func siteWideChange(prev, next *deployer.Manifest) bool {
+	if prev.URLPolicy != next.URLPolicy {
 		return true
 	}
 	// Source and Line only say where a rule was written.
@@ -118,8 +118,8 @@ func siteWideChange(old, new *deployer.Manifest) bool {
 	sameHeaders := func(a, b rules.HeaderRule) bool {
 		return a.Path == b.Path && slices.Equal(a.Headers, b.Headers)
 	}
-	return !slices.EqualFunc(old.Redirects, new.Redirects, sameRedirect) ||
-		!slices.EqualFunc(old.Headers, new.Headers, sameHeaders)
+	return !slices.EqualFunc(prev.Redirects, next.Redirects, sameRedirect) ||
+		!slices.EqualFunc(prev.Headers, next.Headers, sameHeaders)
 }
 
 // escapePath escapes a path as a browser sends it; "*" too, which a CDN
@@ -151,15 +151,15 @@ func (h *Hook) AfterSwap(ctx context.Context, siteID string, ref deployer.LiveRe
 	if h == nil || h.Purger == nil || ref.Previous == "" || ref.Previous == ref.DeployID {
 		return inv, nil
 	}
-	old, err := h.Manifests.ReadManifest(ctx, siteID, ref.Previous)
+	prev, err := h.Manifests.ReadManifest(ctx, siteID, ref.Previous)
 	if err != nil {
 		return inv, fmt.Errorf("purge %s: %w", siteID, err)
 	}
-	cur, err := h.Manifests.ReadManifest(ctx, siteID, ref.DeployID)
+	next, err := h.Manifests.ReadManifest(ctx, siteID, ref.DeployID)
 	if err != nil {
 		return inv, fmt.Errorf("purge %s: %w", siteID, err)
 	}
-	if inv.Paths = ChangedPaths(old, cur); len(inv.Paths) == 0 {
+	if inv.Paths = ChangedPaths(prev, next); len(inv.Paths) == 0 {
 		return inv, nil
 	}
 	if err := h.Purger.Purge(ctx, inv); err != nil {

@@ -65,7 +65,7 @@ func runDeploy(ctx context.Context, e *env, args []string) error {
 	}
 	logger := cfg.logger(e.stderr)
 	d := deployer.New(store, deployer.Config{Logger: logger})
-	purger, err := newCDNHook(ctx, e, d, logger)
+	cdnHook, err := newCDNHook(ctx, e, d, logger)
 	if err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func runDeploy(ctx context.Context, e *env, args []string) error {
 	// their poll interval, which a quick purge can beat.
 	cfg.announce(ctx, e, *site)
 	fmt.Fprintf(e.stdout, "Live at %s\n", cfg.siteURL(*site))
-	purgeCDN(ctx, e, purger, *site, ref)
+	purgeCDN(ctx, e, cdnHook, *site, ref)
 	return nil
 }
 
@@ -259,7 +259,7 @@ func runRollback(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	purger, err := newCDNHook(ctx, e, d, cfg.logger(e.stderr))
+	cdnHook, err := newCDNHook(ctx, e, d, cfg.logger(e.stderr))
 	if err != nil {
 		return err
 	}
@@ -269,7 +269,7 @@ func runRollback(ctx context.Context, e *env, args []string) error {
 	}
 	cfg.announce(ctx, e, *site)
 	fmt.Fprintf(e.stdout, "%s is live at %s (was %s)\n", ref.DeployID, cfg.siteURL(*site), ref.Previous)
-	purgeCDN(ctx, e, purger, *site, ref)
+	purgeCDN(ctx, e, cdnHook, *site, ref)
 	return nil
 }
 
