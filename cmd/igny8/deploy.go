@@ -53,6 +53,12 @@ func runDeploy(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	logger := cfg.logger(e.stderr)
+	d := deployer.New(store, deployer.Config{Logger: logger})
+	cdnHook, err := newCDNHook(ctx, e, d, logger)
+	if err != nil {
+		return err
+	}
 	files, opts, err := deployInput(ctx, e, paths[0], *theme)
 	if err != nil {
 		return err
@@ -62,12 +68,6 @@ func runDeploy(ctx context.Context, e *env, args []string) error {
 		if *previewFor > 0 {
 			opts.Preview.ExpiresAt = time.Now().Add(*previewFor)
 		}
-	}
-	logger := cfg.logger(e.stderr)
-	d := deployer.New(store, deployer.Config{Logger: logger})
-	cdnHook, err := newCDNHook(ctx, e, d, logger)
-	if err != nil {
-		return err
 	}
 	live, err := d.Live(ctx, *site)
 	if err != nil && igny8.ErrorCode(err) != igny8.ENotFound {
