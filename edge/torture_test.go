@@ -18,6 +18,7 @@ import (
 	"github.com/igny8/igny8/deployer"
 	"github.com/igny8/igny8/storage"
 	"github.com/igny8/igny8/storage/fs"
+	"github.com/igny8/igny8/storage/s3/s3test"
 	"github.com/igny8/igny8/storage/storagetest"
 )
 
@@ -42,14 +43,14 @@ func TestTortureConcurrentPromotes(t *testing.T) {
 			}
 			return s
 		}},
+		{"s3", func(t *testing.T) storage.Store { return s3test.Open(t) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) { runTorture(t, tc.name, tc.open(t)) })
 	}
 }
 
 const (
-	tortureSiteID   = "torture"
-	tortureHost     = "torture.sites.test"
+	tortureSiteID   = "torture" // prefix of each run's site id
 	tortureDeploys  = 6
 	tortureUpfront  = 4 // deploys made before serving; the rest by the driver, while serving
 	tortureSwaps    = 50
@@ -63,15 +64,27 @@ func runTorture(t *testing.T, name string, store storage.Store) {
 	defer cancel()
 	started := time.Now()
 
+	// A fresh site on every run: MinIO outlives the test, so its bucket
+	// and route are removed after it.
+	siteID := fmt.Sprintf("%s-%012x", tortureSiteID, rand.Uint64()>>16)
+	host := siteID + ".sites.test"
+	t.Cleanup(func() {
+		ctx := context.Background()
+		store.Delete(ctx, deployer.RoutesBucket, deployer.HostKey(host))
+		if err := storage.EmptyBucket(ctx, store, storage.SiteBucket(siteID)); err == nil {
+			store.DeleteBucket(ctx, storage.SiteBucket(siteID))
+		}
+	})
+
 	// Routing and the site bucket.
-	if err := store.CreateBucket(ctx, deployer.RoutesBucket); err != nil {
+	if err := store.CreateBucket(ctx, deployer.RoutesBucket); err != nil && !errors.Is(err, storage.ErrBucketExists) {
 		t.Fatal(err)
 	}
-	route := []byte(tortureSiteID)
-	if _, err := store.Put(ctx, deployer.RoutesBucket, deployer.HostKey(tortureHost), bytes.NewReader(route), int64(len(route)), storage.PutOptions{}); err != nil {
+	route := []byte(siteID)
+	if _, err := store.Put(ctx, deployer.RoutesBucket, deployer.HostKey(host), bytes.NewReader(route), int64(len(route)), storage.PutOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.CreateBucket(ctx, storage.SiteBucket(tortureSiteID)); err != nil {
+	if err := store.CreateBucket(ctx, storage.SiteBucket(siteID)); err != nil {
 		t.Fatal(err)
 	}
 
@@ -90,7 +103,7 @@ func runTorture(t *testing.T, name string, store storage.Store) {
 	}
 	makeDeploy := func(n int) string {
 		s := newTortureSite(n)
-		m, _, err := dep.Deploy(ctx, tortureSiteID, s.files, deployer.DeployOptions{NotFound: "404.html"})
+		m, _, err := dep.Deploy(ctx, siteID, s.files, deployer.DeployOptions{NotFound: "404.html"})
 		if err != nil {
 			t.Fatalf("deploy %d: %v", n, err)
 		}
@@ -107,7 +120,7 @@ func runTorture(t *testing.T, name string, store storage.Store) {
 	for n := 1; n <= tortureUpfront; n++ {
 		makeDeploy(n)
 	}
-	ref, err := dep.Promote(ctx, tortureSiteID, ids[1], "")
+	ref, err := dep.Promote(ctx, siteID, ids[1], "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +161,7 @@ func runTorture(t *testing.T, name string, store storage.Store) {
 			t.Error(err)
 			return nil, "", false
 		}
-		req.Host = tortureHost
+		req.Host = host
 		if acceptEncoding != "" {
 			req.Header.Set("Accept-Encoding", acceptEncoding)
 		}
@@ -330,19 +343,19 @@ func runTorture(t *testing.T, name string, store storage.Store) {
 			switch r := rng.IntN(10); {
 			case nextNew <= tortureDeploys && (k%5 == 1 || len(ready) == 0):
 				op = fmt.Sprintf("promote new deploy=%d", nextNew)
-				res, err = dep.Promote(ctx, tortureSiteID, ids[nextNew], live)
+				res, err = dep.Promote(ctx, siteID, ids[nextNew], live)
 				nextNew++
 			case r < 3 && prev != "" && prev != live:
 				op = "rollback undo"
-				res, err = dep.Rollback(ctx, tortureSiteID, "")
+				res, err = dep.Rollback(ctx, siteID, "")
 			case r < 6:
 				to := ready[rng.IntN(len(ready))]
 				op = "rollback to older"
-				res, err = dep.Rollback(ctx, tortureSiteID, to)
+				res, err = dep.Rollback(ctx, siteID, to)
 			default:
 				to := ready[rng.IntN(len(ready))]
 				op = "promote ready"
-				res, err = dep.Promote(ctx, tortureSiteID, to, live)
+				res, err = dep.Promote(ctx, siteID, to, live)
 			}
 			if err != nil {
 				return fmt.Errorf("swap %d (%s): %w", k, op, err)
@@ -354,7 +367,7 @@ func runTorture(t *testing.T, name string, store storage.Store) {
 			epoch := swaps.swapped(live)
 			invalidate := k%3 != 0
 			if invalidate {
-				srv.Invalidate(tortureSiteID)
+				srv.Invalidate(siteID)
 			}
 			// Wait for a client to load a page of the new deploy.
 			waitUntil := time.Now().Add(tortureMaxDelay)
@@ -383,8 +396,8 @@ func runTorture(t *testing.T, name string, store storage.Store) {
 	fails.report(t)
 
 	// The final state is what every client sees.
-	srv.Invalidate(tortureSiteID)
-	final, err := dep.Live(ctx, tortureSiteID)
+	srv.Invalidate(siteID)
+	final, err := dep.Live(ctx, siteID)
 	if err != nil {
 		t.Fatal(err)
 	}
