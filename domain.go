@@ -237,3 +237,63 @@ func ActorFrom(ctx context.Context) (Actor, bool) {
 	a, ok := ctx.Value(actorKey{}).(Actor)
 	return a, ok
 }
+
+// SiteUpdate holds the fields of a site that may change; nil leaves one
+// as it is. The slug never changes.
+type SiteUpdate struct {
+	Name        *string `json:"name,omitempty"`
+	SiteType    *string `json:"site_type,omitempty"`
+	HostingType *string `json:"hosting_type,omitempty"`
+}
+
+// TokenSpec describes an API token to create.
+type TokenSpec struct {
+	Name      string     `json:"name"`
+	Role      Role       `json:"role,omitempty"` // at most the creator's role; "" = the creator's
+	Scopes    []string   `json:"scopes,omitempty"`
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+}
+
+// NewToken is a token just created: the secret is shown this once.
+type NewToken struct {
+	APIToken
+	Secret string `json:"token"`
+}
+
+// NewAccount describes an account to create with its first owner.
+type NewAccount struct {
+	Slug       string `json:"slug"`
+	Name       string `json:"name"`
+	PlanID     *int64 `json:"plan_id,omitempty"`
+	OwnerEmail string `json:"owner_email"`
+	OwnerName  string `json:"owner_name,omitempty"`
+	Password   string `json:"password,omitempty"` // optional: without one the owner logs in with tokens only
+}
+
+// AccountUpdate holds what a system superuser may change of an account.
+type AccountUpdate struct {
+	Name   *string `json:"name,omitempty"`
+	PlanID *int64  `json:"plan_id,omitempty"`
+	Status *string `json:"status,omitempty"`
+}
+
+// AuditEntry is one line of an account's audit log.
+type AuditEntry struct {
+	ID         int64           `json:"id"`
+	UserID     *int64          `json:"user_id"`
+	TokenID    *int64          `json:"token_id"`
+	Action     string          `json:"action"`
+	ObjectType string          `json:"object_type"`
+	ObjectID   string          `json:"object_id"`
+	Data       json.RawMessage `json:"data"`
+	RequestID  string          `json:"request_id"`
+	CreatedAt  time.Time       `json:"created_at"`
+}
+
+// StoredResponse is the first answer to a request with an Idempotency-Key,
+// replayed for repeats.
+type StoredResponse struct {
+	Status int
+	Header map[string][]string
+	Body   []byte
+}

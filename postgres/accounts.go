@@ -53,15 +53,8 @@ func (db *DB) RenameAccount(ctx context.Context, name string) (*igny8.Account, e
 	return acc, err
 }
 
-// NewAccount describes an account to create with its first owner.
-type NewAccount struct {
-	Slug       string
-	Name       string
-	PlanID     *int64
-	OwnerEmail string
-	OwnerName  string
-	Password   string // optional: without one the owner logs in with tokens only
-}
+// NewAccount is igny8.NewAccount.
+type NewAccount = igny8.NewAccount
 
 // CreateAccount creates an account and its owner (an existing user with
 // that email, or a new one). Only the system account's superusers may.
@@ -154,12 +147,8 @@ func (db *DB) Accounts(ctx context.Context, after int64, limit int) ([]*igny8.Ac
 	return out, err
 }
 
-// AccountUpdate holds what a system superuser may change of an account.
-type AccountUpdate struct {
-	Name   *string
-	PlanID *int64
-	Status *string
-}
+// AccountUpdate is igny8.AccountUpdate.
+type AccountUpdate = igny8.AccountUpdate
 
 // UpdateAccount changes account id (system superusers only).
 func (db *DB) UpdateAccount(ctx context.Context, id int64, u AccountUpdate) (*igny8.Account, error) {

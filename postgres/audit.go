@@ -32,35 +32,23 @@ func audit(ctx context.Context, tx pgx.Tx, action, objectType string, objectID i
 	return err
 }
 
-// AuditEntry is one line of an account's audit log.
-type AuditEntry struct {
-	ID         int64           `json:"id"`
-	UserID     *int64          `json:"user_id"`
-	TokenID    *int64          `json:"token_id"`
-	Action     string          `json:"action"`
-	ObjectType string          `json:"object_type"`
-	ObjectID   string          `json:"object_id"`
-	Data       json.RawMessage `json:"data"`
-	RequestID  string          `json:"request_id"`
-	CreatedAt  string          `json:"created_at"`
-}
 
 // Audit lists the actor's account's audit log, newest first, with ids
 // below `before` (0: from the newest), at most limit.
-func (db *DB) Audit(ctx context.Context, before int64, limit int) ([]AuditEntry, error) {
+func (db *DB) Audit(ctx context.Context, before int64, limit int) ([]igny8.AuditEntry, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var out []AuditEntry
+	var out []igny8.AuditEntry
 	err = db.Tx(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT id, user_id, token_id, action, object_type, object_id, data, request_id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+		rows, err := tx.Query(ctx, `SELECT id, user_id, token_id, action, object_type, object_id, data, request_id, created_at
 			FROM audit_log WHERE account_id = $1 AND ($2 = 0 OR id < $2) ORDER BY id DESC LIMIT $3`, a.AccountID, before, limit)
 		if err != nil {
 			return err
 		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (AuditEntry, error) {
-			var e AuditEntry
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (igny8.AuditEntry, error) {
+			var e igny8.AuditEntry
 			err := r.Scan(&e.ID, &e.UserID, &e.TokenID, &e.Action, &e.ObjectType, &e.ObjectID, &e.Data, &e.RequestID, &e.CreatedAt)
 			return e, err
 		})

@@ -106,19 +106,11 @@ func (db *DB) Authenticate(ctx context.Context, secret string) (igny8.Actor, err
 	return act, err
 }
 
-// NewToken is a token just created: the secret is shown this once.
-type NewToken struct {
-	igny8.APIToken
-	Secret string `json:"token"`
-}
+// NewToken is igny8.NewToken.
+type NewToken = igny8.NewToken
 
-// TokenSpec describes a token to create.
-type TokenSpec struct {
-	Name      string
-	Role      igny8.Role // at most the creator's role; "" = the creator's
-	Scopes    []string
-	ExpiresAt *time.Time
-}
+// TokenSpec is igny8.TokenSpec.
+type TokenSpec = igny8.TokenSpec
 
 // CreateToken creates a token for the actor's user in the actor's account.
 func (db *DB) CreateToken(ctx context.Context, spec TokenSpec) (*NewToken, error) {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net/http"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -12,12 +11,8 @@ import (
 	"github.com/igny8/igny8"
 )
 
-// StoredResponse is the first answer to a request with an Idempotency-Key.
-type StoredResponse struct {
-	Status int
-	Header http.Header
-	Body   []byte
-}
+// StoredResponse is igny8.StoredResponse.
+type StoredResponse = igny8.StoredResponse
 
 // BeginIdempotent claims key for the actor's token and request (its hash).
 // It returns the stored response when the same request already completed;
@@ -52,7 +47,7 @@ func (db *DB) BeginIdempotent(ctx context.Context, key string, requestHash []byt
 		if status == 0 {
 			return igny8.Errorf(igny8.EConflict, "A request with this Idempotency-Key is still running: retry in a moment.")
 		}
-		out = &StoredResponse{Status: status, Header: http.Header{}, Body: body}
+		out = &StoredResponse{Status: status, Header: map[string][]string{}, Body: body}
 		return json.Unmarshal(header, &out.Header)
 	})
 	return out, err

@@ -24,7 +24,7 @@ func scanPage(row pgx.Row) (*igny8.PageBlueprint, error) {
 // CheckFunc validates a whole blueprint document; the page methods call it
 // with the blueprint as it would be after the change, inside the change's
 // transaction, and abandon the change if it fails.
-type CheckFunc func(doc []byte) error
+type CheckFunc = func(doc []byte) error
 
 func listPages(ctx context.Context, tx pgx.Tx, accountID, blueprintID int64) ([]*igny8.PageBlueprint, error) {
 	rows, err := tx.Query(ctx, `SELECT `+pageColumns+` FROM page_blueprints

@@ -78,13 +78,8 @@ func (db *DB) Sites(ctx context.Context, after int64, limit int) ([]*igny8.Site,
 	return out, err
 }
 
-// SiteUpdate holds the fields of a site that may change; nil leaves one
-// as it is. The slug never changes.
-type SiteUpdate struct {
-	Name        *string
-	SiteType    *string
-	HostingType *string
-}
+// SiteUpdate is igny8.SiteUpdate.
+type SiteUpdate = igny8.SiteUpdate
 
 // UpdateSite changes the actor's site id and returns it.
 func (db *DB) UpdateSite(ctx context.Context, id int64, u SiteUpdate) (*igny8.Site, error) {

@@ -1,0 +1,298 @@
+// Package api is IGNY8's HTTP API: /v1, JSON, bearer tokens, roles,
+// RFC 9457 problems, cursor pagination, idempotent POSTs, per-token rate
+// limits, and an OpenAPI 3.1 document generated from the same route table
+// that serves the requests.
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/igny8/igny8"
+)
+
+// Config wires the API to its stores and services.
+type Config struct {
+	Store   Store
+	Deploys Deploys
+	// Limiter limits requests per token (and per client address for
+	// login); nil means no limit.
+	Limiter Limiter
+	// Resolver looks up DNS TXT records for domain verification; nil uses
+	// the system resolver.
+	Resolver func(ctx context.Context, host string) ([]string, error)
+	Logger   *slog.Logger
+	// MaxBodyBytes caps request bodies (default 25 MiB, above the
+	// blueprint format's 20 MiB).
+	MaxBodyBytes int64
+	// LoginTTL is how long a token from /v1/login lasts (default 30 days).
+	LoginTTL time.Duration
+	// Ready reports whether the dependencies answer (readiness).
+	Ready func(context.Context) error
+	// Version is reported in the OpenAPI document.
+	Version string
+}
+
+type server struct {
+	cfg     Config
+	log     *slog.Logger
+	routes  []*route
+	metrics *metrics
+	docOnce sync.Once
+	doc     map[string]any
+}
+
+// handler serves one route: it returns the success status and body, or
+// an error that becomes a problem.
+type handler func(w http.ResponseWriter, r *http.Request) (int, any, error)
+
+// route is one operation: it serves requests and describes itself in the
+// OpenAPI document.
+type route struct {
+	method, pattern string
+	id, summary     string
+	tag             string
+	role            igny8.Role // minimum role; "" for public routes
+	system          bool       // only superusers of the system account
+	in              any        // request body example type, or nil
+	out             any        // response body type, or nil
+	list            bool       // out is an item of a paginated list
+	status          int        // success status
+	serve           handler
+}
+
+// New returns the API's HTTP handler.
+func New(cfg Config) http.Handler {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 25 << 20
+	}
+	if cfg.LoginTTL == 0 {
+		cfg.LoginTTL = 30 * 24 * time.Hour
+	}
+	if cfg.Resolver == nil {
+		cfg.Resolver = lookupTXT
+	}
+	s := &server{cfg: cfg, log: cfg.Logger, metrics: newMetrics()}
+	s.routes = s.table()
+
+	r := chi.NewRouter()
+	r.Use(s.requestID, s.recoverer, s.observe)
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, s.log, problem(igny8.ENotFound, "No such endpoint: see /v1/openapi.json."))
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, s.log, problem(CodeMethod, fmt.Sprintf("%s is not allowed here: see /v1/openapi.json.", r.Method)))
+	})
+	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
+	r.Get("/readyz", s.ready)
+	r.Get("/metrics", s.metrics.serve)
+	for _, rt := range s.routes {
+		r.Method(rt.method, rt.pattern, s.wrap(rt))
+	}
+	return r
+}
+
+// wrap turns a route into an http.Handler: authentication, role check,
+// rate limit, body limit, idempotency, then the handler and its JSON.
+func (s *server) wrap(rt *route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		setRoute(r.Context(), rt.pattern)
+		if rt.in != nil {
+			if ct := r.Header.Get("Content-Type"); ct != "" {
+				mt, _, _ := mime.ParseMediaType(ct)
+				if mt != "application/json" && !strings.HasSuffix(mt, "+json") {
+					writeError(w, r, s.log, problem(CodeUnsupportedType, "Send JSON (Content-Type: application/json)."))
+					return
+				}
+			}
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		if rt.role != "" {
+			a, err := s.authenticate(r)
+			if err != nil {
+				if igny8.ErrorCode(err) == igny8.EUnauthorized {
+					w.Header().Set("WWW-Authenticate", `Bearer realm="igny8"`)
+				}
+				writeError(w, r, s.log, err)
+				return
+			}
+			a.RequestID = requestID(r.Context())
+			setAccount(r.Context(), a.AccountID)
+			r = r.WithContext(igny8.WithActor(r.Context(), a))
+			if err := s.rateLimit(w, r, fmt.Sprintf("token:%d", a.TokenID)); err != nil {
+				writeError(w, r, s.log, err)
+				return
+			}
+			if !a.Role.AtLeast(rt.role) {
+				writeError(w, r, s.log, problem(igny8.EForbidden, fmt.Sprintf("This needs the %s role or higher; your token acts as %s.", rt.role, a.Role)))
+				return
+			}
+			if rt.system && !a.System {
+				writeError(w, r, s.log, problem(igny8.EForbidden, "Only administrators of the system account may do this."))
+				return
+			}
+		}
+		if rt.method == http.MethodPost && r.Header.Get("Idempotency-Key") != "" && rt.role != "" {
+			s.idempotent(w, r, rt)
+			return
+		}
+		s.respond(w, r, rt)
+	})
+}
+
+// respond runs the handler and writes its result.
+func (s *server) respond(w http.ResponseWriter, r *http.Request, rt *route) {
+	status, body, err := rt.serve(w, r)
+	if err != nil {
+		writeError(w, r, s.log, err)
+		return
+	}
+	if body == nil || status == http.StatusNoContent {
+		w.WriteHeader(status)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(body)
+}
+
+func (s *server) authenticate(r *http.Request) (igny8.Actor, error) {
+	h := r.Header.Get("Authorization")
+	scheme, secret, ok := strings.Cut(h, " ")
+	if h == "" {
+		return igny8.Actor{}, problem(igny8.EUnauthorized, "Send an API token: Authorization: Bearer igny8_…")
+	}
+	if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {
+		return igny8.Actor{}, problem(igny8.EUnauthorized, "The Authorization header must be \"Bearer <token>\".")
+	}
+	return s.cfg.Store.Authenticate(r.Context(), strings.TrimSpace(secret))
+}
+
+func (s *server) ready(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Ready != nil {
+		if err := s.cfg.Ready(r.Context()); err != nil {
+			s.log.WarnContext(r.Context(), "not ready", "err", err)
+			http.Error(w, "not ready\n", http.StatusServiceUnavailable)
+			return
+		}
+	}
+	io.WriteString(w, "ready\n")
+}
+
+// decode reads a JSON body into v, rejecting unknown fields and trailing
+// data, with the problem's pointer at the offending field where known.
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return bodyProblem(err)
+	}
+	if dec.More() {
+		return problem(igny8.EInvalid, "The body holds more than one JSON value.")
+	}
+	return nil
+}
+
+var errBodyTooLarge = errors.New("the request body is too large")
+
+func bodyProblem(err error) error {
+	var tooLarge *http.MaxBytesError
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &tooLarge):
+		return problem(CodeTooLarge, fmt.Sprintf("The body is larger than %d bytes.", tooLarge.Limit))
+	case errors.Is(err, io.EOF):
+		return problem(igny8.EInvalid, "The body is empty; send a JSON object.")
+	case errors.As(err, &syn):
+		return problem(igny8.EInvalid, fmt.Sprintf("The body is not valid JSON (at byte %d): %v.", syn.Offset, syn))
+	case errors.As(err, &typ):
+		ptr := "/" + strings.ReplaceAll(typ.Field, ".", "/")
+		return invalidField(ptr, fmt.Sprintf("%s must be a %s, not a JSON %s.", ptr, typ.Type, typ.Value))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return invalidField("/"+name, fmt.Sprintf("Unknown field %q: see the OpenAPI document for this operation's fields.", name))
+	}
+	return problem(igny8.EInvalid, "The body could not be read: "+err.Error())
+}
+
+// ctxKey carries per-request values set by the middleware.
+type ctxKey int
+
+const (
+	keyRequestID ctxKey = iota
+	keyInfo
+)
+
+// info is mutable per-request state the outer middleware reads back.
+type info struct {
+	route     string
+	accountID int64
+}
+
+func setRoute(ctx context.Context, pattern string) {
+	if i, ok := ctx.Value(keyInfo).(*info); ok {
+		i.route = pattern
+	}
+}
+
+func setAccount(ctx context.Context, id int64) {
+	if i, ok := ctx.Value(keyInfo).(*info); ok {
+		i.accountID = id
+	}
+}
+
+func requestID(ctx context.Context) string {
+	id, _ := ctx.Value(keyRequestID).(string)
+	return id
+}
+
+// requestID takes a sane X-Request-Id from the client or makes one, and
+// echoes it.
+func (s *server) requestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if len(id) == 0 || len(id) > 64 || strings.ContainsFunc(id, func(c rune) bool { return c < '!' || c > '~' }) {
+			b := make([]byte, 12)
+			rand.Read(b)
+			id = hex.EncodeToString(b)
+		}
+		w.Header().Set("X-Request-Id", id)
+		ctx := context.WithValue(r.Context(), keyRequestID, id)
+		ctx = context.WithValue(ctx, keyInfo, &info{})
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func (s *server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				writeError(w, r, s.log, fmt.Errorf("panic: %v", v))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,190 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/igny8/igny8"
+	"github.com/igny8/igny8/postgres"
+	"github.com/igny8/igny8/postgres/pgtest"
+)
+
+// fakeDeploys records deployment rows like the real implementation does,
+// without building anything (the end-to-end test in cmd/igny8 builds).
+type fakeDeploys struct{ db *postgres.DB }
+
+func (f fakeDeploys) Request(ctx context.Context, site *igny8.Site) (*igny8.Deployment, error) {
+	d := &igny8.Deployment{SiteID: site.ID, Type: igny8.DeploymentBuild}
+	err := f.db.CreateDeployment(ctx, d, func(d *igny8.Deployment) postgres.OutboxMessage {
+		return postgres.OutboxMessage{Kind: "test:build", Payload: []byte(fmt.Sprintf(`{"deployment_id": %d}`, d.ID))}
+	})
+	return d, err
+}
+
+func (f fakeDeploys) Rollback(ctx context.Context, site *igny8.Site, to string) (*igny8.Deployment, error) {
+	d := &igny8.Deployment{SiteID: site.ID, Type: igny8.DeploymentRollback, DeployID: to}
+	return d, f.db.CreateDeployment(ctx, d, nil)
+}
+
+func (f fakeDeploys) Promote(ctx context.Context, site *igny8.Site, d *igny8.Deployment) (*igny8.Deployment, error) {
+	p := &igny8.Deployment{SiteID: site.ID, Type: igny8.DeploymentPromote, DeployID: d.DeployID}
+	return p, f.db.CreateDeployment(ctx, p, nil)
+}
+
+type harness struct {
+	t      *testing.T
+	db     *postgres.DB
+	srv    *httptest.Server
+	api    *server
+	system string // token of the system account's owner
+}
+
+func newHarness(t *testing.T, limiter Limiter) *harness {
+	t.Helper()
+	db, _ := pgtest.Open(t)
+	_, boot, err := db.Bootstrap(context.Background(), "root@example.com", "root-password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Store: db, Deploys: fakeDeploys{db}, Limiter: limiter,
+		Resolver: func(ctx context.Context, host string) ([]string, error) { return nil, fmt.Errorf("no DNS in tests") }}
+	h := &harness{t: t, db: db, system: boot.Secret}
+	handler := New(cfg)
+	h.srv = httptest.NewServer(handler)
+	t.Cleanup(h.srv.Close)
+	return h
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r response) json(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("response %d is not JSON: %v\n%s", r.status, err, r.body)
+	}
+}
+
+func (r response) problem(t *testing.T) Problem {
+	t.Helper()
+	var p Problem
+	if ct := r.header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("status %d with Content-Type %q, want a problem: %s", r.status, ct, r.body)
+	}
+	r.json(t, &p)
+	return p
+}
+
+// do sends a request with token; body may be nil, a []byte, or a value to
+// encode as JSON.
+func (h *harness) do(token, method, path string, body any, header ...string) response {
+	h.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		rd = bytes.NewReader(b)
+	case string:
+		rd = bytes.NewReader([]byte(b))
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		rd = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, h.srv.URL+path, rd)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return response{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+// must sends a request and fails the test unless the status is want.
+func (h *harness) must(want int, token, method, path string, body any, out any) response {
+	h.t.Helper()
+	r := h.do(token, method, path, body)
+	if r.status != want {
+		h.t.Fatalf("%s %s: status %d, want %d: %s", method, path, r.status, want, r.body)
+	}
+	if out != nil {
+		r.json(h.t, out)
+	}
+	return r
+}
+
+// tenant is an account with tokens for each role and a set of objects.
+type tenant struct {
+	slug   string
+	tokens map[igny8.Role]string
+	site   igny8.Site
+	sector igny8.Sector
+	domain igny8.Domain
+	deploy igny8.Deployment
+	token  igny8.NewToken // an extra admin token, to revoke
+	member igny8.Member   // the viewer
+}
+
+const testBlueprint = `{"version": 1, "site": {"name": "Shop", "base_url": "https://shop.example.com/", "locale": "en"},
+ "theme": {"name": "studio"}, "navigation": {"main": [{"href": "page:home"}]},
+ "pages": [{"id": "home", "path": "/", "type": "home", "title": "Home", "blocks": [
+   {"id": "intro", "type": "richtext", "v": 1, "props": {"markdown": "Hello"}}]},
+   {"id": "about", "path": "/about/", "type": "page", "title": "About", "blocks": []}]}`
+
+// newTenant creates an account through the API (as the system owner),
+// members with every role, and one object of every kind.
+func (h *harness) newTenant(slug string) *tenant {
+	h.t.Helper()
+	tn := &tenant{slug: slug, tokens: map[igny8.Role]string{}}
+	h.must(201, h.system, "POST", "/v1/accounts", igny8.NewAccount{Slug: slug, Name: slug, OwnerEmail: slug + "-owner@example.com", Password: "password-owner"}, nil)
+	var nt igny8.NewToken
+	h.must(201, "", "POST", "/v1/login", loginRequest{Email: slug + "-owner@example.com", Password: "password-owner"}, &nt)
+	tn.tokens[igny8.RoleOwner] = nt.Secret
+	for _, role := range []igny8.Role{igny8.RoleAdmin, igny8.RoleEditor, igny8.RoleViewer} {
+		email := fmt.Sprintf("%s-%s@example.com", slug, role)
+		var m igny8.Member
+		h.must(201, nt.Secret, "POST", "/v1/members", memberRequest{Email: email, Password: "password-" + string(role), Role: role}, &m)
+		if role == igny8.RoleViewer {
+			tn.member = m
+		}
+		var t igny8.NewToken
+		h.must(201, "", "POST", "/v1/login", loginRequest{Email: email, Password: "password-" + string(role)}, &t)
+		tn.tokens[role] = t.Secret
+	}
+	owner := tn.tokens[igny8.RoleOwner]
+	h.must(201, owner, "POST", "/v1/sites", siteRequest{Slug: slug + "-shop", Name: "Shop"}, &tn.site)
+	base := fmt.Sprintf("/v1/sites/%d", tn.site.ID)
+	h.must(201, owner, "POST", base+"/sectors", sectorRequest{Slug: "bread", Name: "Bread"}, &tn.sector)
+	h.must(201, owner, "POST", base+"/domains", domainRequest{Hostname: slug + ".example.com"}, &tn.domain)
+	h.must(200, owner, "PUT", base+"/blueprint", []byte(testBlueprint), nil)
+	h.must(202, owner, "POST", base+"/deploys", nil, &tn.deploy)
+	h.must(201, owner, "POST", "/v1/tokens", igny8.TokenSpec{Name: "ci", Role: igny8.RoleEditor, ExpiresAt: ptr(time.Now().Add(time.Hour))}, &tn.token)
+	return tn
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,71 @@
+package api
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+)
+
+// List is a page of a paginated collection. NextCursor, when not empty,
+// fetches the next page (?cursor=…); its content is opaque.
+type List[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+const (
+	defaultLimit = 50
+	maxLimit     = 200
+)
+
+// pageParams reads ?limit= and ?cursor=.
+func pageParams(r *http.Request) (cursor int64, limit int, err error) {
+	limit = defaultLimit
+	if s := r.URL.Query().Get("limit"); s != "" {
+		limit, err = strconv.Atoi(s)
+		if err != nil || limit < 1 || limit > maxLimit {
+			return 0, 0, invalidParam("limit", fmt.Sprintf("limit must be a whole number from 1 to %d.", maxLimit))
+		}
+	}
+	if s := r.URL.Query().Get("cursor"); s != "" {
+		b, err := base64.RawURLEncoding.DecodeString(s)
+		id, ok := strings.CutPrefix(string(b), "c1:")
+		if err == nil && ok {
+			cursor, err = strconv.ParseInt(id, 10, 64)
+		}
+		if err != nil || !ok || cursor <= 0 {
+			return 0, 0, invalidParam("cursor", "cursor is not one this API gave out: pass next_cursor from the previous page unchanged.")
+		}
+	}
+	return cursor, limit, nil
+}
+
+func encodeCursor(id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("c1:" + strconv.FormatInt(id, 10)))
+}
+
+// list builds a List, with a cursor after the last item when the page is full.
+func list[T any](items []T, limit int, id func(T) int64) List[T] {
+	if items == nil {
+		items = []T{}
+	}
+	l := List[T]{Items: items}
+	if len(items) == limit && limit > 0 {
+		l.NextCursor = encodeCursor(id(items[len(items)-1]))
+	}
+	return l
+}
+
+// pathID reads a positive integer path parameter.
+func pathID(r *http.Request, name string) (int64, error) {
+	s := chi.URLParam(r, name)
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, invalidParam(name, fmt.Sprintf("%s must be a positive whole number, not %q.", name, s))
+	}
+	return id, nil
+}

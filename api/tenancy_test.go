@@ -1,0 +1,187 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/igny8/igny8"
+)
+
+// bodies gives each operation a valid request body, so that a refusal is
+// about whose object it is, never about a malformed request.
+func bodies(tn *tenant, fresh string) map[string]any {
+	page := func(id string) pageRequest {
+		return pageRequest{Page: json.RawMessage(fmt.Sprintf(`{"id": %q, "path": "/%s/", "type": "page", "title": "T", "blocks": []}`, id, id))}
+	}
+	home := pageRequest{Page: json.RawMessage(`{"id": "home", "path": "/", "type": "home", "title": "Home again", "blocks": []}`)}
+	return map[string]any{
+		"login":             loginRequest{Email: tn.slug + "-owner@example.com", Password: "password-owner"},
+		"renameAccount":     nameRequest{Name: "Renamed"},
+		"addMember":         memberRequest{Email: fresh + "@example.com", Role: igny8.RoleViewer},
+		"setMemberRole":     roleRequest{Role: igny8.RoleEditor},
+		"createToken":       igny8.TokenSpec{Name: "t"},
+		"createSite":        siteRequest{Slug: fresh, Name: "N"},
+		"updateSite":        igny8.SiteUpdate{Name: ptr("Hacked")},
+		"createSector":      sectorRequest{Slug: fresh, Name: "N"},
+		"renameSector":      nameRequest{Name: "Hacked"},
+		"createDomain":      domainRequest{Hostname: fresh + ".example.net"},
+		"validateBlueprint": []byte(testBlueprint),
+		"putBlueprint":      []byte(testBlueprint),
+		"createPage":        page(fresh),
+		"putPage":           home,
+		"reorderPages":      orderRequest{Order: []string{"about", "home"}},
+		"rollback":          rollbackRequest{},
+		"putPlan":           igny8.Plan{Name: "Plan", MonthlyCredits: 100},
+		"createAccount":     igny8.NewAccount{Slug: fresh, Name: "N", OwnerEmail: fresh + "@example.com"},
+		"updateAccount":     igny8.AccountUpdate{Name: ptr("Hacked")},
+	}
+}
+
+var param = regexp.MustCompile(`\{([A-Za-z]+)\}`)
+
+// path fills a route's parameters with tn's objects.
+func path(pattern string, tn *tenant, accountID int64) string {
+	return param.ReplaceAllStringFunc(pattern, func(m string) string {
+		switch m {
+		case "{siteID}":
+			return fmt.Sprint(tn.site.ID)
+		case "{sectorID}":
+			return fmt.Sprint(tn.sector.ID)
+		case "{domainID}":
+			return fmt.Sprint(tn.domain.ID)
+		case "{deploymentID}":
+			return fmt.Sprint(tn.deploy.ID)
+		case "{pageID}":
+			return "home"
+		case "{userID}":
+			return fmt.Sprint(tn.member.User.ID)
+		case "{tokenID}":
+			return fmt.Sprint(tn.token.ID)
+		case "{accountID}":
+			return fmt.Sprint(accountID)
+		case "{slug}":
+			return "basic"
+		}
+		panic("unknown parameter " + m)
+	})
+}
+
+// For every endpoint, account B's owner gets 404 for account A's objects
+// and cannot create objects under them; lists show B nothing of A's; and
+// afterwards A's objects are as they were.
+func TestCrossTenantMatrix(t *testing.T) {
+	h := newHarness(t, nil)
+	a, b := h.newTenant("alpha"), h.newTenant("beta")
+	var accA igny8.Account
+	h.must(200, a.tokens[igny8.RoleOwner], "GET", "/v1/account", nil, &accA)
+	before := snapshot(h, a)
+
+	bOwner := b.tokens[igny8.RoleOwner]
+	for i, rt := range (&server{}).table() {
+		t.Run(rt.id, func(t *testing.T) {
+			p := path(rt.pattern, a, accA.ID)
+			body := bodies(b, fmt.Sprintf("beta-x%d", i))[rt.id]
+			r := h.do(bOwner, rt.method, p, body)
+			owned := strings.Contains(rt.pattern, "{siteID}") || strings.Contains(rt.pattern, "{userID}") || strings.Contains(rt.pattern, "{tokenID}")
+			switch {
+			case rt.system:
+				if r.status != http.StatusForbidden {
+					t.Errorf("%s %s as a tenant: status %d, want 403: %s", rt.method, p, r.status, r.body)
+				}
+			case owned:
+				if r.status != http.StatusNotFound {
+					t.Errorf("%s %s with another account's id: status %d, want 404: %s", rt.method, p, r.status, r.body)
+				} else if pr := r.problem(t); pr.Code != igny8.ENotFound {
+					t.Errorf("%s %s: problem code %q", rt.method, p, pr.Code)
+				}
+			default:
+				if r.status >= 300 {
+					t.Errorf("%s %s on its own account: status %d: %s", rt.method, p, r.status, r.body)
+				}
+			}
+			if strings.Contains(string(r.body), "alpha") {
+				t.Errorf("%s %s: the answer to account B mentions account A: %s", rt.method, p, r.body)
+			}
+		})
+	}
+	if after := snapshot(h, a); after != before {
+		t.Errorf("account A's objects changed while B probed them:\nbefore %s\nafter  %s", before, after)
+	}
+}
+
+// snapshot reads every object of tn through the API, as its owner.
+func snapshot(h *harness, tn *tenant) string {
+	tok := tn.tokens[igny8.RoleOwner]
+	site := fmt.Sprintf("/v1/sites/%d", tn.site.ID)
+	var sb strings.Builder
+	for _, p := range []string{site, site + "/sectors", site + "/domains", site + "/blueprint", site + "/pages", site + "/deploys", "/v1/members", "/v1/tokens", "/v1/account"} {
+		r := h.must(200, tok, "GET", p, nil, nil)
+		// Token use times move; drop them.
+		s := regexp.MustCompile(`"last_used_at":"[^"]*"`).ReplaceAllString(string(r.body), "")
+		fmt.Fprintf(&sb, "%s %s\n", p, s)
+	}
+	return sb.String()
+}
+
+var roleOrder = []igny8.Role{igny8.RoleViewer, igny8.RoleEditor, igny8.RoleAdmin, igny8.RoleOwner}
+
+// Every write endpoint refuses the role just below its minimum, with 403,
+// and lets the minimum role through (whatever else it then says).
+func TestRolesGateWrites(t *testing.T) {
+	h := newHarness(t, nil)
+	tn := h.newTenant("gamma")
+	var acc igny8.Account
+	h.must(200, tn.tokens[igny8.RoleOwner], "GET", "/v1/account", nil, &acc)
+	routes := (&server{}).table()
+	// Deletes last, so the objects other routes need still exist, and the
+	// viewer's removal (which ends the viewer's token) very last.
+	rank := func(r *route) int { return btoi(r.method == "DELETE") + btoi(r.id == "removeMember") }
+	slices.SortStableFunc(routes, func(x, y *route) int { return rank(x) - rank(y) })
+	writes := 0
+	for i, rt := range routes {
+		if rt.method == "GET" || rt.role == "" {
+			continue
+		}
+		writes++
+		t.Run(rt.id, func(t *testing.T) {
+			p := path(rt.pattern, tn, acc.ID)
+			if rt.id == "removeMember" {
+				p = fmt.Sprintf("/v1/members/%d", tn.member.User.ID)
+			}
+			body := bodies(tn, fmt.Sprintf("gamma-r%d", i))[rt.id]
+			min := slices.Index(roleOrder, rt.role)
+			if min > 0 {
+				below := roleOrder[min-1]
+				r := h.do(tn.tokens[below], rt.method, p, body)
+				if r.status != http.StatusForbidden {
+					t.Errorf("%s %s as %s: status %d, want 403: %s", rt.method, p, below, r.status, r.body)
+				}
+			}
+			r := h.do(tn.tokens[rt.role], rt.method, p, body)
+			if rt.system {
+				if r.status != http.StatusForbidden {
+					t.Errorf("%s %s by a tenant %s: status %d, want 403 (system only)", rt.method, p, rt.role, r.status)
+				}
+				r = h.do(h.system, rt.method, p, body)
+			}
+			if r.status == http.StatusForbidden || r.status == http.StatusUnauthorized {
+				t.Errorf("%s %s with the minimum role %s: status %d: %s", rt.method, p, rt.role, r.status, r.body)
+			}
+		})
+	}
+	if writes < 25 {
+		t.Errorf("only %d write endpoints checked", writes)
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
