@@ -32,7 +32,6 @@ func audit(ctx context.Context, tx pgx.Tx, action, objectType string, objectID i
 	return err
 }
 
-
 // Audit lists the actor's account's audit log, newest first, with ids
 // below `before` (0: from the newest), at most limit.
 func (db *DB) Audit(ctx context.Context, before int64, limit int) ([]igny8.AuditEntry, error) {
