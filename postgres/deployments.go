@@ -218,7 +218,7 @@ func (db *DB) MarkDeploymentLive(ctx context.Context, id int64) (*igny8.Deployme
 			WHERE account_id = $1 AND site_id = $2 AND status = 'live' AND id <> $3`, a.AccountID, d.SiteID, id); err != nil {
 			return err
 		}
-		d, err = scanDeployment(tx.QueryRow(ctx, `UPDATE deployments SET status = 'live', deployed_at = coalesce(deployed_at, now()), updated_at = now()
+		d, err = scanDeployment(tx.QueryRow(ctx, `UPDATE deployments SET status = 'live', error = '', deployed_at = coalesce(deployed_at, now()), updated_at = now()
 			WHERE account_id = $1 AND id = $2 RETURNING `+deploymentColumns, a.AccountID, id))
 		return err
 	})
@@ -228,19 +228,21 @@ func (db *DB) MarkDeploymentLive(ctx context.Context, id int64) (*igny8.Deployme
 	return d, nil
 }
 
-// NewerLive reports whether a later deployment of d's site than d is
-// live already: then d must not be promoted over it.
-func (db *DB) NewerLive(ctx context.Context, d *igny8.Deployment) (bool, error) {
+// DeployVersion returns the latest version of the site's deployments
+// that name deployID (the build that made it, or a later rollback or
+// promote to it), 0 when none does. A build compares it with its own
+// version to leave a later deployment live rather than overwrite it.
+func (db *DB) DeployVersion(ctx context.Context, siteID int64, deployID string) (int, error) {
 	a, err := actor(ctx)
 	if err != nil {
-		return false, err
+		return 0, err
 	}
-	var newer bool
+	var v int
 	err = db.Tx(ctx, func(tx pgx.Tx) error {
-		return tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM deployments
-			WHERE account_id = $1 AND site_id = $2 AND version > $3 AND status = 'live')`, a.AccountID, d.SiteID, d.Version).Scan(&newer)
+		return tx.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM deployments
+			WHERE account_id = $1 AND site_id = $2 AND deploy_id = $3`, a.AccountID, siteID, deployID).Scan(&v)
 	})
-	return newer, err
+	return v, err
 }
 
 // NoteDeploymentError records the error of a failed attempt that will be

@@ -149,11 +149,7 @@ func TestDeploymentLifecycleRecordsADeployOnce(t *testing.T) {
 	if _, err := db.MarkDeploymentLive(ctx, first.ID); err != nil {
 		t.Errorf("marking live twice: %v", err)
 	}
-	if newer, err := db.NewerLive(ctx, first); err != nil || newer {
-		t.Errorf("NewerLive(first) = %v, %v; want false", newer, err)
-	}
-	// The second build goes live: the first is ready again, and is now
-	// older than a live deployment.
+	// The second build goes live: the first is ready again.
 	if _, err := db.RecordDeploy(ctx, second.ID, "20260101T000002Z-cccccccc", "", counts); err != nil {
 		t.Fatal(err)
 	}
@@ -163,8 +159,11 @@ func TestDeploymentLifecycleRecordsADeployOnce(t *testing.T) {
 	if d, _ = db.Deployment(ctx, first.ID); d.Status != igny8.DeploymentReady {
 		t.Errorf("first after second went live: %s, want ready", d.Status)
 	}
-	if newer, err := db.NewerLive(ctx, first); err != nil || !newer {
-		t.Errorf("NewerLive(first) = %v, %v; want true", newer, err)
+	if v, err := db.DeployVersion(ctx, site, "20260101T000002Z-cccccccc"); err != nil || v != second.Version {
+		t.Errorf("DeployVersion(second's deploy) = %d, %v; want %d", v, err, second.Version)
+	}
+	if v, err := db.DeployVersion(ctx, site, "20260101T000009Z-zzzzzzzz"); err != nil || v != 0 {
+		t.Errorf("DeployVersion(unknown deploy) = %d, %v; want 0", v, err)
 	}
 	if d, err = db.FailDeployment(ctx, second.ID, "boom"); err != nil || d.Status != igny8.DeploymentLive {
 		t.Errorf("failing a live deployment: %+v, %v; want it left live", d, err)

@@ -183,7 +183,10 @@ func (l *Leader) Check(ctx context.Context) error {
 	return nil
 }
 
-// Release gives leadership up by closing its connection.
+// Release gives leadership up: it unlocks (so that another may lead at
+// once, not when the server notices the closed connection) and closes the
+// connection.
 func (l *Leader) Release(ctx context.Context) error {
-	return l.conn.Close(ctx)
+	_, err := l.conn.Exec(ctx, `SELECT pg_advisory_unlock($1)`, l.key)
+	return errors.Join(err, l.conn.Close(ctx))
 }

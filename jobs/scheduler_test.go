@@ -1,0 +1,80 @@
+package jobs_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/igny8/igny8/jobs"
+)
+
+// The leader enqueues one GC task per site and period, whoever leads: a
+// second scheduler taking over in the same period adds none, and the
+// worker prunes every site.
+func TestSchedulerEnqueuesGCOncePerPeriod(t *testing.T) {
+	b := setup(t)
+	b.newSite(t, "second")
+	rdb := redisClient(t)
+	dep := newFakeDeployer()
+	cfg := jobs.Config{Redis: rdb, Store: b.store, Deployer: dep, Builder: &fakeBuilder{},
+		Namespace: namespace(t, rdb), GCInterval: 24 * time.Hour, Logger: testLogger(t)}
+	ctx := context.Background()
+	first, err := jobs.NewScheduler(cfg).EnqueueGC(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := jobs.NewScheduler(cfg).EnqueueGC(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first != 2 || again != 0 {
+		t.Errorf("enqueued %d then %d GC tasks, want 2 (one per site) then 0", first, again)
+	}
+	in := asynq.NewInspectorFromRedisClient(rdb)
+	pending, err := in.ListPendingTasks(cfg.Queue(jobs.QueueLow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pending) != 2 {
+		t.Fatalf("%d tasks pending on the low queue, want 2", len(pending))
+	}
+
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- jobs.NewWorker(cfg).Run(wctx) }()
+	defer func() { cancel(); <-done }()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		dep.mu.Lock()
+		n := len(dep.prunes)
+		dep.mu.Unlock()
+		if n == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pruned %v, want both sites", dep.prunes)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Of two schedulers, one leads; when it stops, the other takes over.
+func TestSchedulerHasOneLeader(t *testing.T) {
+	b := setup(t)
+	ctx := context.Background()
+	l1, err := b.store.TryLead(ctx, jobs.LeaderKey)
+	if err != nil || l1 == nil {
+		t.Fatalf("first: %v %v", l1, err)
+	}
+	if l2, err := b.store.TryLead(ctx, jobs.LeaderKey); err != nil || l2 != nil {
+		t.Fatalf("second while the first leads: %v %v, want no lease", l2, err)
+	}
+	l1.Release(ctx)
+	l3, err := b.store.TryLead(ctx, jobs.LeaderKey)
+	if err != nil || l3 == nil {
+		t.Fatalf("after release: %v %v, want the lease", l3, err)
+	}
+	l3.Release(ctx)
+}
