@@ -25,6 +25,8 @@ type config struct {
 	EdgeAdminAddr string // IGNY8_EDGE_ADMIN_ADDR
 	LogFormat     string // IGNY8_LOG_FORMAT: text or json
 	RedisURL      string // REDIS_URL: optional; promotes reach edges at once
+	DatabaseURL   string // DATABASE_URL: the control plane (api, worker, scheduler, migrate)
+	APIAddr       string // IGNY8_API_ADDR
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -47,6 +49,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 		EdgeAdminAddr: or("IGNY8_EDGE_ADMIN_ADDR", "127.0.0.1:9091"),
 		LogFormat:     or("IGNY8_LOG_FORMAT", "text"),
 		RedisURL:      getenv("REDIS_URL"),
+		DatabaseURL:   getenv("DATABASE_URL"),
+		APIAddr:       or("IGNY8_API_ADDR", ":8080"),
 	}
 	return c, c.validate()
 }
@@ -63,7 +67,7 @@ func (c config) validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("IGNY8_STORAGE=%q: want fs://PATH (a local folder), s3:// (a bucket per site) or s3://BUCKET (one bucket, a prefix per site)", c.Storage))
 	}
-	for _, a := range []struct{ name, val string }{{"IGNY8_EDGE_ADDR", c.EdgeAddr}, {"IGNY8_EDGE_ADMIN_ADDR", c.EdgeAdminAddr}} {
+	for _, a := range []struct{ name, val string }{{"IGNY8_EDGE_ADDR", c.EdgeAddr}, {"IGNY8_EDGE_ADMIN_ADDR", c.EdgeAdminAddr}, {"IGNY8_API_ADDR", c.APIAddr}} {
 		if _, _, err := net.SplitHostPort(a.val); err != nil {
 			errs = append(errs, fmt.Errorf("%s=%q: want HOST:PORT or :PORT", a.name, a.val))
 		}
@@ -73,6 +77,9 @@ func (c config) validate() error {
 	}
 	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
 		errs = append(errs, fmt.Errorf("REDIS_URL=%q: want redis://HOST:PORT/DB (or rediss:// for TLS)", c.RedisURL))
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		errs = append(errs, fmt.Errorf("DATABASE_URL: want postgres://USER@HOST:PORT/DB"))
 	}
 	if c.SitesDomain == "" || strings.ContainsAny(c.SitesDomain, "/: ") {
 		errs = append(errs, fmt.Errorf("IGNY8_SITES_DOMAIN=%q: want a domain such as sites.example.com", c.SitesDomain))

@@ -54,6 +54,10 @@ func commands() []command {
 		{"rollback", "make an earlier deploy live again (or undo the last change)", runRollback},
 		{"gc", "delete old deploys and unused blobs", runGC},
 		{"edge", "serve every site's live deploy by host name", runEdge},
+		{"migrate", "apply the database schema migrations (DATABASE_URL)", runMigrate},
+		{"worker", "run background jobs: builds, deploys, garbage collection", runWorker},
+		{"scheduler", "enqueue periodic work (one leader among many)", runScheduler},
+		{"dev", "run everything in one process, with its own Postgres and Redis when unset", runDev},
 		{"version", "print the version", runVersion},
 	}
 }
