@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"bytes"
 	"context"
 	"net"
 	"net/http"
@@ -40,6 +41,13 @@ type conn struct {
 	net.Conn
 	held *[]byte // pending bytes while holding, else nil
 	err  error   // of the last release
+
+	head []byte // the raw path's response head, reused
+	vec  net.Buffers
+	// While capturing, writes are kept here instead of sent (sendRaw).
+	capturing bool
+	captured  [256]byte
+	ncaptured int
 }
 
 // hold starts holding writes until release.
@@ -66,6 +74,11 @@ func (c *conn) release() {
 }
 
 func (c *conn) Write(p []byte) (int, error) {
+	if c.capturing {
+		copy(c.captured[min(c.ncaptured, len(c.captured)):], p)
+		c.ncaptured += len(p)
+		return len(p), nil
+	}
 	if c.err != nil {
 		return 0, c.err
 	}
@@ -82,6 +95,36 @@ func (c *conn) Write(p []byte) (int, error) {
 	}
 	*c.held = append(*c.held, p...)
 	return len(p), nil
+}
+
+// sendRaw sends head and body, a whole response rendered by the handler,
+// as the response to the current request, in one write. respond must
+// make net/http write a response without a body (a 204); that is
+// captured instead of sent. If net/http was closing the connection after
+// it, head says so too; if it wrote anything else, the connection is
+// closed after the response, as no one can tell what it meant.
+func (c *conn) sendRaw(head, body []byte, respond func()) {
+	c.release()
+	c.capturing, c.ncaptured = true, 0
+	respond()
+	c.capturing = false
+	got := c.captured[:min(c.ncaptured, len(c.captured))]
+	sane := c.ncaptured <= len(c.captured) && bytes.HasPrefix(got, []byte("HTTP/1.1 204 ")) && bytes.HasSuffix(got, []byte("\r\n\r\n"))
+	if !sane || bytes.Contains(got, []byte("\r\nConnection: close\r\n")) {
+		i := bytes.Index(head, []byte("\r\n")) + 2 // after the status line
+		head = append(head[:i], append([]byte("Connection: close\r\n"), head[i:]...)...)
+	}
+	if c.err == nil {
+		if tc, ok := c.Conn.(*net.TCPConn); ok {
+			c.vec = append(c.vec[:0], head, body)
+			_, c.err = c.vec.WriteTo(tc)
+		} else {
+			_, c.err = c.Conn.Write(append(head, body...))
+		}
+	}
+	if !sane {
+		c.Conn.Close()
+	}
 }
 
 // CloseWrite sends anything held before half-closing, as net/http's

@@ -4,6 +4,7 @@ import (
 	"mime"
 	"path"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/igny8/igny8/deployer"
 )
@@ -58,6 +59,8 @@ type entry struct {
 	// not stored.
 	keys  [numReps]string
 	etags [numReps][]string
+	// raw holds the header blocks of the raw path (rawHeader).
+	raw [numReps]atomic.Pointer[[]byte]
 }
 
 // newEntry prepares e, the manifest entry of name, for serving. e.SHA256

@@ -134,6 +134,7 @@ type Server struct {
 	now         func() time.Time
 	hosts       *hostCache
 	blobs       *blobCache
+	dates       dateCache // the raw path's Date line
 	metrics     *Metrics
 
 	mu       sync.Mutex
@@ -201,13 +202,21 @@ func (s *Server) site(siteID string) *site {
 // ServeHTTP serves one request and logs it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	if d, n, ok := s.serveRaw(w, r, start); ok {
+		s.observe(r, http.StatusOK, int64(n), d.id, time.Since(start))
+		return
+	}
 	rec := &recorder{ResponseWriter: w}
 	s.serve(rec, r)
-	d := time.Since(start)
 	if rec.status == 0 {
 		rec.status = http.StatusOK
 	}
-	s.metrics.observe(rec.status, rec.bytes, d)
+	s.observe(r, rec.status, rec.bytes, w.Header().Get("X-Deploy-Id"), time.Since(start))
+}
+
+// observe counts and logs a finished request.
+func (s *Server) observe(r *http.Request, status int, bytes int64, deployID string, d time.Duration) {
+	s.metrics.observe(status, bytes, d)
 	if !s.log.Enabled(r.Context(), slog.LevelInfo) {
 		return
 	}
@@ -215,10 +224,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		slog.String("host", r.Host),
 		slog.String("method", r.Method),
 		slog.String("path", r.URL.Path),
-		slog.Int("status", rec.status),
-		slog.Int64("bytes", rec.bytes),
+		slog.Int("status", status),
+		slog.Int64("bytes", bytes),
 		slog.Duration("duration", d),
-		slog.String("deploy_id", w.Header().Get("X-Deploy-Id")),
+		slog.String("deploy_id", deployID),
 	)
 }
 

@@ -1,0 +1,196 @@
+package edge
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/igny8/igny8/deployer"
+	"github.com/igny8/igny8/deployer/rules"
+)
+
+// wireAnswer is a response as read off the wire, less its Date.
+type wireAnswer struct {
+	Status int
+	Proto  string
+	Header http.Header
+	Body   string
+	Close  bool // the server closes the connection after it
+}
+
+// roundTrip sends a raw request on a new connection to addr and reads one
+// response.
+func roundTrip(t *testing.T, addr, raw string) wireAnswer {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := io.WriteString(c, raw); err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.ReadRequest(bufio.NewReader(strings.NewReader(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.ReadResponse(bufio.NewReader(c), req)
+	if err != nil {
+		t.Fatalf("%q: %v", raw, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Header.Del("Date")
+	return wireAnswer{res.StatusCode, res.Proto, res.Header, string(b), res.Close}
+}
+
+// withRules deploys basicFiles with _headers and _redirects rules over
+// some of its paths, for the raw path to leave alone.
+func withRules(tb testing.TB, b *testBundle) {
+	tb.Helper()
+	redirects, err := rules.ParseRedirects(strings.NewReader("/blog/post.html /about/ 301!\n/raw /about/ 302\n"), "_redirects")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	headers, err := rules.ParseHeaders(strings.NewReader("/css/*\n  X-Asset: yes\n"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	b.f.deploy("site1", "d2", basicFiles(), func(m *deployer.Manifest) { m.Redirects, m.Headers = redirects, headers })
+	b.f.promote("site1", "d2", "d1", b.clock.Now())
+	b.srv.Invalidate("site1")
+}
+
+// TestRawPathMatchesOrdinaryPath sends the same raw requests over TCP to
+// a server and to one whose files all go through http.ServeContent, and
+// wants the same responses on the wire: status, every header but Date,
+// body, and whether the connection stays open.
+func TestRawPathMatchesOrdinaryPath(t *testing.T) {
+	t.Parallel()
+	for _, withRulesToo := range []bool{false, true} {
+		fast, slow := setup(t, nil), setup(t, nil)
+		slow.srv.slowPath = true
+		if withRulesToo {
+			withRules(t, fast)
+			withRules(t, slow)
+		}
+		fastAddr := strings.TrimPrefix(serveTCP(t, fast.srv, NewListener), "http://")
+		slowAddr := strings.TrimPrefix(serveTCP(t, slow.srv, NewListener), "http://")
+		paths := []string{"/", "/about/", "/about", "/css/site.abc123.css", "/data.txt", "/raw", "/blog/post.html", "/nope", "/a/../about/", "/%2e%2e/x"}
+		heads := []string{
+			"",
+			"Accept-Encoding: gzip\r\n",
+			"Accept-Encoding: br, gzip\r\n",
+			"Accept-Encoding: br;q=0\r\n",
+			"Connection: keep-alive\r\nAccept-Encoding: gzip\r\n",
+			"Connection: close\r\nAccept-Encoding: gzip\r\n",
+			"Connection: Upgrade\r\nUpgrade: h2c\r\n",
+			"Range: bytes=0-3\r\n",
+			`If-None-Match: "` + sum("<h1>about</h1>") + `"` + "\r\n",
+			"X-Forwarded-Proto: https\r\n",
+		}
+		for _, method := range []string{"GET", "HEAD"} {
+			for _, proto := range []string{"HTTP/1.1", "HTTP/1.0"} {
+				for _, p := range paths {
+					for _, h := range heads {
+						raw := method + " " + p + " " + proto + "\r\nHost: a.example.com\r\n" + h + "\r\n"
+						got, want := roundTrip(t, fastAddr, raw), roundTrip(t, slowAddr, raw)
+						if diff := cmp.Diff(want, got); diff != "" {
+							t.Errorf("rules %v, %q: raw path differs (-want +got):\n%s", withRulesToo, raw, diff)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestRawPathKeepAliveAndPipelining sends pipelined requests on one
+// connection and wants every response, in order, and the connection
+// still usable after.
+func TestRawPathKeepAliveAndPipelining(t *testing.T) {
+	t.Parallel()
+	b := setup(t, nil)
+	addr := strings.TrimPrefix(serveTCP(t, b.srv, NewListener), "http://")
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	paths := []string{"/", "/about/", "/css/site.abc123.css", "/nope", "/", "/data.txt"}
+	want := []string{"<h1>home</h1>", "<h1>about</h1>", "body{}", "root 404", "GZ:home", "GZ:digits"}
+	var reqs strings.Builder
+	for i, p := range paths {
+		ae := ""
+		if i >= 4 {
+			ae = "Accept-Encoding: gzip\r\n"
+		}
+		reqs.WriteString("GET " + p + " HTTP/1.1\r\nHost: a.example.com\r\n" + ae + "\r\n")
+	}
+	br := bufio.NewReader(c)
+	for round := range 2 {
+		if _, err := io.WriteString(c, reqs.String()); err != nil {
+			t.Fatal(err)
+		}
+		for i := range paths {
+			res, err := http.ReadResponse(br, nil)
+			if err != nil {
+				t.Fatalf("round %d, response %d: %v", round, i, err)
+			}
+			body, err := io.ReadAll(res.Body)
+			res.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(body) != want[i] || res.Close {
+				t.Errorf("round %d, GET %s: %d %q (close %v), want %q on an open connection", round, paths[i], res.StatusCode, body, res.Close, want[i])
+			}
+		}
+	}
+}
+
+// TestSendRaw covers what sendRaw makes of what net/http wrote meanwhile.
+func TestSendRaw(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, netHTTP string
+		want          string
+		closed        bool
+	}{
+		{"a 204", "HTTP/1.1 204 No Content\r\nDate: x\r\n\r\n", "HTTP/1.1 200 OK\r\nA: b\r\n\r\nbody", false},
+		{"closing", "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n", "HTTP/1.1 200 OK\r\nConnection: close\r\nA: b\r\n\r\nbody", false},
+		{"anything else", "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc", "HTTP/1.1 200 OK\r\nConnection: close\r\nA: b\r\n\r\nbody", true},
+		{"nothing", "", "HTTP/1.1 200 OK\r\nConnection: close\r\nA: b\r\n\r\nbody", true},
+	} {
+		server, client := net.Pipe()
+		cc := &conn{Conn: server}
+		done := make(chan string)
+		go func() {
+			b, _ := io.ReadAll(client)
+			done <- string(b)
+		}()
+		cc.sendRaw([]byte("HTTP/1.1 200 OK\r\nA: b\r\n\r\n"), []byte("body"), func() {
+			if tc.netHTTP != "" {
+				cc.Write([]byte(tc.netHTTP))
+			}
+		})
+		if !tc.closed {
+			server.Close()
+		}
+		if got := <-done; got != tc.want {
+			t.Errorf("%s: sent %q, want %q", tc.name, got, tc.want)
+		}
+		if _, err := server.Write([]byte("x")); tc.closed && err == nil {
+			t.Errorf("%s: connection left open", tc.name)
+		}
+		client.Close()
+	}
+}
