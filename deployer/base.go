@@ -2,55 +2,40 @@ package deployer
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"maps"
 
-	"github.com/igny8/igny8/storage"
+	"github.com/igny8/igny8"
 )
 
-// keepBase makes sure the blobs a delta deploy takes over from its base
-// (the entries of m not among the changed files) are stored and young:
-// one older than the freshen age is copied onto itself, so a concurrent
-// Prune, which only deletes blobs older than its grace period, leaves it
-// alone until the manifest that references it exists. A blob the base lost
-// fails the deploy.
-func (d *Deployer) keepBase(ctx context.Context, u *uploader, m *Manifest, changed map[string]bool) error {
-	keys := map[string]bool{}
-	for p, f := range m.Files {
-		if changed[p] {
-			continue
-		}
-		keys[BlobKey(f.SHA256, "")] = true
+// applyBase adds to m the entries of a delta deploy's base that it keeps
+// (all but the changed and removed paths), and tells u that every blob the
+// base names is stored. It runs under the deploy's lease, after the check
+// for a Prune (lease.go): a base manifest read then either names only
+// stored blobs, which stay stored until the new manifest exists, or is gone,
+// and the deploy fails. So none of the base's blobs is looked at.
+func (d *Deployer) applyBase(ctx context.Context, u *uploader, m *Manifest, files []File, opts DeployOptions) error {
+	base, err := d.readManifest(ctx, u.bucket, opts.Base)
+	if err != nil {
+		return fmt.Errorf("read base: %w", err)
+	}
+	changed := make(map[string]bool, len(files))
+	for _, f := range files {
+		changed[f.Path] = true
+	}
+	for p, f := range base.Files {
+		u.stored[BlobKey(f.SHA256, "")] = true
 		for _, enc := range f.Encodings {
-			keys[BlobKey(f.SHA256, enc)] = true
+			u.stored[BlobKey(f.SHA256, enc)] = true
+		}
+		if !changed[p] {
+			m.Files[p] = f
 		}
 	}
-	return forEach(ctx, d.concurrency, maps.Keys(keys), u.keep)
-}
-
-// keep freshens one base blob if it is old.
-func (u *uploader) keep(ctx context.Context, key string) error {
-	info, err := u.d.store.Stat(ctx, u.bucket, key)
-	if errors.Is(err, storage.ErrNotFound) {
-		return fmt.Errorf("base blob %s is missing: deploy in full", key)
-	} else if err != nil {
-		return fmt.Errorf("stat %s: %w", key, err)
+	for _, p := range opts.Removed {
+		delete(m.Files, p)
 	}
-	if u.d.now().Sub(info.ModTime) < u.d.freshenAge {
-		u.skipped.Add(1)
-		return nil
+	if _, ok := m.Files[m.NotFound]; m.NotFound != "" && !ok && !changed[m.NotFound] {
+		return igny8.Errorf(igny8.EInvalid, "The 404 page %q is not a file of the deploy.", m.NotFound)
 	}
-	rc, info, err := u.d.store.Get(ctx, u.bucket, key, storage.GetOptions{})
-	if errors.Is(err, storage.ErrNotFound) {
-		return fmt.Errorf("base blob %s is missing: deploy in full", key)
-	} else if err != nil {
-		return fmt.Errorf("get %s: %w", key, err)
-	}
-	defer rc.Close()
-	if _, err := u.d.store.Put(ctx, u.bucket, key, rc, info.Size, storage.PutOptions{}); err != nil {
-		return fmt.Errorf("freshen %s: %w", key, err)
-	}
-	u.freshened.Add(1)
 	return nil
 }

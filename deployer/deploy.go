@@ -36,6 +36,11 @@ type DeployOptions struct {
 // Only missing blobs are uploaded, and the manifest is written last, once:
 // a deploy that fails or is killed leaves at most orphan blobs and never
 // touches the live site. Deploy does not promote.
+//
+// The deploy holds a lease on the site's bucket from before it looks at any
+// blob until its manifest is written (lease.go), waiting first for a Prune
+// of the site to end: that is what lets it trust a blob it found stored,
+// and a delta deploy trust its base, without looking again.
 func (d *Deployer) Deploy(ctx context.Context, siteID string, files []File, opts DeployOptions) (*Manifest, DeployStats, error) {
 	start := d.now()
 	b, err := bucket(siteID)
@@ -46,22 +51,26 @@ func (d *Deployer) Deploy(ctx context.Context, siteID string, files []File, opts
 	if err != nil {
 		return nil, DeployStats{}, err
 	}
-	m, err := d.newManifest(ctx, b, id, siteID, start, files, opts)
+	m, err := d.newManifest(id, siteID, start, files, opts)
 	if err != nil {
 		return nil, DeployStats{}, fmt.Errorf("deploy %s: %w", siteID, err)
 	}
 	if err := d.ensureBucket(ctx, b); err != nil {
 		return nil, DeployStats{}, fmt.Errorf("deploy %s: %w", siteID, err)
 	}
-	u := &uploader{d: d, bucket: b, blobs: map[string]*blobResult{}}
+	lease, err := d.acquireDeploy(ctx, b, id)
+	if err != nil {
+		return nil, DeployStats{}, fmt.Errorf("deploy %s: %w", siteID, err)
+	}
+	defer d.releaseDeploy(ctx, b, lease)
+	u := newUploader(d, b)
 	if opts.Base != "" {
-		changed := make(map[string]bool, len(files))
-		for _, f := range files {
-			changed[f.Path] = true
+		if err := d.applyBase(ctx, u, m, files, opts); err != nil {
+			return nil, DeployStats{}, fmt.Errorf("deploy %s: %w", siteID, err)
 		}
-		if err := d.keepBase(ctx, u, m, changed); err != nil {
-			return nil, u.stats(), fmt.Errorf("deploy %s: %w", siteID, err)
-		}
+	}
+	if err := u.list(ctx, len(files)*(1+len(d.encoders))); err != nil {
+		return nil, DeployStats{}, fmt.Errorf("deploy %s: %w", siteID, err)
 	}
 	if err := d.uploadAll(ctx, u, files, m); err != nil {
 		return nil, u.stats(), fmt.Errorf("deploy %s: %w", siteID, err)
@@ -71,41 +80,29 @@ func (d *Deployer) Deploy(ctx context.Context, siteID string, files []File, opts
 	for _, f := range m.Files {
 		stats.Bytes += f.Size
 	}
-	// Prune's grace period counts on deploys finishing in time.
-	if took := d.now().Sub(start); took > d.maxDeploy {
+	// Past this, Prune may take the lease for expired (lease.go).
+	if took := d.now().Sub(lease.start); took > d.maxDeploy {
 		return nil, stats, fmt.Errorf("deploy %s: took %s, more than %s: manifest not written", siteID, took, d.maxDeploy)
 	}
 	if err := d.putManifest(ctx, b, m); err != nil {
 		return nil, stats, fmt.Errorf("deploy %s: %w", siteID, err)
-	}
-	repaired, err := u.verify(ctx)
-	if err != nil {
-		return nil, stats, fmt.Errorf("deploy %s: %w", siteID, err)
-	} else if repaired > 0 {
-		d.logger.WarnContext(ctx, "blobs deleted by a concurrent prune were stored again", "site_id", siteID, "deploy_id", id, "blobs", repaired)
 	}
 	d.logger.InfoContext(ctx, "deploy stored", "site_id", siteID, "deploy_id", id,
 		"files", stats.Files, "blobs_uploaded", stats.BlobsUploaded, "blobs_skipped", stats.BlobsSkipped)
 	return m, stats, nil
 }
 
-// newManifest returns the manifest without the entries of files yet.
-func (d *Deployer) newManifest(ctx context.Context, b, id, siteID string, now time.Time, files []File, opts DeployOptions) (*Manifest, error) {
+// newManifest checks files and opts and returns the manifest without any
+// file entries yet.
+func (d *Deployer) newManifest(id, siteID string, now time.Time, files []File, opts DeployOptions) (*Manifest, error) {
 	m := &Manifest{
 		Version: ManifestVersion, DeployID: id, SiteID: siteID, CreatedAt: now.UTC(), Base: opts.Base,
 		Files: map[string]FileEntry{}, NotFound: opts.NotFound, URLPolicy: opts.URLPolicy,
 		Redirects: opts.Redirects, Headers: opts.Headers, Build: opts.Build,
 	}
 	if opts.Base != "" {
-		base, err := d.readManifest(ctx, b, opts.Base)
-		if err != nil {
-			return nil, fmt.Errorf("read base: %w", err)
-		}
-		for p, f := range base.Files {
-			m.Files[p] = f
-		}
-		for _, p := range opts.Removed {
-			delete(m.Files, p)
+		if _, _, err := ParseDeployID(opts.Base); err != nil {
+			return nil, err
 		}
 	} else if len(opts.Removed) > 0 {
 		return nil, igny8.Errorf(igny8.EInvalid, "Removed paths need a base deploy.")
@@ -119,7 +116,7 @@ func (d *Deployer) newManifest(ctx context.Context, b, id, siteID string, now ti
 		}
 		seen[f.Path] = true
 	}
-	if _, ok := m.Files[m.NotFound]; m.NotFound != "" && !ok && !seen[m.NotFound] {
+	if m.NotFound != "" && opts.Base == "" && !seen[m.NotFound] {
 		return nil, igny8.Errorf(igny8.EInvalid, "The 404 page %q is not a file of the deploy.", m.NotFound)
 	}
 	if opts.Preview != nil {
@@ -155,7 +152,7 @@ func (u *uploader) file(ctx context.Context, f File) (FileEntry, error) {
 		return FileEntry{}, err
 	}
 	ct := ContentType(f.Path)
-	enc, err := u.store(ctx, f, sha, data, compressible(ct))
+	enc, err := u.store(ctx, sha, data, compressible(ct))
 	if err != nil {
 		return FileEntry{}, fmt.Errorf("store %s: %w", f.Path, err)
 	}

@@ -33,11 +33,22 @@ func setup(t *testing.T, s storage.Store) *testBundle {
 	c := newClock()
 	cs := newClockStore(s, c)
 	return &testBundle{
-		d:     deployer.New(cs, deployer.Config{Now: c.Now, Concurrency: 4}),
+		d:     deployer.New(cs, testConfig(c)),
 		store: cs,
 		clock: c,
 		site:  newSite(t, s),
 	}
+}
+
+// testConfig is the Config of the tests' deployers: the fake clock, and a
+// short lease poll, since a waiting deploy or Prune polls in real time.
+func testConfig(c *clock) deployer.Config {
+	return deployer.Config{Now: c.Now, Concurrency: 4, LeasePoll: time.Millisecond}
+}
+
+// on returns a deployer like tb.d on another store (a wrapper of tb.store).
+func (tb *testBundle) on(s storage.Store) *deployer.Deployer {
+	return deployer.New(s, testConfig(tb.clock))
 }
 
 func sum(s string) string {
@@ -162,30 +173,35 @@ func TestDeployDelta(t *testing.T) {
 				t.Errorf("%s sha256 = %s, want %s", p, got, sum(c))
 			}
 		}
-		// Skipped: about.html's blob, checked once as the base's and once as
-		// new.html's.
-		if st.BlobsUploaded != 1 || st.BlobsSkipped != 2 || st.BlobsFreshened != 0 {
-			t.Errorf("stats = %+v, want 1 uploaded, 2 skipped", st)
+		// The base's blobs are trusted, not looked at: the one skip is
+		// new.html's blob, known from the base.
+		if st.BlobsUploaded != 1 || st.BlobsSkipped != 1 || st.BlobsFreshened != 0 {
+			t.Errorf("stats = %+v, want 1 uploaded, 1 skipped", st)
 		}
-		if got, want := cs.puts.Load(), int64(2); got != want { // one blob + the manifest
+		if got, want := cs.puts.Load(), int64(3); got != want { // the lease, one blob, the manifest
 			t.Errorf("puts = %d, want %d", got, want)
+		}
+		if got := cs.stats.Load(); got != 0 {
+			t.Errorf("stats of blobs = %d, want none", got)
 		}
 		checkBlobs(t, tb.d, s, tb.site)
 
-		// Hours later the base's blobs are old: they are copied onto
-		// themselves so a concurrent Prune cannot take them.
+		// Hours later the base's blobs are old; they are still not looked
+		// at or rewritten.
 		tb.clock.Add(2 * time.Hour)
 		m2, st := mustDeploy(t, tb.d, tb.site, map[string]string{"index.html": "home v3"}, deployer.DeployOptions{Base: m.DeployID})
-		if st.BlobsUploaded != 1 || st.BlobsFreshened != 1 || len(m2.Files) != 3 {
-			t.Errorf("late delta: stats %+v, %d files; want 1 uploaded, 1 freshened (about), 3 files", st, len(m2.Files))
+		if st.BlobsUploaded != 1 || st.BlobsFreshened != 0 || len(m2.Files) != 3 {
+			t.Errorf("late delta: stats %+v, %d files; want 1 uploaded, 3 files", st, len(m2.Files))
 		}
-		// A base that lost a blob cannot be built on.
-		if err := s.Delete(t.Context(), storage.SiteBucket(tb.site), deployer.BlobKey(sum("about"), "")); err != nil {
+		checkBlobs(t, tb.d, s, tb.site)
+		// A base that is gone cannot be built on.
+		if err := s.Delete(t.Context(), storage.SiteBucket(tb.site), deployer.DeployKey(m2.DeployID)); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := tb.d.Deploy(t.Context(), tb.site, nil, deployer.DeployOptions{Base: m2.DeployID}); err == nil {
-			t.Error("delta on a base missing a blob: no error")
+		if _, _, err := tb.d.Deploy(t.Context(), tb.site, nil, deployer.DeployOptions{Base: m2.DeployID}); igny8.ErrorCode(err) != igny8.ENotFound {
+			t.Errorf("delta on a deleted base: error %v, want not_found", err)
 		}
+		leasesGone(t, s, tb.site)
 	})
 }
 

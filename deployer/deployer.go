@@ -19,8 +19,12 @@ import (
 // Defaults of Config.
 const (
 	DefaultConcurrency       = 8
-	DefaultFreshenAge        = time.Hour
 	DefaultMaxDeployDuration = time.Hour
+
+	// DefaultFreshenAge is the default of the ignored Config.FreshenAge.
+	//
+	// Deprecated: see Config.FreshenAge.
+	DefaultFreshenAge = time.Hour
 )
 
 // ErrLiveChanged means the site's live deploy is not the one the caller
@@ -71,13 +75,22 @@ type Config struct {
 	// brotli and gzip.
 	Encoders []Encoder
 
-	// FreshenAge: an existing blob a deploy relies on that is older than
-	// this is rewritten, so that Prune, which only deletes blobs older than
-	// its grace period, cannot sweep it before the deploy's manifest exists.
+	// FreshenAge is ignored.
+	//
+	// Deprecated: deploys no longer rewrite the old blobs they rely on to
+	// keep Prune off them; the leases of lease.go do that.
 	FreshenAge time.Duration
 	// MaxDeployDuration: a deploy that takes longer fails before writing
-	// its manifest (its blobs become orphans for Prune).
+	// its manifest (its blobs become orphans for Prune). It is also how
+	// long a crashed deploy's lease holds Prune back.
 	MaxDeployDuration time.Duration
+	// GCLease is how long a Prune's lease lasts without renewal: how long
+	// a crashed Prune holds deploys of its site back. DefaultGCLease when
+	// zero; it must exceed 2×LeaseMargin.
+	GCLease time.Duration
+	// LeasePoll is how often a deploy waiting for a Prune, or a Prune
+	// waiting for deploys, looks again. DefaultLeasePoll when zero.
+	LeasePoll time.Duration
 }
 
 // Deployer stores deploys in site buckets and moves their live pointers.
@@ -88,8 +101,9 @@ type Deployer struct {
 	logger      *slog.Logger
 	concurrency int
 	encoders    []Encoder
-	freshenAge  time.Duration
 	maxDeploy   time.Duration
+	gcLease     time.Duration
+	leasePoll   time.Duration
 	random      io.Reader
 }
 
@@ -101,8 +115,9 @@ func New(store storage.Store, cfg Config) *Deployer {
 		logger:      cfg.Logger,
 		concurrency: cfg.Concurrency,
 		encoders:    cfg.Encoders,
-		freshenAge:  cfg.FreshenAge,
 		maxDeploy:   cfg.MaxDeployDuration,
+		gcLease:     cfg.GCLease,
+		leasePoll:   cfg.LeasePoll,
 		random:      rand.Reader,
 	}
 	if d.now == nil {
@@ -117,11 +132,14 @@ func New(store storage.Store, cfg Config) *Deployer {
 	if d.encoders == nil {
 		d.encoders = []Encoder{BrotliEncoder(), GzipEncoder()}
 	}
-	if d.freshenAge <= 0 {
-		d.freshenAge = DefaultFreshenAge
-	}
 	if d.maxDeploy <= 0 {
 		d.maxDeploy = DefaultMaxDeployDuration
+	}
+	if d.gcLease <= 2*LeaseMargin {
+		d.gcLease = DefaultGCLease
+	}
+	if d.leasePoll <= 0 {
+		d.leasePoll = DefaultLeasePoll
 	}
 	return d
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -165,10 +166,17 @@ func (s *failingStore) Put(ctx context.Context, bucket, key string, r io.Reader,
 	return s.Store.Put(ctx, bucket, key, r, size, opts)
 }
 
-// countingStore counts Puts.
+// countingStore counts Puts, and Stats of blobs.
 type countingStore struct {
 	storage.Store
-	puts atomic.Int64
+	puts, stats atomic.Int64
+}
+
+func (s *countingStore) Stat(ctx context.Context, bucket, key string) (storage.ObjectInfo, error) {
+	if strings.HasPrefix(key, deployer.BlobPrefix) {
+		s.stats.Add(1)
+	}
+	return s.Store.Stat(ctx, bucket, key)
 }
 
 func (s *countingStore) Put(ctx context.Context, bucket, key string, r io.Reader, size int64, opts storage.PutOptions) (storage.ObjectInfo, error) {
@@ -228,6 +236,17 @@ func checkBlobs(t *testing.T, d *deployer.Deployer, s storage.Store, site string
 				}
 			}
 		}
+	}
+}
+
+// leasesGone fails if a lease object is left in the site's bucket.
+func leasesGone(t *testing.T, s storage.Store, site string) {
+	t.Helper()
+	for obj, err := range storage.All(t.Context(), s, storage.SiteBucket(site), deployer.LeasePrefix) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Errorf("lease %s left behind", obj.Key)
 	}
 }
 

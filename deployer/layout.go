@@ -9,11 +9,25 @@
 //	blobs/sha256/<aa>/<sha256>.gz     gzip variant
 //	deploys/<deploy-id>.json          the Manifest, written once every blob is stored
 //	refs/live                         the LiveRef, changed only by compare-and-swap
+//	leases/deploys/<deploy-id>.<n>    a deploy in progress (its n-th try to start):
+//	                                  {holder, expires_at}, deleted once its manifest is written
+//	leases/gc                         a Prune in progress: {holder, expires_at, renewals},
+//	                                  created only if absent or expired, renewed by
+//	                                  compare-and-swap, deleted when the Prune ends
+//
+// The leases keep Prune's deletes and deploys apart on every backend; see
+// lease.go for the protocol and why it is safe. Expired leases belong to
+// crashed holders: Prune deletes expired deploy leases, and an expired GC
+// lease is taken over by the next Prune and ignored by deploys. The edge
+// reads none of them.
 //
 // Host routing lives in its own bucket, RoutesBucket: hosts/<hostname> → site id.
 package deployer
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // Keys and buckets of the layout.
 const (
@@ -22,6 +36,10 @@ const (
 	LiveKey      = "refs/live"
 	RoutesBucket = "igny8-routes"
 	HostPrefix   = "hosts/"
+
+	LeasePrefix       = "leases/"
+	DeployLeasePrefix = LeasePrefix + "deploys/"
+	GCLeaseKey        = LeasePrefix + "gc"
 )
 
 // Encodings a blob may have a precompressed variant in, by preference.
@@ -45,6 +63,13 @@ func BlobKey(sha256, encoding string) string {
 
 // DeployKey returns the key of a deploy's manifest.
 func DeployKey(deployID string) string { return DeployPrefix + deployID + ".json" }
+
+// DeployLeaseKey returns the key of the lease a deploy takes on its n-th
+// try to start. Every try has its own key, so that Prune deleting a lease it
+// read as expired can never delete a newer one.
+func DeployLeaseKey(deployID string, n int) string {
+	return DeployLeasePrefix + deployID + "." + strconv.Itoa(n)
+}
 
 // HostKey returns the routing key of a host name (lowercased, without port).
 func HostKey(host string) string {

@@ -23,10 +23,15 @@ const DefaultGrace = 24 * time.Hour
 type Retention struct {
 	KeepLast int // the newest KeepLast deploys
 	KeepDays int // every deploy of the last KeepDays days
-	// Grace: blobs written more recently are never deleted, so that a
-	// deploy in flight keeps its blobs. It must exceed the Deployer's
-	// FreshenAge + MaxDeployDuration; 0 means DefaultGrace.
+	// Grace: blobs written more recently are never deleted. The leases
+	// (lease.go) already keep a deploy's blobs; Grace is a second guard
+	// for the blobs of deploys in flight, so it must exceed the
+	// Deployer's MaxDeployDuration + LeaseMargin. 0 means DefaultGrace.
 	Grace time.Duration
+	// Wait is how long Prune waits for the deploys in progress to end
+	// (while holding new ones back) before it gives up with
+	// ErrDeploysInProgress; 0 gives up at once.
+	Wait time.Duration
 }
 
 // PruneStats counts what Prune removed.
@@ -35,21 +40,18 @@ type PruneStats struct {
 	DeploysDeleted int
 	BlobsDeleted   int
 	BytesDeleted   int64
+	LeasesExpired  int // leases of crashed deploys deleted
 }
 
 // Prune deletes the manifests of the deploys r does not keep, then sweeps the
 // blobs no kept manifest references and older than r.Grace.
 //
-// Why a deploy in flight keeps its blobs: its new blobs are younger than
-// Grace, and an existing blob it relies on (a delta's base blobs included)
-// is rewritten when older than FreshenAge, so its time is fresh too; the
-// deploy writes its manifest within MaxDeployDuration; Prune stops deleting
-// once Grace - FreshenAge - MaxDeployDuration has passed since it started,
-// and re-checks each blob's time just before deleting it; and the deploy
-// checks the blobs it found again after writing its manifest, storing any
-// that a Prune deleted in between. The times compared are the store's
-// ModTime and the Deployer's Now: their clocks must agree to well within
-// FreshenAge.
+// It holds the site's GC lease while it works (lease.go): it starts only
+// once no deploy of the site is in progress, and deploys that start
+// meanwhile wait for it to end, so no deploy relies on a blob it deletes. A
+// Prune already running makes it fail with ErrGCInProgress; deploys still
+// in progress after r.Wait make it fail with ErrDeploysInProgress, having
+// deleted nothing.
 //
 // A deploy made live while Prune runs is safe too: Prune writes back a
 // deleted manifest it then finds live (or as the undo target), and a
@@ -63,9 +65,18 @@ func (d *Deployer) Prune(ctx context.Context, siteID string, r Retention) (Prune
 	if r.Grace == 0 {
 		r.Grace = DefaultGrace
 	}
-	budget := r.Grace - d.freshenAge - d.maxDeploy
-	if budget <= 0 || r.KeepLast < 0 || r.KeepDays < 0 {
-		return st, igny8.Errorf(igny8.EInvalid, "Invalid retention: the grace period must exceed %s.", d.freshenAge+d.maxDeploy)
+	if r.Grace <= d.maxDeploy+LeaseMargin || r.KeepLast < 0 || r.KeepDays < 0 || r.Wait < 0 {
+		return st, igny8.Errorf(igny8.EInvalid, "Invalid retention: the grace period must exceed %s.", d.maxDeploy+LeaseMargin)
+	}
+	lease, err := d.acquireGC(ctx, b)
+	if err != nil {
+		return st, fmt.Errorf("prune %s: %w", siteID, err)
+	} else if lease == nil {
+		return st, nil // no bucket
+	}
+	defer lease.release(ctx)
+	if st.LeasesExpired, err = d.waitDeploys(ctx, lease, r.Wait); err != nil {
+		return st, fmt.Errorf("prune %s: %w", siteID, err)
 	}
 	start := d.now()
 	live, _, err := d.readLive(ctx, b)
@@ -87,7 +98,7 @@ func (d *Deployer) Prune(ctx context.Context, siteID string, r Retention) (Prune
 		}
 		m, err := d.readManifest(ctx, b, id)
 		if igny8.ErrorCode(err) == igny8.ENotFound {
-			continue // deleted meanwhile by another Prune
+			continue
 		} else if err != nil {
 			return st, fmt.Errorf("prune %s: %w", siteID, err)
 		}
@@ -95,22 +106,23 @@ func (d *Deployer) Prune(ctx context.Context, siteID string, r Retention) (Prune
 		st.DeploysKept++
 		ids[i] = "" // kept
 	}
-	deleted, err := d.deleteDeploys(ctx, b, ids, &st)
+	deleted, err := d.deleteDeploys(ctx, lease, ids, &st)
 	if err != nil {
 		return st, fmt.Errorf("prune %s: %w", siteID, err)
 	}
 	if err := d.restoreLive(ctx, b, deleted, marked, &st); err != nil {
 		return st, fmt.Errorf("prune %s: %w", siteID, err)
 	}
-	if err := d.sweep(ctx, b, marked, r.Grace, start.Add(budget), &st); err != nil {
+	if err := d.sweep(ctx, lease, marked, r.Grace, &st); err != nil {
 		return st, fmt.Errorf("prune %s: %w", siteID, err)
 	}
 	d.logger.InfoContext(ctx, "site pruned", "site_id", siteID, "deploys_deleted", st.DeploysDeleted, "blobs_deleted", st.BlobsDeleted)
 	return st, nil
 }
 
-// sweep deletes the unmarked blobs older than grace, until deadline.
-func (d *Deployer) sweep(ctx context.Context, b string, marked map[string]bool, grace time.Duration, deadline time.Time, st *PruneStats) error {
+// sweep deletes the unmarked blobs older than grace, while the lease holds.
+func (d *Deployer) sweep(ctx context.Context, lease *gcLease, marked map[string]bool, grace time.Duration, st *PruneStats) error {
+	b := lease.b
 	for obj, err := range storage.All(ctx, d.store, b, BlobPrefix) {
 		if errors.Is(err, storage.ErrBucketNotFound) {
 			return nil
@@ -121,10 +133,8 @@ func (d *Deployer) sweep(ctx context.Context, b string, marked map[string]bool, 
 		if marked[sha] || d.now().Sub(obj.ModTime) < grace {
 			continue
 		}
-		if d.now().After(deadline) {
-			return fmt.Errorf("sweep stopped at %s: out of time, run it again", obj.Key)
-		}
-		// A deploy may have freshened it since the listing.
+		// Neither is needed while every deploy takes its lease; both guard
+		// against a deployer that does not (one from before leases).
 		info, err := d.store.Stat(ctx, b, obj.Key)
 		if errors.Is(err, storage.ErrNotFound) {
 			continue
@@ -133,9 +143,10 @@ func (d *Deployer) sweep(ctx context.Context, b string, marked map[string]bool, 
 		} else if d.now().Sub(info.ModTime) < grace {
 			continue
 		}
-		// Where the store can, delete only the generation just checked: a
-		// deploy that freshens the blob in between keeps it.
-		if err := d.deleteBlob(ctx, b, obj.Key, info.Generation); errors.Is(err, storage.ErrPrecondition) {
+		if err := lease.check(ctx); err != nil {
+			return err
+		}
+		if err := d.deleteObject(ctx, b, obj.Key, info.Generation); errors.Is(err, storage.ErrPrecondition) {
 			continue
 		} else if err != nil {
 			return fmt.Errorf("delete %s: %w", obj.Key, err)
@@ -146,16 +157,6 @@ func (d *Deployer) sweep(ctx context.Context, b string, marked map[string]bool, 
 	return nil
 }
 
-func (d *Deployer) deleteBlob(ctx context.Context, b, key, generation string) error {
-	if cd, ok := d.store.(storage.ConditionalDeleter); ok {
-		err := cd.DeleteIfGeneration(ctx, b, key, generation)
-		if !errors.Is(err, errors.ErrUnsupported) {
-			return err
-		}
-	}
-	return d.store.Delete(ctx, b, key)
-}
-
 func mark(marked map[string]bool, m *Manifest) {
 	for _, f := range m.Files {
 		marked[f.SHA256] = true
@@ -164,7 +165,8 @@ func mark(marked map[string]bool, m *Manifest) {
 
 // deleteDeploys deletes the manifests of ids ("" entries skipped) and
 // returns their bytes by id, for restoreLive.
-func (d *Deployer) deleteDeploys(ctx context.Context, b string, ids []string, st *PruneStats) (map[string][]byte, error) {
+func (d *Deployer) deleteDeploys(ctx context.Context, lease *gcLease, ids []string, st *PruneStats) (map[string][]byte, error) {
+	b := lease.b
 	deleted := map[string][]byte{}
 	for _, id := range ids {
 		if id == "" {
@@ -175,6 +177,9 @@ func (d *Deployer) deleteDeploys(ctx context.Context, b string, ids []string, st
 			continue
 		} else if err != nil {
 			return deleted, fmt.Errorf("read deploy %s: %w", id, err)
+		}
+		if err := lease.check(ctx); err != nil {
+			return deleted, err
 		}
 		if err := d.store.Delete(ctx, b, DeployKey(id)); err != nil {
 			return deleted, fmt.Errorf("delete deploy %s: %w", id, err)

@@ -2,6 +2,7 @@ package deployer_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -15,12 +16,16 @@ import (
 
 var keepOne = deployer.Retention{KeepLast: 1, Grace: 3 * time.Hour}
 
-// hookStore calls its hooks after the matching call returns.
+// hookStore calls its hooks after the matching call returns; drop makes
+// Delete of a key do nothing, like a process killed before it.
 type hookStore struct {
 	storage.Store
-	afterList func(prefix string)
-	afterStat func(key string)
-	afterPut  func(key string)
+	afterList   func(prefix string)
+	afterStat   func(key string)
+	afterPut    func(key string)
+	afterGet    func(key string)
+	afterDelete func(key string)
+	drop        func(key string) bool
 }
 
 func (s *hookStore) List(ctx context.Context, bucket string, opts storage.ListOptions) (storage.ListPage, error) {
@@ -45,6 +50,42 @@ func (s *hookStore) Put(ctx context.Context, bucket, key string, r io.Reader, si
 		s.afterPut(key)
 	}
 	return info, err
+}
+
+func (s *hookStore) Get(ctx context.Context, bucket, key string, opts storage.GetOptions) (io.ReadCloser, storage.ObjectInfo, error) {
+	rc, info, err := s.Store.Get(ctx, bucket, key, opts)
+	if s.afterGet != nil {
+		s.afterGet(key)
+	}
+	return rc, info, err
+}
+
+func (s *hookStore) Delete(ctx context.Context, bucket, key string) error {
+	if s.drop != nil && s.drop(key) {
+		return nil
+	}
+	err := s.Store.Delete(ctx, bucket, key)
+	if s.afterDelete != nil {
+		s.afterDelete(key)
+	}
+	return err
+}
+
+// DeleteIfGeneration goes through Delete's hooks; embedding alone would
+// hide the inner store's conditional delete.
+func (s *hookStore) DeleteIfGeneration(ctx context.Context, bucket, key, generation string) error {
+	cd, ok := s.Store.(storage.ConditionalDeleter)
+	if !ok {
+		return errors.ErrUnsupported
+	}
+	if s.drop != nil && s.drop(key) {
+		return nil
+	}
+	err := cd.DeleteIfGeneration(ctx, bucket, key, generation)
+	if s.afterDelete != nil {
+		s.afterDelete(key)
+	}
+	return err
 }
 
 // oldSite deploys A (files of old) at the clock's start, then, ten hours
