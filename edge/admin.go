@@ -19,8 +19,10 @@ const (
 // may take long. Starting it, and shutting it down gracefully with
 // Shutdown(ctx) on a signal, is the caller's job: serve it on a listener
 // wrapped by NewListener (hs.Serve(edge.NewListener(ln))) so small files go
-// out in one write. Its ConnContext and ConnState hooks are the edge's;
-// replacing them loses only that.
+// out in one write. When h is the *Server itself, not wrapped in
+// middleware, a plain GET of a cached file is answered from a header block
+// built once per file (see raw.go). Its ConnContext and ConnState hooks
+// are the edge's; replacing them loses only that speed.
 func NewHTTPServer(addr string, h http.Handler, logger *slog.Logger) *http.Server {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -31,10 +33,16 @@ func NewHTTPServer(addr string, h http.Handler, logger *slog.Logger) *http.Serve
 		ReadHeaderTimeout: ReadHeaderTimeout,
 		MaxHeaderBytes:    MaxHeaderBytes,
 		IdleTimeout:       IdleTimeout,
-		ConnContext:       connContext,
+		ConnContext:       connContext(isServer(h)),
 		ConnState:         connState,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
+}
+
+// isServer reports whether h is an edge Server, not wrapped in anything.
+func isServer(h http.Handler) bool {
+	_, ok := h.(*Server)
+	return ok
 }
 
 // AdminHandler returns the handler of the edge's private admin port:

@@ -42,6 +42,7 @@ type conn struct {
 	held *[]byte // pending bytes while holding, else nil
 	err  error   // of the last release
 
+	raw  bool   // the raw path may answer on it (connContext)
 	head []byte // the raw path's response head, reused
 	vec  net.Buffers
 	// While capturing, writes are kept here instead of sent (sendRaw).
@@ -140,13 +141,18 @@ func (c *conn) CloseWrite() error {
 // connKey is the context key of a request's *conn.
 type connKey struct{}
 
-// connContext is the http.Server's ConnContext: it lets a handler reach
-// the connection it is answering on.
-func connContext(ctx context.Context, c net.Conn) context.Context {
-	if cc, ok := c.(*conn); ok {
-		return context.WithValue(ctx, connKey{}, cc)
+// connContext returns the http.Server's ConnContext: it lets a handler
+// reach the connection it is answering on. raw says whether the server's
+// handler is a *Server itself: the raw path writes past the
+// ResponseWriter, which middleware around the Server would not see.
+func connContext(raw bool) func(context.Context, net.Conn) context.Context {
+	return func(ctx context.Context, c net.Conn) context.Context {
+		if cc, ok := c.(*conn); ok {
+			cc.raw = raw
+			return context.WithValue(ctx, connKey{}, cc)
+		}
+		return ctx
 	}
-	return ctx
 }
 
 // connState is the http.Server's ConnState: nothing stays held once a

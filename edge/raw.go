@@ -21,7 +21,7 @@ import (
 // and the body size, or reports false having written nothing.
 func (s *Server) serveRaw(w http.ResponseWriter, r *http.Request, now time.Time) (d *deploy, n int, ok bool) {
 	cc := requestConn(r)
-	if cc == nil || s.slowPath || r.Method != http.MethodGet || r.ProtoMajor != 1 || r.ProtoMinor != 1 ||
+	if cc == nil || !cc.raw || s.slowPath || r.Method != http.MethodGet || r.ProtoMajor != 1 || r.ProtoMinor != 1 ||
 		r.Close || r.ContentLength != 0 || r.TransferEncoding != nil {
 		return nil, 0, false
 	}

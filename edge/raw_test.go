@@ -194,3 +194,26 @@ func TestSendRaw(t *testing.T) {
 		client.Close()
 	}
 }
+
+// TestRawPathNotBehindMiddleware: a handler wrapping the Server must see
+// every response, so the raw path, which writes past the ResponseWriter,
+// stays off.
+func TestRawPathNotBehindMiddleware(t *testing.T) {
+	t.Parallel()
+	b := setup(t, nil)
+	seen := make(chan int, 1) // the status the middleware saw
+	mw := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Middleware", "yes")
+		rec := &recorder{ResponseWriter: w}
+		b.srv.ServeHTTP(rec, r)
+		seen <- rec.status
+	})
+	addr := strings.TrimPrefix(serveTCP(t, mw, NewListener), "http://")
+	got := roundTrip(t, addr, "GET /about/ HTTP/1.1\r\nHost: a.example.com\r\n\r\n")
+	if got.Status != 200 || got.Body != "<h1>about</h1>" || got.Header.Get("X-Middleware") != "yes" {
+		t.Errorf("through middleware: %d %q, X-Middleware %q; want 200, the page and the header", got.Status, got.Body, got.Header.Get("X-Middleware"))
+	}
+	if st := <-seen; st != 200 {
+		t.Errorf("middleware saw status %d, want 200", st)
+	}
+}

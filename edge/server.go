@@ -16,8 +16,9 @@
 // If-None-Match (304), If-Range and Range (206, 416). The common case, a
 // cached file asked for without Range or If-Match, skips ServeContent: its
 // headers are prepared once per manifest and it is answered as
-// ServeContent would answer it (a test compares the two), in one write on
-// a NewListener connection. Multi-range requests
+// ServeContent would answer it (tests compare the two), in one write on
+// a NewListener connection. A plain GET of such a file on such a
+// connection is answered from a header block built once per file (raw.go). Multi-range requests
 // are answered by ServeContent as multipart/byteranges (or 200 in full when
 // the ranges add up to more than the file). The ETag is the strong
 // `"<sha256>"` of the identity bytes, so it survives deploys that do not
