@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -12,11 +13,12 @@ import (
 )
 
 func runGC(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "gc", "[--site SLUG]", "Deletes old deploys and the blobs no kept deploy uses. Always kept: the live deploy,\nthe one before it (the undo target), the newest --keep-last and those of the last\n--keep-days days. Blobs younger than --grace are never deleted, so deploys in\nprogress keep theirs. Without --site, every routed site.")
+	fs := newFlags(e, "gc", "[--site SLUG]", "Deletes old deploys and the blobs no kept deploy uses. Always kept: the live deploy,\nthe one before it (the undo target), the newest --keep-last and those of the last\n--keep-days days. Blobs younger than --grace are never deleted. A site with\ndeploys in progress is waited for up to --wait (its new deploys wait for the GC),\nthen skipped. Without --site, every routed site.")
 	site := fs.String("site", "", "only this site")
 	keepLast := fs.Int("keep-last", 10, "keep the newest N deploys")
 	keepDays := fs.Int("keep-days", 30, "keep every deploy of the last N days")
 	grace := fs.Duration("grace", deployer.DefaultGrace, "never delete blobs younger than this")
+	wait := fs.Duration("wait", time.Minute, "wait this long for a site's deploys in progress before skipping it")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -35,8 +37,11 @@ func runGC(ctx context.Context, e *env, args []string) error {
 	d := deployer.New(store, deployer.Config{Logger: cfg.logger(e.stderr)})
 	for _, s := range sites {
 		start := time.Now()
-		st, err := d.Prune(ctx, s, deployer.Retention{KeepLast: *keepLast, KeepDays: *keepDays, Grace: *grace})
-		if err != nil {
+		st, err := d.Prune(ctx, s, deployer.Retention{KeepLast: *keepLast, KeepDays: *keepDays, Grace: *grace, Wait: *wait})
+		if errors.Is(err, deployer.ErrDeploysInProgress) || errors.Is(err, deployer.ErrGCInProgress) {
+			fmt.Fprintf(e.stdout, "%s: skipped: %v\n", s, err)
+			continue
+		} else if err != nil {
 			return fmt.Errorf("gc %s: %w", s, err)
 		}
 		fmt.Fprintf(e.stdout, "%s: kept %d deploys, deleted %d deploys and %d blobs (%s) in %s\n",
