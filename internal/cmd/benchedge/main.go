@@ -56,10 +56,11 @@ func main() {
 	addr := flag.String("addr", "", "internal: address for -serve-edge")
 	maxLife := flag.Duration("max-life", 20*time.Minute, "internal: -serve-edge exits after this long")
 	cpuProfile := flag.String("edge-cpuprofile", "", "write the edge process's CPU profile to this file")
+	wrapped := flag.Bool("wrapped", false, "internal: -serve-edge with the Server behind a pass-through middleware")
 	flag.Parse()
 	log.SetFlags(0)
 	if *serveEdge != "" {
-		runEdge(*serveEdge, *addr, *maxLife, *cpuProfile)
+		runEdge(*serveEdge, *addr, *maxLife, *cpuProfile, *wrapped)
 		return
 	}
 	for _, c := range []string{"taskset", *nginxBin, *wrkBin} {
@@ -110,32 +111,51 @@ func main() {
 	paths := append(slices.Clone(pages), assets...)
 	log.Printf("site: %d files (%d pages, %d assets; %d blobs deployed); %d URLs rotated by wrk", len(files), len(pages), len(assets), st.BlobsUploaded, len(paths))
 
-	edgePort, nginxPort := freePort(), freePort()
+	// Two edge processes: as cmd/igny8 runs it, and with the Server behind
+	// a pass-through middleware, which turns off the raw path (raw.go) so
+	// every request takes the ordinary one, as conditional, range and
+	// HEAD requests do.
 	self, err := os.Executable()
 	check(err)
-	edgeCmd := exec.Command("taskset", "-c", "0", self, "-serve-edge", storeDir, "-addr", edgePort, "-max-life", (time.Duration(*rounds)*2*(*duration) + 5*time.Minute).String(), "-edge-cpuprofile", *cpuProfile)
-	edgeCmd.Env = append(os.Environ(), "GOMAXPROCS=1")
-	edgeCmd.Stderr = os.Stderr
-	check(edgeCmd.Start())
-	cleanups = append(cleanups, func() { stop(edgeCmd) })
-	defer stop(edgeCmd)
+	maxLifeChild := (time.Duration(*rounds)*3*(*duration) + 5*time.Minute).String()
+	startEdge := func(wrapped bool, profile string) string {
+		port := freePort()
+		cmd := exec.Command("taskset", "-c", "0", self, "-serve-edge", storeDir, "-addr", port, "-max-life", maxLifeChild,
+			"-edge-cpuprofile", profile, "-wrapped="+strconv.FormatBool(wrapped))
+		cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
+		cmd.Stderr = os.Stderr
+		check(cmd.Start())
+		cleanups = append(cleanups, func() { stop(cmd) })
+		return "http://" + port
+	}
+	edgeURL := startEdge(false, *cpuProfile)
+	wrappedURL := startEdge(true, "")
 
+	nginxPort := freePort()
 	conf := filepath.Join(dir, "nginx.conf")
 	check(os.WriteFile(conf, []byte(nginxConf(dir, site, nginxPort)), 0o644))
 	nginxCmd := exec.Command("taskset", "-c", "0", *nginxBin, "-p", dir, "-c", conf, "-e", filepath.Join(dir, "nginx-error.log"))
 	nginxCmd.Stderr = os.Stderr
 	check(nginxCmd.Start())
 	cleanups = append(cleanups, func() { stop(nginxCmd) })
-	defer stop(nginxCmd)
+	defer func() {
+		for i := len(cleanups) - 1; i >= 0; i-- {
+			cleanups[i]()
+		}
+	}()
 
-	edgeURL, nginxURL := "http://"+edgePort, "http://"+nginxPort
-	waitUp(edgeURL)
-	waitUp(nginxURL)
-	// Every URL must answer 200 with the same bytes from both.
+	nginxURL := "http://" + nginxPort
+	servers := []struct{ name, url string }{{"edge", edgeURL}, {"nginx", nginxURL}, {"edge-wrapped", wrappedURL}}
+	for _, sv := range servers {
+		waitUp(sv.url)
+	}
+	// Every URL must answer 200 with the same bytes from all of them.
 	for _, p := range paths {
-		a, b := fetch(edgeURL+p), fetch(nginxURL+p)
-		if !bytes.Equal(a, b) {
-			fatalf("%s: edge and nginx answer different bytes (%d vs %d)", p, len(a), len(b))
+		want := fetch(nginxURL + p)
+		for _, sv := range servers {
+			if got := fetch(sv.url + p); !bytes.Equal(got, want) {
+				fatalf("%s: %s and nginx answer different bytes (%d vs %d)", p, sv.name, len(got), len(want))
+			}
 		}
 	}
 
@@ -151,41 +171,35 @@ func main() {
 		}
 		return parseWrk(string(out))
 	}
-	log.Printf("warming up both (2s each)")
-	wrk(edgeURL, 2*time.Second)
-	wrk(nginxURL, 2*time.Second)
-	var edgeRuns, nginxRuns []wrkResult
+	log.Printf("warming up each (2s)")
+	for _, sv := range servers {
+		wrk(sv.url, 2*time.Second)
+	}
+	runs := map[string][]wrkResult{}
 	for i := range *rounds {
-		// Alternate which goes first.
-		order := []string{"edge", "nginx"}
-		if i%2 == 1 {
-			order = []string{"nginx", "edge"}
+		// Rotate which goes first.
+		var line []string
+		for k := range servers {
+			sv := servers[(i+k)%len(servers)]
+			r := wrk(sv.url, *duration)
+			runs[sv.name] = append(runs[sv.name], r)
+			line = append(line, fmt.Sprintf("%s %.0f req/s p99 %v", sv.name, r.rps, r.p99))
 		}
-		for _, who := range order {
-			if who == "edge" {
-				edgeRuns = append(edgeRuns, wrk(edgeURL, *duration))
-			} else {
-				nginxRuns = append(nginxRuns, wrk(nginxURL, *duration))
-			}
-		}
-		log.Printf("round %d/%d: edge %.0f req/s p99 %v, nginx %.0f req/s p99 %v", i+1, *rounds,
-			edgeRuns[i].rps, edgeRuns[i].p99, nginxRuns[i].rps, nginxRuns[i].p99)
+		log.Printf("round %d/%d: %s", i+1, *rounds, strings.Join(line, ", "))
 	}
 	var bad []string
-	for i, r := range append(slices.Clone(edgeRuns), nginxRuns...) {
-		who := "edge"
-		if i >= len(edgeRuns) {
-			who = "nginx"
-		}
-		if r.non2xx != 0 || r.socketErrors != "" {
-			bad = append(bad, fmt.Sprintf("%s: %d non-2xx/3xx responses, socket errors %q", who, r.non2xx, r.socketErrors))
+	for _, sv := range servers {
+		for _, r := range runs[sv.name] {
+			if r.non2xx != 0 || r.socketErrors != "" {
+				bad = append(bad, fmt.Sprintf("%s: %d non-2xx/3xx responses, socket errors %q", sv.name, r.non2xx, r.socketErrors))
+			}
 		}
 	}
 	if len(bad) > 0 {
 		fatalf("FAIL: errors during the runs:\n%s", strings.Join(bad, "\n"))
 	}
 
-	e, n := medianRun(edgeRuns), medianRun(nginxRuns)
+	e, n, w := medianRun(runs["edge"]), medianRun(runs["nginx"]), medianRun(runs["edge-wrapped"])
 	ratio := e.rps / n.rps
 	verdict := "meets"
 	if ratio < *minRatio {
@@ -193,13 +207,15 @@ func main() {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Edge: the IGNY8 edge vs nginx, one core each\n\n")
-	fmt.Fprintf(&b, "Command: `make bench-edge` (%s, %d rounds of %v each, alternating, medians; %s, %d CPUs; %s, %s).\n\n",
+	fmt.Fprintf(&b, "Command: `make bench-edge` (%s, %d rounds of %v each, rotating the order, medians; %s, %d CPUs; %s, %s).\n\n",
 		time.Now().UTC().Format("2006-01-02"), *rounds, *duration, runtime.GOOS+"/"+runtime.GOARCH, runtime.NumCPU(), nginxVersion(*nginxBin), wrkVersion(*wrkBin))
 	fmt.Fprintf(&b, "The blog example (`%s`) built with `igny8 build`: %d files, %d pages and %d assets. "+
-		"The edge (`edge.New` in `edge.NewHTTPServer`, defaults: 256 MiB blob cache, no access log) serves it from a local fs store after `deployer.Deploy`, a route for the host and `Promote`; it runs as its own process under `taskset -c 0` with `GOMAXPROCS=1`. "+
+		"The edge (`edge.New` in `edge.NewHTTPServer`, served on an `edge.NewListener` as `igny8 edge` does; defaults: 256 MiB blob cache, no access log) serves it from a local fs store after `deployer.Deploy`, a route for the host and `Promote`; it runs as its own process under `taskset -c 0` with `GOMAXPROCS=1` and the default GC settings. "+
 		"nginx serves the built folder from disk under `taskset -c 0`: one worker, `sendfile`, `tcp_nopush`, `open_file_cache`, `gzip_static on` with `.gz` files written next to each compressible file at the best level (as the deployer's gzip variants), `etag on`, the edge's security and cache headers added, `keepalive_requests 1000000`, `access_log off` (the edge logs nothing either). "+
-		"wrk runs on the other core, `taskset -c 1 wrk -t1 -c%d -d%v --latency`, with a Lua script rotating over %d URLs (every page, as `/dir/`, and every other file except the 404 page and the XML feeds: CSS, SVG, fonts, robots.txt) sending `Host: %s` and `Accept-Encoding: gzip`; both servers were checked to answer 200 with the same bytes for every URL first. "+
-		"All on loopback.\n\n",
+		"wrk runs on the other core, `taskset -c 1 wrk -t1 -c%d -d%v --latency`, with a Lua script rotating over %d URLs (every page, as `/dir/`, and every other file except the 404 page and the XML feeds: CSS, SVG, fonts, robots.txt) sending `Host: %s` and `Accept-Encoding: gzip`; all servers were checked to answer 200 with the same bytes for every URL first. "+
+		"All on loopback.\n\n"+
+		"Every request here is a plain GET of a cached file, which the edge answers on its raw path (`edge/raw.go`: a header block built once per file, one write). "+
+		"The row \"edge, ordinary path\" is the same edge with its Server behind a pass-through middleware, which turns the raw path off: it shows what the requests the raw path leaves alone cost (HEAD, conditional requests, previews, 404s, paths with _headers rules; Range requests also go through http.ServeContent).\n\n",
 		*blueprint, len(files), len(pages), len(assets), *conns, *duration, len(paths), host)
 	fmt.Fprintf(&b, "| server | req/s (median) | min | max | p99 latency (median) | p50 latency (median) | transfer/s (median run) | errors |\n|---|---|---|---|---|---|---|---|\n")
 	row := func(name string, runs []wrkResult, med wrkResult) {
@@ -209,9 +225,11 @@ func main() {
 		}
 		fmt.Fprintf(&b, "| %s | %.0f | %.0f | %.0f | %v | %v | %s | 0 |\n", name, med.rps, lo, hi, med.p99, med.p50, med.transfer)
 	}
-	row("IGNY8 edge", edgeRuns, e)
-	row("nginx", nginxRuns, n)
-	fmt.Fprintf(&b, "\n**Ratio edge / nginx: %.2f× the requests per second** (target ≥ %.1f×: %s); p99 latency %v against %v.\n", ratio, *minRatio, verdict, e.p99, n.p99)
+	row("IGNY8 edge", runs["edge"], e)
+	row("nginx", runs["nginx"], n)
+	row("IGNY8 edge, ordinary path", runs["edge-wrapped"], w)
+	fmt.Fprintf(&b, "\n**Ratio edge / nginx: %.2f× the requests per second** (target ≥ %.1f×: %s); p99 latency %v against %v. "+
+		"On the ordinary path: %.2f×, p99 %v.\n", ratio, *minRatio, verdict, e.p99, n.p99, w.rps/n.rps, w.p99)
 	fmt.Print(b.String())
 	check(benchdoc.WriteSection(*doc, "edge", b.String()))
 	log.Printf("wrote %s", *doc)
@@ -223,7 +241,7 @@ func main() {
 }
 
 // runEdge is the child process: the edge on addr, until SIGTERM or maxLife.
-func runEdge(storeDir, addr string, maxLife time.Duration, cpuProfile string) {
+func runEdge(storeDir, addr string, maxLife time.Duration, cpuProfile string, wrapped bool) {
 	store, err := fsstore.Open(storeDir)
 	check(err)
 	if cpuProfile != "" {
@@ -233,7 +251,12 @@ func runEdge(storeDir, addr string, maxLife time.Duration, cpuProfile string) {
 		defer func() { pprof.StopCPUProfile(); f.Close() }()
 	}
 	logger := slog.New(slog.DiscardHandler)
-	hs := edge.NewHTTPServer(addr, edge.New(edge.Config{Store: store}), logger)
+	var h http.Handler = edge.New(edge.Config{Store: store})
+	if wrapped {
+		srv := h
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { srv.ServeHTTP(w, r) })
+	}
+	hs := edge.NewHTTPServer(addr, h, logger)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
 	go func() {
