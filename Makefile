@@ -21,13 +21,14 @@ build: ## build bin/igny8
 	$(GO) build -trimpath -o $(IGNY8) ./cmd/igny8
 
 .PHONY: run
-run: build ## deploy the example sites to local storage and serve them from the edge (prints the URLs)
+run: build ## igny8 dev: private Postgres + Redis, worker, scheduler, edge, API; deploys the examples (prints URLs and a token)
 	@scripts/run.sh $(IGNY8)
 
 .PHONY: test
-test: ## run every test (-race), the way CI does; starts MinIO and Redis if they are not running
+test: ## run every test (-race), the way CI does; starts Postgres, MinIO and Redis if they are not running
 	$(GO) vet ./...
-	s3env=$$(scripts/minio.sh) && redisenv=$$(scripts/redis.sh) && eval "$$s3env" && eval "$$redisenv" && \
+	s3env=$$(scripts/minio.sh) && redisenv=$$(scripts/redis.sh) && pgenv=$$(scripts/postgres.sh) && \
+		eval "$$s3env" && eval "$$redisenv" && eval "$$pgenv" && \
 		$(GO) test -race -count=1 ./...
 
 .PHONY: test-short
@@ -83,9 +84,10 @@ docker: ## build the container image
 	docker build -t igny8:dev .
 
 .PHONY: services-stop
-services-stop: ## stop the MinIO and Redis servers that make test started
+services-stop: ## stop the MinIO, Redis and Postgres servers that make test started
 	scripts/minio.sh stop
 	scripts/redis.sh stop
+	scripts/postgres.sh stop
 
 .PHONY: clean
 clean: ## remove build output and local data
