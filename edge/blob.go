@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strconv"
 	"sync"
 
@@ -81,7 +82,9 @@ func (c *blobCache) size() (int64, int) {
 // when the size is known from the manifest (identity bytes) seeking is
 // arithmetic, so a 304 or a HEAD reads no blob. A GET loads a small blob
 // before ServeContent writes the status line. Small blobs are read whole
-// through the cache; large ones are streamed with ranged Gets.
+// through the caches; large ones are read from the disk cache when it has
+// them, else streamed with ranged Gets, and a read of a whole large blob
+// from the start also fills the disk cache.
 type blobReader struct {
 	ctx    context.Context
 	s      *Server
@@ -92,9 +95,16 @@ type blobReader struct {
 	eager  bool   // a GET: load a small blob on the first Seek, before the headers go
 	onSize func(int64)
 
-	mem []byte        // small blobs, once loaded
-	rc  io.ReadCloser // large blobs: the open ranged read at off
-	off int64
+	mem []byte // small blobs, once loaded
+	off int64  // the reading position
+
+	// Large blobs: the disk cache's file, or the open ranged read (at rcOff)
+	// and, while it reads the blob from its start, the disk cache's copy.
+	triedDisk bool
+	file      *os.File
+	rc        io.ReadCloser
+	rcOff     int64
+	fill      *diskWriter
 }
 
 // learnSize opens the blob when its size is not known yet.
@@ -107,17 +117,47 @@ func (b *blobReader) learnSize() error {
 			return err
 		}
 		b.size = int64(len(b.mem))
-	} else {
+	} else if !b.openDisk() {
 		rc, info, err := b.s.store.Get(b.ctx, b.bucket, b.key, storage.GetOptions{})
 		if err != nil {
 			return b.fail(fmt.Errorf("read blob %s: %w", b.key, err))
 		}
-		b.rc, b.off, b.size = rc, 0, info.Size
+		b.size = info.Size
+		b.startRead(rc, 0)
 	}
 	if b.onSize != nil {
 		b.onSize(b.size)
 	}
 	return nil
+}
+
+// openDisk opens the large blob from the disk cache, once, and reports
+// whether it did.
+func (b *blobReader) openDisk() bool {
+	if b.triedDisk || b.s.disk == nil {
+		return b.file != nil
+	}
+	b.triedDisk = true
+	f, size, ok := b.s.disk.open(b.key)
+	if !ok || b.size >= 0 && size != b.size {
+		if ok {
+			f.Close()
+		}
+		b.s.metrics.diskMisses.Add(1)
+		return false
+	}
+	b.s.metrics.diskHits.Add(1)
+	b.file, b.size = f, size
+	return true
+}
+
+// startRead takes rc, a read of the blob from off; one from the start
+// copies the blob into the disk cache as it goes.
+func (b *blobReader) startRead(rc io.ReadCloser, off int64) {
+	b.rc, b.rcOff = rc, off
+	if off == 0 && b.s.disk != nil && b.fill == nil {
+		b.fill = b.s.disk.create(b.key, b.size)
+	}
 }
 
 func (b *blobReader) loadSmall() error {
@@ -150,15 +190,39 @@ func (b *blobReader) Read(p []byte) (int, error) {
 		b.off += int64(n)
 		return n, nil
 	}
+	if b.openDisk() {
+		p = p[:min(int64(len(p)), b.size-b.off)]
+		n, err := b.file.ReadAt(p, b.off)
+		b.off += int64(n)
+		if err == io.EOF && n == len(p) {
+			err = nil
+		}
+		return n, err
+	}
+	if b.rc != nil && b.rcOff != b.off {
+		b.closeRead() // ServeContent sought elsewhere
+	}
 	if b.rc == nil {
 		rc, _, err := b.s.store.Get(b.ctx, b.bucket, b.key, storage.GetOptions{Range: &storage.Range{Offset: b.off}})
 		if err != nil {
 			return 0, b.fail(fmt.Errorf("read blob %s at %d: %w", b.key, b.off, err))
 		}
-		b.rc = rc
+		b.startRead(rc, b.off)
 	}
 	n, err := b.rc.Read(p)
 	b.off += int64(n)
+	b.rcOff = b.off
+	if b.fill != nil {
+		if _, werr := b.fill.Write(p[:n]); werr != nil {
+			b.fill.abort()
+			b.fill = nil
+		} else if b.off == b.size {
+			if err := b.fill.commit(b.size); err != nil {
+				b.s.log.LogAttrs(b.ctx, slog.LevelWarn, "disk cache", slog.Any("error", err))
+			}
+			b.fill = nil
+		}
+	}
 	return n, err
 }
 
@@ -186,12 +250,24 @@ func (b *blobReader) Seek(offset int64, whence int) (int64, error) {
 	if abs < 0 {
 		return 0, errors.New("blob seek: negative position")
 	}
-	if abs != b.off && b.rc != nil {
-		b.rc.Close()
-		b.rc = nil
-	}
+	// An open read is closed only if the next Read is elsewhere: ServeContent
+	// seeks to the end and back to learn the size.
 	b.off = abs
 	return abs, nil
+}
+
+// closeRead ends the open ranged read and drops an unfinished disk copy.
+func (b *blobReader) closeRead() error {
+	var err error
+	if b.rc != nil {
+		err = b.rc.Close()
+		b.rc = nil
+	}
+	if b.fill != nil {
+		b.fill.abort()
+		b.fill = nil
+	}
+	return err
 }
 
 // errBlobUnavailable is what ServeContent may show a client (as a 500) when
@@ -210,14 +286,14 @@ func (s *Server) blobError(ctx context.Context, bucket string, err error) {
 	s.log.LogAttrs(ctx, slog.LevelError, "read blob", slog.String("bucket", bucket), slog.Any("error", err))
 }
 
-// Close releases an open ranged read.
+// Close releases an open ranged read or disk cache file.
 func (b *blobReader) Close() error {
-	if b.rc != nil {
-		err := b.rc.Close()
-		b.rc = nil
-		return err
+	err := b.closeRead()
+	if b.file != nil {
+		b.file.Close()
+		b.file = nil
 	}
-	return nil
+	return err
 }
 
 // blobBytes returns a whole blob from the cache or the store, caching it.
@@ -236,15 +312,26 @@ func (s *Server) blob(ctx context.Context, bucket, key string) (*blobItem, error
 		return it, nil
 	}
 	s.metrics.cacheMisses.Add(1)
+	// Callers ask for blobs whose identity is at most CacheMaxObject; a
+	// precompressed variant may be a little larger, so allow twice that
+	// but cache only what fits the per-object bound.
+	limit := 2 * s.cfg.CacheMaxObject
+	if s.disk != nil {
+		if data, ok := s.disk.read(key, limit); ok {
+			s.metrics.diskHits.Add(1)
+			it := newBlobItem(key, data)
+			if int64(len(data)) <= s.cfg.CacheMaxObject {
+				s.blobs.add(it)
+			}
+			return it, nil
+		}
+		s.metrics.diskMisses.Add(1)
+	}
 	rc, _, err := s.store.Get(ctx, bucket, key, storage.GetOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("read blob %s: %w", key, err)
 	}
 	defer rc.Close()
-	// Callers ask for blobs whose identity is at most CacheMaxObject; a
-	// precompressed variant may be a little larger, so allow twice that
-	// but cache only what fits the per-object bound.
-	limit := 2 * s.cfg.CacheMaxObject
 	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("read blob %s: %w", key, err)
@@ -255,6 +342,11 @@ func (s *Server) blob(ctx context.Context, bucket, key string) (*blobItem, error
 	it := newBlobItem(key, data)
 	if int64(len(data)) <= s.cfg.CacheMaxObject {
 		s.blobs.add(it)
+	}
+	if s.disk != nil {
+		if err := s.disk.put(key, data); err != nil {
+			s.log.LogAttrs(ctx, slog.LevelWarn, "disk cache", slog.Any("error", err))
+		}
 	}
 	return it, nil
 }

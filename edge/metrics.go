@@ -33,12 +33,15 @@ type Metrics struct {
 	bytes         atomic.Int64
 	cacheHits     atomic.Int64
 	cacheMisses   atomic.Int64
+	diskHits      atomic.Int64
+	diskMisses    atomic.Int64
 	manifestLoads atomic.Int64
 	skewHits      atomic.Int64
 	redirects     atomic.Int64
 	storeErrors   atomic.Int64
 
 	cacheSize func() (int64, int) // set by the Server
+	diskSize  func() (int64, int) // set by the Server with a disk cache
 }
 
 func newMetrics() *Metrics { return &Metrics{byStatus: map[int]uint64{}, bounds: durationBuckets()} }
@@ -83,7 +86,11 @@ func (m *Metrics) WriteTo(w io.Writer) (int64, error) {
 	}
 	counter("edge_response_bytes_total", "Body bytes written.", m.bytes.Load())
 	counter("edge_blob_cache_hits_total", "Blob reads answered from memory.", m.cacheHits.Load())
-	counter("edge_blob_cache_misses_total", "Blob reads that went to the store.", m.cacheMisses.Load())
+	counter("edge_blob_cache_misses_total", "Blob reads the memory cache could not answer.", m.cacheMisses.Load())
+	if m.diskSize != nil {
+		counter("edge_disk_cache_hits_total", "Blob reads answered from the disk cache.", m.diskHits.Load())
+		counter("edge_disk_cache_misses_total", "Blob reads the disk cache could not answer (they went to the store).", m.diskMisses.Load())
+	}
 	counter("edge_manifest_loads_total", "Deploy manifests read after a live pointer changed.", m.manifestLoads.Load())
 	counter("edge_skew_hits_total", "Files served from a replaced deploy within the skew window.", m.skewHits.Load())
 	counter("edge_redirect_rules_applied_total", "Requests answered by a _redirects rule.", m.redirects.Load())
@@ -92,6 +99,11 @@ func (m *Metrics) WriteTo(w io.Writer) (int64, error) {
 		n, items := m.cacheSize()
 		fmt.Fprintf(cw, "# HELP edge_blob_cache_bytes Bytes held by the blob cache.\n# TYPE edge_blob_cache_bytes gauge\nedge_blob_cache_bytes %d\n", n)
 		fmt.Fprintf(cw, "# HELP edge_blob_cache_items Blobs held by the blob cache.\n# TYPE edge_blob_cache_items gauge\nedge_blob_cache_items %d\n", items)
+	}
+	if m.diskSize != nil {
+		n, items := m.diskSize()
+		fmt.Fprintf(cw, "# HELP edge_disk_cache_bytes Bytes held by the disk cache.\n# TYPE edge_disk_cache_bytes gauge\nedge_disk_cache_bytes %d\n", n)
+		fmt.Fprintf(cw, "# HELP edge_disk_cache_items Blobs held by the disk cache.\n# TYPE edge_disk_cache_items gauge\nedge_disk_cache_items %d\n", items)
 	}
 	return cw.n, cw.err
 }

@@ -94,6 +94,10 @@ type Config struct {
 	// CacheMaxObject is the largest blob kept in the cache (4 MiB); larger
 	// ones are streamed from the store with ranged reads.
 	CacheMaxObject int64
+	// DiskCache, if set, is a tier between the memory cache and the store:
+	// blobs read from the store are kept there too, and served from there
+	// when memory no longer holds them, large ones included. Off when nil.
+	DiskCache *DiskCache
 
 	// SkewWindow is how long the immutable (hashed) files of a replaced
 	// deploy stay servable after a promote (10m).
@@ -135,7 +139,8 @@ type Server struct {
 	now         func() time.Time
 	hosts       *hostCache
 	blobs       *blobCache
-	dates       dateCache // the raw path's Date line
+	disk        *DiskCache // nil: no disk tier
+	dates       dateCache  // the raw path's Date line
 	metrics     *Metrics
 
 	mu       sync.Mutex
@@ -162,10 +167,14 @@ func New(cfg Config) *Server {
 		now:         cfg.Now,
 		hosts:       newHostCache(cfg.MaxHosts),
 		blobs:       newBlobCache(cfg.CacheBytes),
+		disk:        cfg.DiskCache,
 		metrics:     newMetrics(),
 		sites:       map[string]*site{},
 	}
 	s.metrics.cacheSize = s.blobs.size
+	if s.disk != nil {
+		s.metrics.diskSize = s.disk.size
+	}
 	return s
 }
 
