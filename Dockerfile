@@ -28,6 +28,7 @@ FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/igny8 /usr/local/bin/igny8
 COPY --from=build /src/blueprints/examples /examples
 USER nonroot
-EXPOSE 1313
+# api 8080, edge 8081 (+ admin 9091), preview 1313
+EXPOSE 8080 8081 9091 1313
 ENTRYPOINT ["igny8"]
 CMD ["help"]
