@@ -306,8 +306,8 @@ func (c *DiskCache) put(key string, data []byte) error {
 	return w.commit(int64(len(data)))
 }
 
-// size returns the bytes held and the number of blobs.
-func (c *DiskCache) size() (int64, int) {
+// Size returns the bytes held and the number of blobs.
+func (c *DiskCache) Size() (int64, int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.used, len(c.items)

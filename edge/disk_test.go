@@ -77,7 +77,7 @@ func TestDiskCacheWarmHitMakesNoStoreRequest(t *testing.T) {
 			t.Fatalf("filling: GET %s: %q, want %q", rq.path, got, rq.body)
 		}
 	}
-	if n, items := b.srv.disk.size(); items != len(requests) {
+	if n, items := b.srv.disk.Size(); items != len(requests) {
 		t.Fatalf("disk cache holds %d blobs (%d bytes), want %d", items, n, len(requests))
 	}
 
@@ -118,7 +118,7 @@ func TestDiskCacheSizeBound(t *testing.T) {
 		if i == 3 {
 			dc.read(keys[2], 100) // 2 is now used more recently than 3
 		}
-		if n, _ := dc.size(); n > 100 {
+		if n, _ := dc.Size(); n > 100 {
 			t.Fatalf("after %d puts the cache holds %d bytes, over its 100", i+1, n)
 		}
 	}
@@ -134,7 +134,7 @@ func TestDiskCacheSizeBound(t *testing.T) {
 	if err := dc.put(deployer.BlobKey(sum("huge"), ""), make([]byte, 101)); err != nil {
 		t.Fatal(err)
 	}
-	if n, items := dc.size(); n != 90 || items != 3 {
+	if n, items := dc.Size(); n != 90 || items != 3 {
 		t.Errorf("a blob above the bound was cached: %d bytes, %d blobs", n, items)
 	}
 
@@ -150,7 +150,7 @@ func TestDiskCacheSizeBound(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, diskTmpPrefix+"123"), []byte("partial"), 0o644)
 	os.WriteFile(filepath.Join(dir, "README"), []byte("not a blob"), 0o644)
 	dc = openDisk(t, dir, 40)
-	if n, items := dc.size(); n != 30 || items != 1 {
+	if n, items := dc.Size(); n != 30 || items != 1 {
 		t.Errorf("reopened with 40 bytes: %d bytes, %d blobs; want 30, 1", n, items)
 	}
 	if _, ok := dc.read(keys[4], 100); !ok {

@@ -173,7 +173,7 @@ func New(cfg Config) *Server {
 	}
 	s.metrics.cacheSize = s.blobs.size
 	if s.disk != nil {
-		s.metrics.diskSize = s.disk.size
+		s.metrics.diskSize = s.disk.Size
 	}
 	return s
 }

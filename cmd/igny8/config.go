@@ -27,6 +27,9 @@ type config struct {
 	RedisURL      string // REDIS_URL: optional; promotes reach edges at once
 	DatabaseURL   string // DATABASE_URL: the control plane (api, worker, scheduler, migrate)
 	APIAddr       string // IGNY8_API_ADDR
+
+	EdgeDiskCache   string // IGNY8_EDGE_DISK_CACHE: folder of the edge's blob disk cache; empty: off
+	EdgeDiskCacheMB string // IGNY8_EDGE_DISK_CACHE_MB: its bound in MiB (10240)
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -51,6 +54,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		RedisURL:      getenv("REDIS_URL"),
 		DatabaseURL:   getenv("DATABASE_URL"),
 		APIAddr:       or("IGNY8_API_ADDR", ":8080"),
+
+		EdgeDiskCache:   getenv("IGNY8_EDGE_DISK_CACHE"),
+		EdgeDiskCacheMB: or("IGNY8_EDGE_DISK_CACHE_MB", "10240"),
 	}
 	return c, c.validate()
 }
@@ -83,6 +89,9 @@ func (c config) validate() error {
 	}
 	if c.SitesDomain == "" || strings.ContainsAny(c.SitesDomain, "/: ") {
 		errs = append(errs, fmt.Errorf("IGNY8_SITES_DOMAIN=%q: want a domain such as sites.example.com", c.SitesDomain))
+	}
+	if _, err := c.edgeDiskCacheBytes(); err != nil {
+		errs = append(errs, err)
 	}
 	return usageError{errors.Join(errs...)}.orNil()
 }

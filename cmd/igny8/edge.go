@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/igny8/igny8/edge"
@@ -14,7 +15,8 @@ import (
 )
 
 func runEdge(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "edge", "", "Serves every site's live deploy by host name (<slug>.<IGNY8_SITES_DOMAIN>) from\nIGNY8_STORAGE on IGNY8_EDGE_ADDR, with health and Prometheus metrics on\nIGNY8_EDGE_ADMIN_ADDR. Promotes and rollbacks are picked up within 2 seconds.")
+	fs := newFlags(e, "edge", "", "Serves every site's live deploy by host name (<slug>.<IGNY8_SITES_DOMAIN>) from\nIGNY8_STORAGE on IGNY8_EDGE_ADDR, with health and Prometheus metrics on\nIGNY8_EDGE_ADMIN_ADDR. Promotes and rollbacks are picked up within 2 seconds.\nWith IGNY8_EDGE_DISK_CACHE (or -disk-cache), blobs are kept in that folder too,\nup to IGNY8_EDGE_DISK_CACHE_MB (10240) MiB.")
+	diskDir := fs.String("disk-cache", "", "folder of the blob disk cache (default IGNY8_EDGE_DISK_CACHE; none when both are empty)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -23,7 +25,11 @@ func runEdge(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	logger := cfg.logger(e.stderr)
-	srv := edge.New(edge.Config{Store: store, SitesDomain: cfg.SitesDomain, Logger: logger})
+	disk, err := cfg.openEdgeDiskCache(*diskDir)
+	if err != nil {
+		return err
+	}
+	srv := edge.New(edge.Config{Store: store, SitesDomain: cfg.SitesDomain, Logger: logger, DiskCache: disk})
 	public := edge.NewHTTPServer(cfg.EdgeAddr, srv, logger)
 	admin := &http.Server{Addr: cfg.EdgeAdminAddr, Handler: srv.AdminHandler(), ReadHeaderTimeout: 5 * time.Second}
 
@@ -38,6 +44,10 @@ func runEdge(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "Edge serving %s on http://%s (sites at http://<slug>.%s%s/), admin on http://%s/metrics\n",
 		cfg.Storage, ln.Addr(), cfg.SitesDomain, portSuffix(ln.Addr()), aln.Addr())
+	if disk != nil {
+		n, items := disk.Size()
+		fmt.Fprintf(e.stdout, "Disk cache: %d blobs, %d MiB\n", items, n>>20)
+	}
 	if cfg.RedisURL != "" {
 		bus, err := livebus.Open(cfg.RedisURL, logger)
 		if err != nil {
@@ -78,4 +88,29 @@ func portSuffix(a net.Addr) string {
 		return ""
 	}
 	return ":" + port
+}
+
+// edgeDiskCacheBytes is IGNY8_EDGE_DISK_CACHE_MB in bytes.
+func (c config) edgeDiskCacheBytes() (int64, error) {
+	mb, err := strconv.ParseInt(c.EdgeDiskCacheMB, 10, 64)
+	if err != nil || mb <= 0 || mb > 1<<30 {
+		return 0, fmt.Errorf("IGNY8_EDGE_DISK_CACHE_MB=%q: want a positive number of MiB", c.EdgeDiskCacheMB)
+	}
+	return mb << 20, nil
+}
+
+// openEdgeDiskCache opens the edge's disk cache in dir, else in
+// IGNY8_EDGE_DISK_CACHE; nil when both are empty.
+func (c config) openEdgeDiskCache(dir string) (*edge.DiskCache, error) {
+	if dir == "" {
+		dir = c.EdgeDiskCache
+	}
+	if dir == "" {
+		return nil, nil
+	}
+	max, err := c.edgeDiskCacheBytes()
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return edge.OpenDiskCache(dir, max)
 }
