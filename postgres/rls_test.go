@@ -122,6 +122,11 @@ func seedTwoAccounts(t *testing.T, c *pgx.Conn) (a, b int64) {
 		exec(`INSERT INTO audit_log (account_id, action, object_type) VALUES ($1, 'seed', 'site')`, acc)
 		exec(`INSERT INTO outbox (account_id, kind) VALUES ($1, 'seed')`, acc)
 		exec(`INSERT INTO idempotency_keys (account_id, token_id, key, request_hash) VALUES ($1, 1, 'k', '\x00')`, acc)
+		exec(`INSERT INTO credit_balances (account_id, balance) VALUES ($1, 10)`, acc)
+		exec(`INSERT INTO credit_holds (account_id, idempotency_key, operation, amount, expires_at) VALUES ($1, 'k', 'image', 5, now())`, acc)
+		exec(`INSERT INTO credit_transactions (account_id, kind, amount, balance_after) VALUES ($1, 'grant', 10, 10)`, acc)
+		exec(`INSERT INTO credit_usage (account_id, operation, credits, hold_id) VALUES ($1, 'image', 5, 1)`, acc)
+		exec(`INSERT INTO credit_events (account_id, kind, period, available, threshold) VALUES ($1, 'low_credits', '2026-11', 1, 2)`, acc)
 		ids[i] = acc
 	}
 	return ids[0], ids[1]
