@@ -104,11 +104,11 @@ func runDev(ctx context.Context, e *env, args []string) error {
 	role("scheduler", jobs.NewScheduler(jc).Run)
 	role("edge", func(ctx context.Context) error { return runEdge(ctx, de, nil) })
 
-	// ---- API ----------------------------------------------------------
-	// The API server starts here, on cfg.APIAddr, with svc.db, svc.rdb and
-	// svc.store (see cmd/igny8/api.go): role("api", …) like the roles
-	// above.
-	// --------------------------------------------------------------------
+	api, err := svc.apiHandler(ctx, de)
+	if err != nil {
+		return err
+	}
+	role("api", func(ctx context.Context) error { return serveHTTP(ctx, de, cfg.APIAddr, "api", api, svc.logger) })
 
 	store := jobstore.New(svc.db)
 	var queued []*igny8.Deployment

@@ -53,6 +53,7 @@ func commands() []command {
 		{"deploys", "list a site's deploys", runDeploys},
 		{"rollback", "make an earlier deploy live again (or undo the last change)", runRollback},
 		{"gc", "delete old deploys and unused blobs", runGC},
+		{"api", "serve the HTTP API (accounts, sites, blueprints, deploys)", runAPI},
 		{"edge", "serve every site's live deploy by host name", runEdge},
 		{"migrate", "apply the database schema migrations (DATABASE_URL)", runMigrate},
 		{"worker", "run background jobs: builds, deploys, garbage collection", runWorker},

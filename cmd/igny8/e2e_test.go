@@ -1,0 +1,286 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/igny8/igny8"
+	"github.com/igny8/igny8/jobs"
+	"github.com/igny8/igny8/postgres"
+	"github.com/igny8/igny8/postgres/pgtest"
+)
+
+// freeAddr returns a loopback address with a port free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// e2eBlueprint is a one-page site whose text says which version it is.
+func e2eBlueprint(text string) string {
+	return fmt.Sprintf(`{"version": 1,
+ "site": {"name": "Shop", "base_url": "https://e2e-shop.example.com/", "locale": "en"},
+ "theme": {"name": "studio"},
+ "pages": [{"id": "home", "path": "/", "type": "home", "title": "Home",
+   "blocks": [{"id": "intro", "type": "richtext", "v": 1, "props": {"markdown": %q}}]}]}`, text)
+}
+
+// The whole platform on random ports (API, worker, scheduler and edge in
+// this process, as `igny8 dev` runs them; real Postgres, Redis, Hugo and
+// file storage), driven through the API only: an administrator creates an
+// account; its owner logs in, creates a site, stores a blueprint and
+// deploys it; the edge serves the page by Host header; a second deploy
+// replaces it; a rollback brings the first page back.
+func TestEndToEndThroughTheAPI(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds with Hugo")
+	}
+	redisURL := os.Getenv("IGNY8_TEST_REDIS_URL")
+	if redisURL == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("IGNY8_TEST_REDIS_URL is not set: `make test` starts Redis and sets it")
+		}
+		t.Skip("IGNY8_TEST_REDIS_URL is not set; `make test` starts Redis and sets it")
+	}
+	dbURL := pgtest.URL(t)
+	apiAddr, edgeAddr, adminAddr := freeAddr(t), freeAddr(t), freeAddr(t)
+	vars := map[string]string{
+		"DATABASE_URL": dbURL, "REDIS_URL": redisURL, "IGNY8_STORAGE": "fs://" + t.TempDir(),
+		"IGNY8_SITES_DOMAIN": "localhost", "IGNY8_API_ADDR": apiAddr,
+		"IGNY8_EDGE_ADDR": edgeAddr, "IGNY8_EDGE_ADMIN_ADDR": adminAddr, "IGNY8_LOG_FORMAT": "text",
+	}
+	var logs bytes.Buffer
+	e := &env{stdout: io.Discard, stderr: &syncWriter{w: &logs}, getenv: func(k string) string { return vars[k] }}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("platform log:\n%s", logs.String())
+		}
+	})
+
+	ctx, cancel := context.WithCancel(context.Background())
+	svc, err := openServices(ctx, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns := fmt.Sprintf("e2e%d:", time.Now().UnixNano())
+	jc := svc.jobsConfig(nil)
+	jc.Namespace = ns
+	h, err := svc.apiHandler(ctx, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 4)
+	for _, run := range []func(context.Context) error{
+		jobs.NewWorker(jc).Run,
+		jobs.NewScheduler(jc).Run,
+		func(ctx context.Context) error { return runEdge(ctx, e, nil) },
+		func(ctx context.Context) error { return serveHTTP(ctx, e, apiAddr, "api", h, svc.logger) },
+	} {
+		go func() { done <- run(ctx) }()
+	}
+	t.Cleanup(func() {
+		cancel()
+		for range 4 {
+			if err := <-done; err != nil && ctx.Err() == nil {
+				t.Errorf("a role stopped: %v", err)
+			}
+		}
+		svc.Close()
+		opt, _ := redis.ParseURL(redisURL)
+		rdb := redis.NewClient(opt)
+		defer rdb.Close()
+		ins := asynq.NewInspectorFromRedisClient(rdb)
+		for _, q := range []string{jobs.QueueCritical, jobs.QueueDefault, jobs.QueueLow} {
+			ins.DeleteQueue(ns+q, true)
+		}
+	})
+
+	// The bootstrap token of the system account is the only thing not
+	// obtained through the API: a new installation prints it (igny8 dev).
+	db, err := postgres.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, boot, err := db.Bootstrap(ctx, "root@example.com", "root-password")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	c := &apiClient{t: t, base: "http://" + apiAddr}
+	c.waitUp(c.base + "/readyz")
+	c.waitUp("http://" + adminAddr + "/healthz")
+
+	c.call(boot.Secret, "POST", "/v1/accounts", map[string]any{"slug": "acme", "name": "Acme", "owner_email": "owner@acme.example", "password": "acme-password"}, 201, nil)
+	var tok igny8.NewToken
+	c.call("", "POST", "/v1/login", map[string]any{"email": "owner@acme.example", "password": "acme-password"}, 201, &tok)
+	var site igny8.Site
+	c.call(tok.Secret, "POST", "/v1/sites", map[string]any{"slug": "e2e-shop", "name": "Shop"}, 201, &site)
+	base := fmt.Sprintf("/v1/sites/%d", site.ID)
+
+	deploy := func(text string) igny8.Deployment {
+		t.Helper()
+		c.call(tok.Secret, "PUT", base+"/blueprint", json.RawMessage(e2eBlueprint(text)), 200, nil)
+		var d igny8.Deployment
+		c.call(tok.Secret, "POST", base+"/deploys", nil, 202, &d)
+		deadline := time.Now().Add(3 * time.Minute)
+		for d.Status != igny8.DeploymentLive {
+			if d.Status == igny8.DeploymentFailed || time.Now().After(deadline) {
+				t.Fatalf("deploy %d: status %s, error %q", d.ID, d.Status, d.Error)
+			}
+			time.Sleep(100 * time.Millisecond)
+			c.call(tok.Secret, "GET", fmt.Sprintf("%s/deploys/%d", base, d.ID), nil, 200, &d)
+		}
+		if d.DeployID == "" || d.Files == 0 || d.DeployedAt == nil {
+			t.Errorf("live deploy row lacks its facts: %+v", d)
+		}
+		return d
+	}
+	edgeShows := func(want string) {
+		t.Helper()
+		// Redis announces the swap; allow the poll's 2 s if a message is lost.
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			body, status := getByHost(t, "http://"+edgeAddr+"/", "e2e-shop.localhost")
+			if status == 200 && strings.Contains(body, want) {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the edge answers %d without %q:\n%.400s", status, want, body)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+
+	first := deploy("Version one of the shop")
+	edgeShows("Version one of the shop")
+	second := deploy("Version two of the shop")
+	edgeShows("Version two of the shop")
+	if first.DeployID == second.DeployID {
+		t.Fatalf("two different blueprints gave one deploy id %s", first.DeployID)
+	}
+
+	var rb igny8.Deployment
+	c.call(tok.Secret, "POST", base+"/rollback", nil, 200, &rb)
+	if rb.Type != igny8.DeploymentRollback || rb.DeployID != first.DeployID || rb.Status != igny8.DeploymentLive {
+		t.Errorf("rollback row: %+v; want a live rollback to %s", rb, first.DeployID)
+	}
+	edgeShows("Version one of the shop")
+
+	var hist struct{ Items []igny8.Deployment }
+	c.call(tok.Secret, "GET", base+"/deploys", nil, 200, &hist)
+	var live []int
+	for _, d := range hist.Items {
+		if d.Status == igny8.DeploymentLive {
+			live = append(live, d.Version)
+		}
+	}
+	if len(hist.Items) != 3 || len(live) != 1 || live[0] != rb.Version {
+		t.Errorf("history: %d rows, live versions %v; want 3 rows with only the rollback (v%d) live", len(hist.Items), live, rb.Version)
+	}
+}
+
+type apiClient struct {
+	t    *testing.T
+	base string
+}
+
+func (c *apiClient) waitUp(url string) {
+	c.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatalf("%s did not come up: %v", url, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (c *apiClient) call(token, method, path string, body any, want int, out any) {
+	c.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, c.base+path, rd)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		c.t.Fatalf("%s %s: %d, want %d: %s", method, path, resp.StatusCode, want, b)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			c.t.Fatalf("%s %s: %v: %s", method, path, err, b)
+		}
+	}
+}
+
+func getByHost(t *testing.T, url, host string) (string, int) {
+	t.Helper()
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Host = host
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err.Error(), 0
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b), resp.StatusCode
+}
+
+// syncWriter lets concurrent roles log into one buffer.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
