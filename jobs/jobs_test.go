@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -271,5 +272,40 @@ func TestSiteCapLeases(t *testing.T) {
 	holders, err := c.Holders(ctx, 9)
 	if err != nil || len(holders) != 1 || holders[0] != "f" {
 		t.Errorf("holders of site 9: %v, %v; want [f]", holders, err)
+	}
+}
+
+// A relay that dies after enqueueing a row and before marking it relayed
+// sends it again: Asynq refuses the task id it already has, the row is
+// marked, and one task exists.
+func TestRelayAgainAfterCrashEnqueuesOnce(t *testing.T) {
+	b := setup(t)
+	rdb := redisClient(t)
+	ns := namespace(t, rdb)
+	d, err := b.store.QueueBuild(b.ctx, b.site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &jobs.Relay{Store: b.store, Client: asynq.NewClientFromRedisClient(rdb), Namespace: ns}
+	if n, err := r.Once(context.Background()); err != nil || n != 1 {
+		t.Fatalf("first relay: %d, %v; want 1 row", n, err)
+	}
+	// The crash: the mark is lost.
+	if _, err := b.owner.Exec(context.Background(), `UPDATE outbox SET relayed_at = NULL`); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := r.Once(context.Background()); err != nil || n != 1 {
+		t.Fatalf("second relay: %d, %v; want the row relayed (as a duplicate)", n, err)
+	}
+	tasks, err := asynq.NewInspectorFromRedisClient(rdb).ListPendingTasks(ns + jobs.QueueCritical)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tasks) != 1 || tasks[0].Type != jobs.TypeDeploymentBuild || tasks[0].Headers["account_id"] == "" {
+		t.Fatalf("pending tasks %+v, want one build task with its account", tasks)
+	}
+	var p jobs.DeploymentBuildPayload
+	if err := json.Unmarshal(tasks[0].Payload, &p); err != nil || p.DeploymentID != d.ID {
+		t.Errorf("payload %s, want deployment %d", tasks[0].Payload, d.ID)
 	}
 }

@@ -2,6 +2,8 @@ package jobs_test
 
 import (
 	"context"
+	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -77,4 +79,73 @@ func TestSchedulerHasOneLeader(t *testing.T) {
 		t.Fatalf("after release: %v %v, want the lease", l3, err)
 	}
 	l3.Release(ctx)
+}
+
+// Of two running schedulers exactly one holds the leader lock; stopped one
+// by one, the other takes over, and the last one stopping gives it up.
+func TestSchedulersTakeOver(t *testing.T) {
+	b := setup(t)
+	rdb := redisClient(t)
+	cfg := jobs.Config{Redis: rdb, Store: b.store, Deployer: newFakeDeployer(), Builder: &fakeBuilder{},
+		Namespace: namespace(t, rdb), LeaderCheckInterval: 50 * time.Millisecond, Logger: testLogger(t)}
+	held := func() int {
+		var n int
+		err := b.owner.QueryRow(context.Background(), `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted
+			AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+			AND objid = ($1::bigint & x'ffffffff'::bigint)::oid`, int64(jobs.LeaderKey)).Scan(&n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	waitHeld := func(want int) {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for held() != want {
+			if time.Now().After(deadline) {
+				t.Fatalf("leader lock held %d times, want %d", held(), want)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	var stops []func()
+	for range 2 {
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- jobs.NewScheduler(cfg).Run(ctx) }()
+		var once sync.Once
+		stop := func() {
+			once.Do(func() {
+				cancel()
+				if err := <-done; err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		t.Cleanup(stop)
+		stops = append(stops, stop)
+	}
+	in := asynq.NewInspectorFromRedisClient(rdb)
+	pending := func() int {
+		tasks, err := in.ListPendingTasks(cfg.Queue(jobs.QueueLow))
+		if errors.Is(err, asynq.ErrQueueNotFound) {
+			return 0
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return len(tasks)
+	}
+	waitHeld(1)
+	for deadline := time.Now().Add(30 * time.Second); pending() == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the leader enqueued no GC task")
+		}
+	}
+	stops[0]()
+	waitHeld(1) // the survivor leads, whichever led before
+	stops[1]()
+	waitHeld(0)
+	if n := pending(); n != 1 {
+		t.Errorf("%d GC tasks for the one site, want 1 whoever led", n)
+	}
 }
