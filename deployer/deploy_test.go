@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -287,6 +288,36 @@ func TestImmutable(t *testing.T) {
 	for p, f := range m.Files {
 		if want := p == "media/x."+sum(svg)+".svg"; f.Immutable != want {
 			t.Errorf("%s: Immutable = %v, want %v", p, f.Immutable, want)
+		}
+	}
+}
+
+// TestVariants deploys many compressible files at once, so the encoders'
+// reused writers serve several files each, and checks every variant
+// against its own file.
+func TestVariants(t *testing.T) {
+	t.Parallel()
+	tb := setup(t, newMemory())
+	files := map[string]string{}
+	for i := range 50 {
+		files[fmt.Sprintf("p%d.html", i)] = strings.Repeat(fmt.Sprintf("<p>page %d, line %d</p>\n", i, i*i), 20+i)
+	}
+	m, _ := mustDeploy(t, tb.d, tb.site, files, deployer.DeployOptions{})
+	for p, content := range files {
+		e := m.Files[p]
+		if got, want := strings.Join(e.Encodings, ","), "br,gzip"; got != want {
+			t.Fatalf("%s encodings = %q, want %q", p, got, want)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(read(t, tb.store, tb.site, deployer.BlobKey(e.SHA256, deployer.EncodingGzip))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := io.ReadAll(zr); err != nil || string(got) != content {
+			t.Errorf("%s: gzip variant decompresses to another file (%v)", p, err)
+		}
+		br := brotli.NewReader(bytes.NewReader(read(t, tb.store, tb.site, deployer.BlobKey(e.SHA256, deployer.EncodingBrotli))))
+		if got, err := io.ReadAll(br); err != nil || string(got) != content {
+			t.Errorf("%s: brotli variant decompresses to another file (%v)", p, err)
 		}
 	}
 }

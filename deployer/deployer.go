@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/andybalholm/brotli"
@@ -47,20 +48,49 @@ type Encoder struct {
 // CPU. Variants are still made once per blob, never per request.
 const BrotliQuality = 5
 
-// BrotliEncoder compresses with brotli at BrotliQuality.
+// BrotliEncoder compresses with brotli at BrotliQuality. Its writers are
+// reused: making one allocates more than compressing a page does.
 func BrotliEncoder() Encoder {
+	pool := &sync.Pool{New: func() any { return brotli.NewWriterLevel(nil, BrotliQuality) }}
 	return Encoder{Name: EncodingBrotli, New: func(w io.Writer) (io.WriteCloser, error) {
-		return brotli.NewWriterLevel(w, BrotliQuality), nil
+		z := pool.Get().(*brotli.Writer)
+		z.Reset(w)
+		return &pooledWriter[*brotli.Writer]{z: z, pool: pool}, nil
 	}}
 }
 
 // GzipEncoder compresses with compress/gzip at its default level, which
 // measured as small as its best compression on site files (see
-// BrotliQuality).
+// BrotliQuality). Its writers are reused, like BrotliEncoder's.
 func GzipEncoder() Encoder {
-	return Encoder{Name: EncodingGzip, New: func(w io.Writer) (io.WriteCloser, error) {
-		return gzip.NewWriterLevel(w, gzip.DefaultCompression)
+	pool := &sync.Pool{New: func() any {
+		z, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression) // a valid level: no error
+		return z
 	}}
+	return Encoder{Name: EncodingGzip, New: func(w io.Writer) (io.WriteCloser, error) {
+		z := pool.Get().(*gzip.Writer)
+		z.Reset(w)
+		return &pooledWriter[*gzip.Writer]{z: z, pool: pool}, nil
+	}}
+}
+
+// pooledWriter returns its compressor to the pool when closed.
+type pooledWriter[W io.WriteCloser] struct {
+	z    W
+	pool *sync.Pool
+	done bool
+}
+
+func (p *pooledWriter[W]) Write(b []byte) (int, error) { return p.z.Write(b) }
+
+func (p *pooledWriter[W]) Close() error {
+	if p.done {
+		return nil
+	}
+	p.done = true
+	err := p.z.Close()
+	p.pool.Put(p.z)
+	return err
 }
 
 // Config tunes a Deployer. The zero value is usable.
