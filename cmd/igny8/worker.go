@@ -17,6 +17,7 @@ import (
 	"github.com/igny8/igny8/blueprints"
 	"github.com/igny8/igny8/blueprints/examples"
 	"github.com/igny8/igny8/builder"
+	"github.com/igny8/igny8/cdn"
 	"github.com/igny8/igny8/deployer"
 	"github.com/igny8/igny8/deployer/rules"
 	"github.com/igny8/igny8/internal/jobstore"
@@ -51,6 +52,7 @@ type services struct {
 	db     *postgres.DB
 	rdb    *redis.Client
 	bus    *livebus.Bus
+	cdn    *cdn.Hook // nil without IGNY8_CDN
 	store  storage.Store
 	logger *slog.Logger
 }
@@ -90,7 +92,14 @@ func openServices(ctx context.Context, e *env) (*services, error) {
 		bus.Close()
 		return nil, err
 	}
-	return &services{cfg: cfg, db: db, rdb: redis.NewClient(opts), bus: bus, store: store, logger: logger}, nil
+	// Builds that go live purge the CDN as `igny8 deploy` does.
+	hook, err := newCDNHook(ctx, e, deployer.New(store, deployer.Config{Logger: logger}), logger)
+	if err != nil {
+		bus.Close()
+		db.Close()
+		return nil, err
+	}
+	return &services{cfg: cfg, db: db, rdb: redis.NewClient(opts), bus: bus, cdn: hook, store: store, logger: logger}, nil
 }
 
 func (s *services) Close() {
@@ -104,7 +113,7 @@ func (s *services) Close() {
 // stop a worker mid-upload).
 func (s *services) jobsConfig(wrap func(storage.Store) storage.Store) jobs.Config {
 	p := &platform{cfg: s.cfg, store: s.store, wrap: wrap, logger: s.logger,
-		builder: builder.New(builder.Config{Logger: s.logger}), bus: s.bus}
+		builder: builder.New(builder.Config{Logger: s.logger}), bus: s.bus, cdn: s.cdn}
 	return jobs.Config{Redis: s.rdb, Store: jobstore.New(s.db), Builder: p, Deployer: p, Notifier: p, Logger: s.logger}
 }
 
@@ -117,6 +126,7 @@ type platform struct {
 	wrap    func(storage.Store) storage.Store
 	builder *builder.Builder
 	bus     *livebus.Bus
+	cdn     *cdn.Hook
 	logger  *slog.Logger
 }
 
@@ -236,10 +246,19 @@ func (p *platform) Live(ctx context.Context, site *igny8.Site) (string, error) {
 	return ref.DeployID, err
 }
 
-// Promote implements jobs.Deployer.
+// Promote implements jobs.Deployer, and purges the CDN of what changed.
 func (p *platform) Promote(ctx context.Context, site *igny8.Site, deployID, expected string) error {
-	_, err := p.deployer(p.store).Promote(ctx, site.Slug, deployID, expected)
-	return err
+	ref, err := p.deployer(p.store).Promote(ctx, site.Slug, deployID, expected)
+	if err != nil || p.cdn == nil {
+		return err
+	}
+	// The swap happened: a failed purge is a warning, and cached pages
+	// expire on their own.
+	if _, err := p.cdn.AfterSwap(ctx, site.Slug, ref); err != nil {
+		p.logger.WarnContext(ctx, "CDN purge failed; the CDN may serve the previous deploy until its cache expires",
+			slog.String("site", site.Slug), slog.Any("error", err))
+	}
+	return nil
 }
 
 // PreviewURL implements jobs.Deployer.
