@@ -19,8 +19,9 @@ import (
 type DeployOptions struct {
 	// Base makes a delta deploy: the files passed are the changed ones and
 	// Removed lists the base's paths to drop; every other file of the base
-	// is kept. The base's blobs are checked, and copied onto themselves
-	// when older than Config.FreshenAge, to keep Prune off them.
+	// is kept. The base manifest is trusted: none of its blobs is looked
+	// at (the deploy's lease keeps them stored; see lease.go). A base that
+	// is gone fails the deploy with not_found.
 	Base    string
 	Removed []string
 
