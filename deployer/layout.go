@@ -15,11 +15,69 @@
 //	                                  created only if absent or expired, renewed by
 //	                                  compare-and-swap, deleted when the Prune ends
 //
-// The leases keep Prune's deletes and deploys apart on every backend; see
-// lease.go for the protocol and why it is safe. Expired leases belong to
-// crashed holders: Prune deletes expired deploy leases, and an expired GC
-// lease is taken over by the next Prune and ignored by deploys. The edge
-// reads none of them.
+// The edge reads none of the leases.
+//
+// # Leases
+//
+// Leases keep Prune's deletes and deploys apart, on every backend, with the
+// two kinds of lease object above:
+//
+//   - a deploy lease, leases/deploys/<deploy-id>.<n>, held by a deploy from
+//     before it looks at any blob (or reads its base manifest) until its
+//     manifest is written;
+//   - the GC lease, leases/gc, held by one Prune from before it reads the
+//     manifests until it has deleted its last object.
+//
+// Each lease carries its expiry. A deploy's lease lasts MaxDeployDuration
+// plus LeaseMargin, and the deploy gives up rather than write its manifest
+// once MaxDeployDuration has passed since it took the lease. The GC lease
+// lasts Config.GCLease; Prune renews it (a compare-and-swap on its
+// generation, so a Prune whose lease was taken over notices) and does
+// nothing destructive (delete or renew) unless the lease is still valid for
+// more than LeaseMargin. So a lease that a reader finds expired (Now at or
+// past its expiry) belongs to a holder that crashed, or that will not act
+// under it again.
+//
+// The protocol:
+//
+//	deploy:  put its lease (D1); read leases/gc (D2): valid → delete its lease,
+//	         poll until the GC lease is gone or expired, start over; else
+//	         read the base, check and upload blobs, write the manifest, and
+//	         delete its lease.
+//	Prune:   create leases/gc, or take over an expired one (P1); list the
+//	         deploy leases (P2): any valid → wait for them to end, up to
+//	         Retention.Wait, else give up; then read the manifests, delete
+//	         deploys, sweep, and delete leases/gc.
+//
+// Why every interleaving is safe: a deploy's checks (blob existence, base
+// manifest) are only trusted if no blob it relies on is deleted before its
+// manifest exists. Take a deploy D and a Prune P. D does D1 then D2; P does
+// P1 then P2. The store is linearizable (S3 and MinIO are strongly
+// consistent for reads and lists after writes; so are fs and memory), so
+// either D2 comes before P1, or after it.
+//
+//   - D2 before P1: then D1 < D2 < P1 < P2, so P2 lists D's lease. P reads
+//     no manifest and deletes nothing until D's lease is gone, and D deletes
+//     it only after writing its manifest; P then reads that manifest and
+//     keeps every blob it names. (If D's lease expires first, D never writes
+//     its manifest: its blobs are orphans.)
+//   - D2 after P1: D2 finds P's lease, unless P already deleted it, which P
+//     does after its last delete: then D checks nothing before P is done.
+//     If D finds it valid, D has checked nothing yet; it withdraws its
+//     lease and starts over later. If D finds it expired, P will not delete
+//     again.
+//
+// A delta deploy reads its base manifest after D2, so by the same argument
+// the base either exists with every blob it names, or is gone (the deploy
+// fails with not_found): a deploy trusts its base and checks none of its
+// blobs. The only assumptions are the store's consistency and clocks that
+// agree to well within LeaseMargin (which also covers the latency of one
+// request). Deploys never wait on each other, and a Prune that waits holds
+// new deploys back until it ends, so Prune is not starved by a busy site.
+//
+// Crashes: a crashed deploy's lease expires after MaxDeployDuration (Prune
+// deletes expired deploy leases); a crashed Prune's lease expires after
+// Config.GCLease, and holds deploys back until then.
 //
 // Host routing lives in its own bucket, RoutesBucket: hosts/<hostname> → site id.
 package deployer
