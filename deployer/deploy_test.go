@@ -321,3 +321,37 @@ func TestVariants(t *testing.T) {
 		}
 	}
 }
+
+// TestDeployLooksOnce checks how a deploy learns which blobs are stored: a
+// first deploy lists the empty bucket and asks about no blob; a deploy into
+// a bucket of many more blobs than it needs lists part of it and asks about
+// the rest; either way each missing blob is uploaded and no stored one is.
+func TestDeployLooksOnce(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s storage.Store) {
+		tb := setup(t, s)
+		cs := &countingStore{Store: tb.store}
+		d := tb.on(cs)
+		old := map[string]string{}
+		for i := range 40 {
+			old[fmt.Sprintf("f%d.txt", i)] = fmt.Sprintf("old %d", i)
+		}
+		if _, st, err := d.Deploy(t.Context(), tb.site, toFiles(old), deployer.DeployOptions{}); err != nil || st.BlobsUploaded != 40 {
+			t.Fatalf("first deploy = %+v, %v, want 40 uploaded", st, err)
+		}
+		if got := cs.stats.Load(); got != 0 {
+			t.Errorf("first deploy: %d Stats of blobs, want none", got)
+		}
+		for i := range 10 {
+			files := map[string]string{"a.txt": fmt.Sprintf("old %d", i*4), "b.txt": fmt.Sprintf("new %d", i)}
+			_, st, err := d.Deploy(t.Context(), tb.site, toFiles(files), deployer.DeployOptions{})
+			if err != nil || st.BlobsUploaded != 1 || st.BlobsSkipped != 1 {
+				t.Errorf("deploy %d = %+v, %v, want 1 uploaded, 1 skipped", i, st, err)
+			}
+		}
+		if got := cs.stats.Load(); got == 0 || got > 20 {
+			t.Errorf("small deploys into a big bucket: %d Stats of blobs, want some, at most one per blob", got)
+		}
+		checkBlobs(t, tb.d, s, tb.site)
+	})
+}
