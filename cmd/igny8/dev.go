@@ -27,7 +27,7 @@ import (
 )
 
 func runDev(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "dev", "", "Runs the whole platform in one process: worker, scheduler, edge (and the API).\nWithout DATABASE_URL it starts a private Postgres (the system's initdb and pg_ctl)\nunder DATA/postgres; without REDIS_URL a private redis-server under DATA/redis;\nobjects go to IGNY8_STORAGE (default fs://./data/objects). It seeds a demo account,\nprints an API token, deploys the example sites through the job queue and prints\ntheir URLs. Ctrl-C stops everything it started.")
+	fs := newFlags(e, "dev", "", "Runs the whole platform in one process: API, worker, scheduler and edge.\nWithout DATABASE_URL it starts a private Postgres (the system's initdb and pg_ctl)\nunder DATA/postgres; without REDIS_URL a private redis-server under DATA/redis;\nobjects go to IGNY8_STORAGE (default fs://./data/objects). It seeds a demo account,\nprints an API token, deploys the example sites through the job queue and prints\ntheir URLs. Ctrl-C stops everything it started.")
 	data := fs.String("data", "data", "folder of the private Postgres and Redis")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
@@ -281,11 +281,11 @@ func findAccount(ctx context.Context, db *postgres.DB, slug string) (*igny8.Acco
 func exampleTitle(doc []byte, fallback string) string {
 	var bp struct {
 		Site struct {
-			Title string `json:"title"`
+			Name string `json:"name"`
 		} `json:"site"`
 	}
-	if json.Unmarshal(doc, &bp) == nil && bp.Site.Title != "" {
-		return bp.Site.Title
+	if json.Unmarshal(doc, &bp) == nil && bp.Site.Name != "" {
+		return bp.Site.Name
 	}
 	return fallback
 }
