@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -24,6 +25,7 @@ import (
 
 	"github.com/igny8/igny8"
 	"github.com/igny8/igny8/blueprints/examples"
+	"github.com/igny8/igny8/builder"
 	"github.com/igny8/igny8/deployer"
 	"github.com/igny8/igny8/internal/jobstore"
 	"github.com/igny8/igny8/jobs"
@@ -31,6 +33,7 @@ import (
 	"github.com/igny8/igny8/postgres/pgtest"
 	"github.com/igny8/igny8/storage"
 	"github.com/igny8/igny8/storage/backend"
+	"github.com/igny8/igny8/storage/storagetest"
 )
 
 // Environment of the worker process TestWorkerProcess runs.
@@ -361,5 +364,67 @@ func assertComplete(t *testing.T, ctx context.Context, d *deployer.Deployer, s s
 				t.Errorf("deploy %s: %s: blob %s: %v", deployID, path, k, errors.Unwrap(err))
 			}
 		}
+	}
+}
+
+// The worker's builder and deployer: an invalid blueprint is a permanent
+// (invalid) error; a deploy counts the files it uploads, and a second
+// deploy of the same site uploads none.
+func TestPlatformBuildAndDeploy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds with Hugo")
+	}
+	ctx := context.Background()
+	mem := storagetest.NewMemory()
+	p := &platform{cfg: config{SitesDomain: "localhost", EdgeAddr: ":8081"}, store: mem,
+		builder: builder.New(builder.Config{}), logger: slog.New(slog.DiscardHandler)}
+	site := &igny8.Site{ID: 1, Slug: "bakery"}
+
+	if _, err := p.Build(ctx, site, []byte(`{"version": 1, "site": {}}`)); igny8.ErrorCode(err) != igny8.EInvalid {
+		t.Errorf("building an invalid blueprint: %v, want an invalid error", err)
+	}
+
+	doc, err := fs.ReadFile(examples.FS(), "bakery/blueprint.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := p.Build(ctx, site, doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var last jobs.Counts
+	calls := 0
+	progress := func(c jobs.Counts) {
+		mu.Lock()
+		defer mu.Unlock()
+		last = c
+		calls++
+	}
+	id, c, err := p.Deploy(ctx, site, b, progress)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Files != b.Files() || c.UploadedFiles == 0 || c.UploadedFiles > c.Files || c.UploadedBytes == 0 {
+		t.Errorf("first deploy counts %+v for a build of %d files; want some uploaded, at most one per file", c, b.Files())
+	}
+	if calls != c.UploadedFiles || last.UploadedFiles != c.UploadedFiles || last.UploadedBytes != c.UploadedBytes {
+		t.Errorf("progress heard %d times, last %+v; want once per uploaded file, ending at %+v", calls, last, c)
+	}
+	if err := p.Promote(ctx, site, id, ""); err != nil {
+		t.Fatal(err)
+	}
+	if live, err := p.Live(ctx, site); err != nil || live != id {
+		t.Errorf("live: %q, %v; want %s", live, err, id)
+	}
+	_, c2, err := p.Deploy(ctx, site, b, func(jobs.Counts) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c2.UploadedFiles != 0 || c2.Files != c.Files {
+		t.Errorf("second deploy of the same build: %+v, want nothing uploaded", c2)
+	}
+	if got := p.PreviewURL(site, id); !strings.Contains(got, strings.ToLower(id)+"--bakery.localhost") {
+		t.Errorf("preview URL %q does not name the deploy", got)
 	}
 }
