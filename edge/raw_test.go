@@ -3,6 +3,7 @@ package edge
 import (
 	"bufio"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -27,16 +28,21 @@ type wireAnswer struct {
 // response.
 func roundTrip(t *testing.T, addr, raw string) wireAnswer {
 	t.Helper()
+	req, err := http.ReadRequest(bufio.NewReader(strings.NewReader(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return roundTripReq(t, addr, raw, req)
+}
+
+func roundTripReq(t *testing.T, addr, raw string, req *http.Request) wireAnswer {
+	t.Helper()
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
 	if _, err := io.WriteString(c, raw); err != nil {
-		t.Fatal(err)
-	}
-	req, err := http.ReadRequest(bufio.NewReader(strings.NewReader(raw)))
-	if err != nil {
 		t.Fatal(err)
 	}
 	res, err := http.ReadResponse(bufio.NewReader(c), req)
@@ -111,6 +117,47 @@ func TestRawPathMatchesOrdinaryPath(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzRawPath sends arbitrary paths and Accept-Encoding headers over TCP
+// to a server and to one whose files all go through http.ServeContent,
+// and wants the same responses on the wire.
+func FuzzRawPath(f *testing.F) {
+	for _, seed := range [][2]string{
+		{"/", "gzip"}, {"/about/", ""}, {"/about", "br"}, {"/css/site.abc123.css?v=1", "gzip;q=0"},
+		{"/blog/post.html", "*"}, {"/%2e%2e/x", ""}, {"//raw", "x-gzip"}, {"/data.txt#x", "br, gzip"},
+	} {
+		f.Add(seed[0], seed[1])
+	}
+	var fastAddr, slowAddr string
+	fast, slow := setup(f, nil), setup(f, nil)
+	slow.srv.slowPath = true
+	for _, b := range []*testBundle{fast, slow} {
+		b.srv.log = slog.New(slog.DiscardHandler)
+		hs := NewHTTPServer("", b.srv, nil)
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			f.Fatal(err)
+		}
+		go hs.Serve(NewListener(ln))
+		f.Cleanup(func() { hs.Close() })
+		if b == fast {
+			fastAddr = ln.Addr().String()
+		} else {
+			slowAddr = ln.Addr().String()
+		}
+	}
+	f.Fuzz(func(t *testing.T, p, accept string) {
+		raw := "GET " + p + " HTTP/1.1\r\nHost: a.example.com\r\nAccept-Encoding: " + accept + "\r\n\r\n"
+		req, err := http.ReadRequest(bufio.NewReader(strings.NewReader(raw)))
+		if err != nil || req.RequestURI != p || req.Header.Get("Accept-Encoding") != strings.TrimSpace(accept) || len(req.Header) != 1 {
+			return // not one well-formed request with just that header
+		}
+		got, want := roundTripReq(t, fastAddr, raw, req), roundTripReq(t, slowAddr, raw, req)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%q: raw path differs (-want +got):\n%s", raw, diff)
+		}
+	})
 }
 
 // TestRawPathKeepAliveAndPipelining sends pipelined requests on one
