@@ -110,6 +110,11 @@ type Store interface {
 	// RelayOutbox claims pending outbox rows and calls send for each; a nil
 	// error marks the row relayed.
 	RelayOutbox(ctx context.Context, limit int, send func(context.Context, Pending) error) (int, error)
+	// RelayedSince lists rows relayed after since with ids above afterID,
+	// at most limit, oldest first.
+	RelayedSince(ctx context.Context, since time.Time, afterID int64, limit int) ([]Pending, error)
+	// Unrelay makes rows pending again.
+	Unrelay(ctx context.Context, ids []int64) (int, error)
 	// WorkSites lists every account's sites (for periodic work).
 	WorkSites(ctx context.Context) ([]*igny8.Site, error)
 	// TryLead takes the leadership named key, or returns nil when another

@@ -66,6 +66,8 @@ func (s *Scheduler) lead(ctx context.Context, lease Lease) error {
 	defer check.Stop()
 	gc := time.NewTicker(c.GCInterval)
 	defer gc.Stop()
+	sweep := time.NewTicker(c.SweepInterval)
+	defer sweep.Stop()
 	s.enqueueGC(ctx)
 	for {
 		select {
@@ -77,6 +79,12 @@ func (s *Scheduler) lead(ctx context.Context, lease Lease) error {
 			}
 		case <-gc.C:
 			s.enqueueGC(ctx)
+		case <-sweep.C:
+			if n, err := s.SweepLost(ctx); err != nil {
+				c.Logger.WarnContext(ctx, "scheduler: sweep lost tasks", slog.Any("error", err))
+			} else if n > 0 {
+				c.Logger.WarnContext(ctx, "scheduler: the job queue had lost tasks; their outbox rows are sent again", slog.Int("tasks", n))
+			}
 		}
 	}
 }
@@ -115,6 +123,42 @@ func (s *Scheduler) enqueueGC(ctx context.Context) {
 		return
 	}
 	s.cfg.Logger.InfoContext(ctx, "scheduler: gc enqueued", slog.Int("sites", n))
+}
+
+// SweepLost finds outbox rows relayed within the task retention whose
+// task the job queue no longer has (Redis restarted without persistence,
+// or was flushed) and makes them pending again, so the relay sends them
+// once more; their handlers are idempotent. It returns how many it found.
+// Older rows are not checked: their tasks may have been dropped after
+// completing, which looks the same.
+func (s *Scheduler) SweepLost(ctx context.Context) (int, error) {
+	c := s.cfg
+	in := asynq.NewInspectorFromRedisClient(c.Redis)
+	since := time.Now().Add(-taskRetention + time.Hour)
+	var lost []int64
+	for after := int64(0); ; {
+		rows, err := c.Store.RelayedSince(ctx, since, after, 500)
+		if err != nil {
+			return 0, err
+		}
+		for _, p := range rows {
+			after = p.ID
+			_, err := in.GetTaskInfo(c.Queue(p.Queue), taskID(p.ID))
+			switch {
+			case errors.Is(err, asynq.ErrTaskNotFound), errors.Is(err, asynq.ErrQueueNotFound):
+				lost = append(lost, p.ID)
+			case err != nil:
+				return 0, err
+			}
+		}
+		if len(rows) < 500 {
+			break
+		}
+	}
+	if len(lost) == 0 {
+		return 0, nil
+	}
+	return c.Store.Unrelay(ctx, lost)
 }
 
 // GCHandler runs TypeSiteGC: it prunes one site's old deploys and blobs.

@@ -2,6 +2,9 @@ package jobs_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
 	"errors"
 	"sync"
 	"testing"
@@ -147,5 +150,62 @@ func TestSchedulersTakeOver(t *testing.T) {
 	waitHeld(0)
 	if n := pending(); n != 1 {
 		t.Errorf("%d GC tasks for the one site, want 1 whoever led", n)
+	}
+}
+
+// A task the job queue lost (Redis restarted without persistence) is
+// found by the sweeper and its outbox row sent again; a task the queue
+// still has is left alone.
+func TestSweepLostResendsLostTasks(t *testing.T) {
+	b := setup(t)
+	rdb := redisClient(t)
+	cfg := jobs.Config{Redis: rdb, Store: b.store, Deployer: newFakeDeployer(), Builder: &fakeBuilder{},
+		Namespace: namespace(t, rdb), Logger: testLogger(t)}
+	ctx := context.Background()
+	kept, err := b.store.QueueBuild(b.ctx, b.site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lostOne, err := b.store.QueueBuild(b.ctx, b.site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &jobs.Relay{Store: b.store, Client: asynq.NewClientFromRedisClient(rdb), Namespace: cfg.Namespace}
+	if n, err := r.Once(ctx); err != nil || n != 2 {
+		t.Fatalf("relay: %d, %v; want 2", n, err)
+	}
+	s := jobs.NewScheduler(cfg)
+	if n, err := s.SweepLost(ctx); err != nil || n != 0 {
+		t.Fatalf("sweep with nothing lost: %d, %v; want 0", n, err)
+	}
+	var lostRow int64
+	if err := b.owner.QueryRow(ctx, `SELECT id FROM outbox WHERE (payload->>'deployment_id')::bigint = $1`, lostOne.ID).Scan(&lostRow); err != nil {
+		t.Fatal(err)
+	}
+	in := asynq.NewInspectorFromRedisClient(rdb)
+	if err := in.DeleteTask(cfg.Queue(jobs.QueueCritical), fmt.Sprintf("outbox-%d", lostRow)); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.SweepLost(ctx); err != nil || n != 1 {
+		t.Fatalf("sweep after a loss: %d, %v; want 1", n, err)
+	}
+	if n, err := r.Once(ctx); err != nil || n != 1 {
+		t.Fatalf("relay after the sweep: %d, %v; want the lost row again", n, err)
+	}
+	tasks, err := in.ListPendingTasks(cfg.Queue(jobs.QueueCritical))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, ti := range tasks {
+		var p jobs.DeploymentBuildPayload
+		if err := json.Unmarshal(ti.Payload, &p); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.DeploymentID)
+	}
+	slices.Sort(ids)
+	if want := []int64{kept.ID, lostOne.ID}; !slices.Equal(ids, want) {
+		t.Errorf("pending tasks for deployments %v, want %v", ids, want)
 	}
 }

@@ -48,6 +48,9 @@ type Config struct {
 	MaxRetry int
 	// GCInterval is how often the scheduler prunes every site (default 1h).
 	GCInterval time.Duration
+	// SweepInterval is how often the scheduler looks for relayed tasks
+	// the job queue lost (default 1m).
+	SweepInterval time.Duration
 	// LeaderCheckInterval is how often the scheduler checks its leadership,
 	// or tries to take it (default 5s).
 	LeaderCheckInterval time.Duration
@@ -74,6 +77,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.GCInterval <= 0 {
 		c.GCInterval = time.Hour
+	}
+	if c.SweepInterval <= 0 {
+		c.SweepInterval = time.Minute
 	}
 	if c.LeaderCheckInterval <= 0 {
 		c.LeaderCheckInterval = 5 * time.Second
@@ -183,9 +189,9 @@ func (r *Relay) Run(ctx context.Context, interval time.Duration) error {
 // their ids stay taken.
 func (r *Relay) send(ctx context.Context, p Pending) error {
 	opts := []asynq.Option{
-		asynq.TaskID("outbox-" + strconv.FormatInt(p.ID, 10)),
+		asynq.TaskID(taskID(p.ID)),
 		asynq.Queue(r.Namespace + p.Queue),
-		asynq.Retention(24 * time.Hour),
+		asynq.Retention(taskRetention),
 	}
 	if p.Kind == TypeDeploymentBuild {
 		opts = append(opts, asynq.MaxRetry(max(r.MaxRetry, 1)), asynq.Timeout(DefaultBuildTimeout))
@@ -197,6 +203,12 @@ func (r *Relay) send(ctx context.Context, p Pending) error {
 	}
 	return err
 }
+
+// taskRetention is how long Asynq keeps a completed task, and so its id.
+const taskRetention = 24 * time.Hour
+
+// taskID is the Asynq task id of an outbox row.
+func taskID(outboxID int64) string { return "outbox-" + strconv.FormatInt(outboxID, 10) }
 
 // asynqLogger sends Asynq's own log lines to slog.
 type asynqLogger struct{ l *slog.Logger }

@@ -122,6 +122,40 @@ func (db *DB) RelayOutbox(ctx context.Context, limit int, send func(context.Cont
 	return relayed, nil
 }
 
+// RelayedSince returns up to limit rows relayed after since with ids
+// above afterID, oldest first: the sweeper checks each still has its task in the job queue, and
+// sends again (Unrelay) those a Redis restart or flush lost.
+func (db *DB) RelayedSince(ctx context.Context, since time.Time, afterID int64, limit int) ([]OutboxEntry, error) {
+	var entries []OutboxEntry
+	err := db.WorkerTx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT id, account_id, kind, queue, payload, attempts, created_at FROM outbox
+			WHERE relayed_at > $1 AND id > $2 ORDER BY id LIMIT $3`, since, afterID, limit)
+		if err != nil {
+			return err
+		}
+		entries, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (OutboxEntry, error) {
+			var e OutboxEntry
+			err := row.Scan(&e.ID, &e.AccountID, &e.Kind, &e.Queue, &e.Payload, &e.Attempts, &e.CreatedAt)
+			return e, err
+		})
+		return err
+	})
+	return entries, err
+}
+
+// Unrelay makes rows pending again, for the relay to send once more, and
+// returns how many it changed.
+func (db *DB) Unrelay(ctx context.Context, ids []int64) (int, error) {
+	var n int64
+	err := db.WorkerTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE outbox SET relayed_at = NULL, last_error = 'the job queue lost the task; sent again'
+			WHERE id = ANY($1) AND relayed_at IS NOT NULL`, ids)
+		n = tag.RowsAffected()
+		return err
+	})
+	return int(n), err
+}
+
 // WorkSites returns every site of every account, for periodic work such
 // as garbage collection; it runs as WorkerRole, which may read sites and
 // nothing else of the tenants'.

@@ -5,6 +5,7 @@ package jobstore
 
 import (
 	"context"
+	"time"
 
 	"github.com/igny8/igny8"
 	"github.com/igny8/igny8/jobs"
@@ -38,6 +39,16 @@ func (s Store) RelayOutbox(ctx context.Context, limit int, send func(context.Con
 	return s.DB.RelayOutbox(ctx, limit, func(ctx context.Context, e postgres.OutboxEntry) error {
 		return send(ctx, jobs.Pending{ID: e.ID, AccountID: e.AccountID, Kind: e.Kind, Queue: e.Queue, Payload: e.Payload})
 	})
+}
+
+// RelayedSince implements jobs.Store.
+func (s Store) RelayedSince(ctx context.Context, since time.Time, afterID int64, limit int) ([]jobs.Pending, error) {
+	entries, err := s.DB.RelayedSince(ctx, since, afterID, limit)
+	out := make([]jobs.Pending, len(entries))
+	for i, e := range entries {
+		out[i] = jobs.Pending{ID: e.ID, AccountID: e.AccountID, Kind: e.Kind, Queue: e.Queue, Payload: e.Payload}
+	}
+	return out, err
 }
 
 // TryLead implements jobs.Store.
