@@ -3,9 +3,9 @@ package jobs_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
-	"errors"
 	"sync"
 	"testing"
 	"time"
