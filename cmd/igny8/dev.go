@@ -313,7 +313,12 @@ func startPostgres(ctx context.Context, e *env, dir string) (dbURL string, stop 
 			return "", nil, errors.New("running as root, and there is no postgres user to run the server as (install PostgreSQL from the OS packages, or set DATABASE_URL)")
 		}
 		asUser = []string{"runuser", "-u", "postgres", "--"}
-		if err := os.MkdirAll(dir, 0o700); err != nil {
+		// The postgres user must be able to reach dir: its parents are
+		// created world-searchable (MkdirAll would give them dir's 0700).
+		if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+			return "", nil, err
+		}
+		if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
 			return "", nil, err
 		}
 		uid, _ := strconv.Atoi(u.Uid)
