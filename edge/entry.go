@@ -59,8 +59,8 @@ type entry struct {
 	// not stored.
 	keys  [numReps]string
 	etags [numReps][]string
-	// raw holds the header blocks of the raw path (rawHeader).
-	raw [numReps]atomic.Pointer[[]byte]
+	// raw and raw304 hold the header blocks of the raw path (rawHeader).
+	raw, raw304 [numReps]atomic.Pointer[[]byte]
 }
 
 // newEntry prepares e, the manifest entry of name, for serving. e.SHA256

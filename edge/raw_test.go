@@ -101,6 +101,11 @@ func TestRawPathMatchesOrdinaryPath(t *testing.T) {
 			"Connection: Upgrade\r\nUpgrade: h2c\r\n",
 			"Range: bytes=0-3\r\n",
 			`If-None-Match: "` + sum("<h1>about</h1>") + `"` + "\r\n",
+			`If-None-Match: W/"` + sum("<h1>home</h1>") + `"` + "\r\n",
+			`If-None-Match: "x", "` + sum("<h1>home</h1>") + `-gzip"` + "\r\nAccept-Encoding: gzip\r\n",
+			`If-None-Match: "` + sum("<h1>home</h1>") + `-gzip"` + "\r\n", // identity asked for: no match
+			"If-None-Match: *\r\n",
+			`If-None-Match: "other"` + "\r\n",
 			"X-Forwarded-Proto: https\r\n",
 		}
 		for _, method := range []string{"GET", "HEAD"} {
@@ -119,15 +124,18 @@ func TestRawPathMatchesOrdinaryPath(t *testing.T) {
 	}
 }
 
-// FuzzRawPath sends arbitrary paths and Accept-Encoding headers over TCP
+// FuzzRawPath sends arbitrary paths, Accept-Encoding and If-None-Match
+// headers over TCP
 // to a server and to one whose files all go through http.ServeContent,
 // and wants the same responses on the wire.
 func FuzzRawPath(f *testing.F) {
-	for _, seed := range [][2]string{
-		{"/", "gzip"}, {"/about/", ""}, {"/about", "br"}, {"/css/site.abc123.css?v=1", "gzip;q=0"},
-		{"/blog/post.html", "*"}, {"/%2e%2e/x", ""}, {"//raw", "x-gzip"}, {"/data.txt#x", "br, gzip"},
+	home := `"` + sum("<h1>home</h1>")
+	for _, seed := range [][3]string{
+		{"/", "gzip", ""}, {"/about/", "", ""}, {"/about", "br", ""}, {"/css/site.abc123.css?v=1", "gzip;q=0", ""},
+		{"/blog/post.html", "*", ""}, {"/%2e%2e/x", "", ""}, {"//raw", "x-gzip", ""}, {"/data.txt#x", "br, gzip", ""},
+		{"/", "br", home + `-br"`}, {"/", "", home + `"`}, {"/", "gzip", `W/` + home + `-gzip", "x"`}, {"/about/", "", "*"},
 	} {
-		f.Add(seed[0], seed[1])
+		f.Add(seed[0], seed[1], seed[2])
 	}
 	var fastAddr, slowAddr string
 	fast, slow := setup(f, nil), setup(f, nil)
@@ -147,11 +155,12 @@ func FuzzRawPath(f *testing.F) {
 			slowAddr = ln.Addr().String()
 		}
 	}
-	f.Fuzz(func(t *testing.T, p, accept string) {
-		raw := "GET " + p + " HTTP/1.1\r\nHost: a.example.com\r\nAccept-Encoding: " + accept + "\r\n\r\n"
+	f.Fuzz(func(t *testing.T, p, accept, inm string) {
+		raw := "GET " + p + " HTTP/1.1\r\nHost: a.example.com\r\nAccept-Encoding: " + accept + "\r\nIf-None-Match: " + inm + "\r\n\r\n"
 		req, err := http.ReadRequest(bufio.NewReader(strings.NewReader(raw)))
-		if err != nil || req.RequestURI != p || req.Header.Get("Accept-Encoding") != strings.TrimSpace(accept) || len(req.Header) != 1 {
-			return // not one well-formed request with just that header
+		if err != nil || req.RequestURI != p || len(req.Header) != 2 ||
+			req.Header.Get("Accept-Encoding") != strings.TrimSpace(accept) || req.Header.Get("If-None-Match") != strings.TrimSpace(inm) {
+			return // not one well-formed request with just those headers
 		}
 		got, want := roundTripReq(t, fastAddr, raw, req), roundTripReq(t, slowAddr, raw, req)
 		if diff := cmp.Diff(want, got); diff != "" {
@@ -262,5 +271,22 @@ func TestRawPathNotBehindMiddleware(t *testing.T) {
 	}
 	if st := <-seen; st != 200 {
 		t.Errorf("middleware saw status %d, want 200", st)
+	}
+}
+
+// TestRawNotModifiedReadsNoBlob: a 304 on the raw path makes no store
+// request.
+func TestRawNotModifiedReadsNoBlob(t *testing.T) {
+	t.Parallel()
+	b := setup(t, nil)
+	addr := strings.TrimPrefix(serveTCP(t, b.srv, NewListener), "http://")
+	roundTrip(t, addr, "GET / HTTP/1.1\r\nHost: a.example.com\r\n\r\n") // warm routing and manifest
+	before := b.store.calls.Load()
+	got := roundTrip(t, addr, "GET /about/ HTTP/1.1\r\nHost: a.example.com\r\nIf-None-Match: \""+sum("<h1>about</h1>")+"\"\r\n\r\n")
+	if got.Status != http.StatusNotModified || got.Body != "" {
+		t.Fatalf("status %d, body %q; want 304 and none", got.Status, got.Body)
+	}
+	if n := b.store.calls.Load() - before; n != 0 {
+		t.Errorf("a raw 304 made %d store requests, want 0", n)
 	}
 }

@@ -212,8 +212,8 @@ func (s *Server) site(siteID string) *site {
 // ServeHTTP serves one request and logs it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	if d, n, ok := s.serveRaw(w, r, start); ok {
-		s.observe(r, http.StatusOK, int64(n), d.id, time.Since(start))
+	if d, status, n, ok := s.serveRaw(w, r, start); ok {
+		s.observe(r, status, int64(n), d.id, time.Since(start))
 		return
 	}
 	rec := &recorder{ResponseWriter: w}
