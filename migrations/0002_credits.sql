@@ -103,6 +103,13 @@ BEGIN
   RETURN a;
 END $$;
 
+-- Lock order: every function that changes an account's holds or balance
+-- first locks the account's credit_balances row, and only then touches its
+-- holds. The balance row thus serializes all moves of one account, holds
+-- need no row locks of their own, and a transaction that moves credits of
+-- several accounts (postgres.Ledger batches them, in account order) cannot
+-- deadlock with another.
+
 -- credits_reserve holds p_amount credits for the operation keyed p_key. A
 -- key seen before returns its hold: still held (its expiry pushed back),
 -- captured (nothing to do), or, when released or expired, held again.
@@ -114,17 +121,12 @@ DECLARE
   acc bigint := credits_account();
   h credit_holds%ROWTYPE;
 BEGIN
-  SELECT * INTO h FROM credit_holds WHERE account_id = acc AND idempotency_key = p_key;
-  IF NOT FOUND THEN
-    UPDATE credit_balances b SET reserved = b.reserved + p_amount, updated_at = now()
-      WHERE b.account_id = acc AND b.balance - b.reserved >= p_amount
-      RETURNING b.balance, b.reserved INTO balance, reserved;
-    IF NOT FOUND THEN
-      status := 'insufficient'; amount := p_amount; captured := 0;
-      SELECT b.balance, b.reserved INTO balance, reserved FROM credit_balances b WHERE b.account_id = acc;
-      balance := coalesce(balance, 0); reserved := coalesce(reserved, 0);
-      RETURN;
-    END IF;
+  -- The common case, a new key with enough credits: two statements.
+  UPDATE credit_balances b SET reserved = b.reserved + p_amount, updated_at = now()
+    WHERE b.account_id = acc AND b.balance - b.reserved >= p_amount
+      AND NOT EXISTS (SELECT 1 FROM credit_holds x WHERE x.account_id = acc AND x.idempotency_key = p_key)
+    RETURNING b.balance, b.reserved INTO balance, reserved;
+  IF FOUND THEN
     INSERT INTO credit_holds (account_id, idempotency_key, operation, amount, site_id, user_id, expires_at)
       VALUES (acc, p_key, p_operation, p_amount, p_site, p_user, now() + p_ttl)
       ON CONFLICT (account_id, idempotency_key) DO NOTHING
@@ -133,32 +135,35 @@ BEGIN
       status := 'reserved'; amount := p_amount; captured := 0;
       RETURN;
     END IF;
-    -- Unreachable while the balance row lock orders reservations of one
-    -- account, but cheap to get right: give the credits back.
+    -- The key's hold committed while this call waited for the balance
+    -- lock: give the credits back and answer with that hold.
     UPDATE credit_balances b SET reserved = b.reserved - p_amount WHERE b.account_id = acc;
-    SELECT * INTO h FROM credit_holds WHERE account_id = acc AND idempotency_key = p_key;
   END IF;
 
-  -- A known key: lock the hold, then the balance (the order capture uses).
-  SELECT * INTO h FROM credit_holds WHERE id = h.id FOR UPDATE;
+  PERFORM 1 FROM credit_balances b WHERE b.account_id = acc FOR UPDATE;
+  SELECT * INTO h FROM credit_holds WHERE account_id = acc AND idempotency_key = p_key;
+  SELECT b.balance, b.reserved INTO balance, reserved FROM credit_balances b WHERE b.account_id = acc;
+  balance := coalesce(balance, 0); reserved := coalesce(reserved, 0);
+  IF h.id IS NULL THEN
+    status := 'insufficient'; amount := p_amount; captured := 0;
+    RETURN;
+  END IF;
   hold_id := h.id; amount := h.amount; captured := h.captured;
   IF h.state = 'held' THEN
     UPDATE credit_holds SET expires_at = greatest(expires_at, now() + p_ttl) WHERE id = h.id;
     status := 'held';
-    SELECT b.balance, b.reserved INTO balance, reserved FROM credit_balances b WHERE b.account_id = acc;
     RETURN;
   ELSIF h.state = 'captured' THEN
     status := 'captured';
-    SELECT b.balance, b.reserved INTO balance, reserved FROM credit_balances b WHERE b.account_id = acc;
     RETURN;
   END IF;
+  -- Released or expired: hold it again.
   UPDATE credit_balances b SET reserved = b.reserved + h.amount, updated_at = now()
     WHERE b.account_id = acc AND b.balance - b.reserved >= h.amount
     RETURNING b.balance, b.reserved INTO balance, reserved;
   IF NOT FOUND THEN
     status := 'insufficient';
     SELECT b.balance, b.reserved INTO balance, reserved FROM credit_balances b WHERE b.account_id = acc;
-    balance := coalesce(balance, 0); reserved := coalesce(reserved, 0);
     RETURN;
   END IF;
   UPDATE credit_holds SET state = 'held', expires_at = now() + p_ttl, settled_at = NULL WHERE id = h.id;
@@ -182,15 +187,16 @@ DECLARE
   held bigint := 0;
   monthly bigint;
 BEGIN
-  low := false;
-  SELECT * INTO h FROM credit_holds WHERE account_id = acc AND idempotency_key = p_key FOR UPDATE;
+  low := false; charged := 0; returned := 0;
+  PERFORM 1 FROM credit_balances b WHERE b.account_id = acc FOR UPDATE;
+  SELECT * INTO h FROM credit_holds WHERE account_id = acc AND idempotency_key = p_key;
   IF NOT FOUND THEN
-    status := 'not_found'; charged := 0; returned := 0;
+    status := 'not_found';
     RETURN;
   END IF;
   hold_id := h.id;
   IF h.state = 'captured' THEN
-    status := 'already'; charged := h.captured; returned := 0;
+    status := 'already'; charged := h.captured;
     SELECT b.balance, b.reserved INTO balance, reserved FROM credit_balances b WHERE b.account_id = acc;
     RETURN;
   END IF;
@@ -201,9 +207,8 @@ BEGIN
     WHERE b.account_id = acc AND b.balance - p_actual >= b.reserved - held
     RETURNING b.balance, b.reserved INTO balance, reserved;
   IF NOT FOUND THEN
-    status := 'insufficient'; charged := 0; returned := 0;
-    SELECT b.balance, b.reserved INTO balance, reserved FROM credit_balances b WHERE b.account_id = acc;
-    balance := coalesce(balance, 0); reserved := coalesce(reserved, 0);
+    status := 'insufficient';
+    SELECT b.balance, b.reserved - held INTO balance, reserved FROM credit_balances b WHERE b.account_id = acc;
     RETURN;
   END IF;
   UPDATE credit_holds SET state = 'captured', captured = p_actual, settled_at = now() WHERE id = h.id;
@@ -229,7 +234,8 @@ DECLARE
   acc bigint := credits_account();
   h credit_holds%ROWTYPE;
 BEGIN
-  SELECT * INTO h FROM credit_holds WHERE account_id = acc AND idempotency_key = p_key FOR UPDATE;
+  PERFORM 1 FROM credit_balances b WHERE b.account_id = acc FOR UPDATE;
+  SELECT * INTO h FROM credit_holds WHERE account_id = acc AND idempotency_key = p_key;
   IF NOT FOUND THEN
     status := 'not_found';
   ELSIF h.state <> 'held' THEN
@@ -242,9 +248,9 @@ BEGIN
   SELECT b.balance, b.reserved INTO balance, reserved FROM credit_balances b WHERE b.account_id = acc;
 END $$;
 
--- credits_expire ends the account's holds past their expiry (their jobs
--- crashed), giving their credits back, and returns how many it ended. Holds
--- being captured right now are skipped, not waited for.
+-- credits_expire ends at most p_limit of the account's holds past their
+-- expiry (their jobs crashed), giving their credits back, and returns how
+-- many it ended.
 CREATE FUNCTION credits_expire(p_limit integer) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -253,10 +259,11 @@ DECLARE
   amounts bigint[];
   bal bigint;
 BEGIN
+  PERFORM 1 FROM credit_balances b WHERE b.account_id = acc FOR UPDATE;
   WITH due AS (
     SELECT id FROM credit_holds
     WHERE account_id = acc AND state = 'held' AND expires_at < now()
-    ORDER BY id LIMIT p_limit FOR UPDATE SKIP LOCKED
+    ORDER BY id LIMIT p_limit
   ), ended AS (
     UPDATE credit_holds h SET state = 'expired', settled_at = now() FROM due WHERE h.id = due.id
     RETURNING h.id, h.amount

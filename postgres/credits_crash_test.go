@@ -42,12 +42,13 @@ func crashWorker(spec string) {
 		fmt.Fprintln(os.Stderr, "crash worker:", err)
 		os.Exit(2)
 	}
-	if _, err := db.Reserve(ctx, igny8.HoldRequest{Key: key, Operation: igny8.OpContent, Credits: 50}); err != nil {
+	l := postgres.NewLedger(db, postgres.LedgerConfig{})
+	if _, err := l.Reserve(ctx, igny8.HoldRequest{Key: key, Operation: igny8.OpContent, Credits: 50}); err != nil {
 		fmt.Fprintln(os.Stderr, "crash worker: reserve:", err)
 		os.Exit(2)
 	}
 	if mode == "after_capture" {
-		if _, err := db.Capture(ctx, key, 40, igny8.UsageDetail{Metadata: map[string]any{"words": 4000}}); err != nil {
+		if _, err := l.Capture(ctx, key, 40, igny8.UsageDetail{Metadata: map[string]any{"words": 4000}}); err != nil {
 			fmt.Fprintln(os.Stderr, "crash worker: capture:", err)
 			os.Exit(2)
 		}
@@ -103,11 +104,11 @@ func TestCreditsCrashBeforeCapture(t *testing.T) {
 	}
 
 	// The job's retry reuses the key: held again, charged once.
-	r, err := b.db.Reserve(ctx, igny8.HoldRequest{Key: "job-1", Operation: igny8.OpContent, Credits: 50})
+	r, err := b.l.Reserve(ctx, igny8.HoldRequest{Key: "job-1", Operation: igny8.OpContent, Credits: 50})
 	if err != nil || r.State != igny8.HoldHeld || r.Reserved != 50 {
 		t.Fatalf("retry's Reserve = %+v, %v; want held again", r, err)
 	}
-	if _, err := b.db.Capture(ctx, "job-1", 40, igny8.UsageDetail{}); err != nil {
+	if _, err := b.l.Capture(ctx, "job-1", 40, igny8.UsageDetail{}); err != nil {
 		t.Fatal(err)
 	}
 	if bal, res := b.state(t, acc); bal != 960 || res != 0 {
@@ -126,11 +127,11 @@ func TestCreditsCrashAfterCapture(t *testing.T) {
 		t.Fatalf("after the crash: balance %d reserved %d, want 960 and 0", bal, res)
 	}
 
-	r, err := b.db.Reserve(ctx, igny8.HoldRequest{Key: "job-2", Operation: igny8.OpContent, Credits: 50})
+	r, err := b.l.Reserve(ctx, igny8.HoldRequest{Key: "job-2", Operation: igny8.OpContent, Credits: 50})
 	if err != nil || r.State != igny8.HoldCaptured {
 		t.Fatalf("retry's Reserve = %+v, %v; want the captured hold", r, err)
 	}
-	c, err := b.db.Capture(ctx, "job-2", 40, igny8.UsageDetail{})
+	c, err := b.l.Capture(ctx, "job-2", 40, igny8.UsageDetail{})
 	if err != nil || !c.Already || c.Charged != 40 {
 		t.Fatalf("retry's Capture = %+v, %v; want already charged 40", c, err)
 	}

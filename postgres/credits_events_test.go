@@ -17,10 +17,10 @@ func TestCreditsLowCreditEvent(t *testing.T) {
 	b.db.Replenish(ctx, acc, "2026-11")
 	capture := func(key string, credits int64) *igny8.Capture {
 		t.Helper()
-		if _, err := b.db.Reserve(ctx, igny8.HoldRequest{Key: key, Operation: igny8.OpSitePage, Credits: credits}); err != nil {
+		if _, err := b.l.Reserve(ctx, igny8.HoldRequest{Key: key, Operation: igny8.OpSitePage, Credits: credits}); err != nil {
 			t.Fatal(err)
 		}
-		c, err := b.db.Capture(ctx, key, credits, igny8.UsageDetail{})
+		c, err := b.l.Capture(ctx, key, credits, igny8.UsageDetail{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -55,10 +55,10 @@ func TestCreditsLowCreditEvent(t *testing.T) {
 	// No webhook: handled without sending.
 	otherCtx, other := b.account(t, "beta")
 	b.db.Replenish(otherCtx, other, "2026-11")
-	if _, err := b.db.Reserve(otherCtx, igny8.HoldRequest{Key: "x", Operation: igny8.OpSitePage, Credits: 950}); err != nil {
+	if _, err := b.l.Reserve(otherCtx, igny8.HoldRequest{Key: "x", Operation: igny8.OpSitePage, Credits: 950}); err != nil {
 		t.Fatal(err)
 	}
-	if c, err := b.db.Capture(otherCtx, "x", 950, igny8.UsageDetail{}); err != nil || !c.LowCredits {
+	if c, err := b.l.Capture(otherCtx, "x", 950, igny8.UsageDetail{}); err != nil || !c.LowCredits {
 		t.Fatalf("beta's capture: %+v, %v", c, err)
 	}
 	if err := b.db.SetCreditWebhook(ctx, "https://hooks.example.com/igny8"); err != nil {

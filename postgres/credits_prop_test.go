@@ -187,7 +187,7 @@ func deliver(b *creditBundle, o *op, ob *observed, crashed *sync.Map, check func
 				crash, req.TTL = true, -time.Second // expired at once: the sweeper may take it
 			}
 		}
-		r, err := b.db.Reserve(o.ctx, req)
+		r, err := b.l.Reserve(o.ctx, req)
 		if igny8.ErrorCode(err) == igny8.EInsufficientCredits {
 			return nil // refused up front: nothing to charge
 		} else if err != nil {
@@ -198,7 +198,7 @@ func deliver(b *creditBundle, o *op, ob *observed, crashed *sync.Map, check func
 			return nil // killed between reserve and capture
 		}
 		if o.doomed || attempt < o.fails {
-			if err := b.db.Release(o.ctx, o.key); err != nil {
+			if err := b.l.Release(o.ctx, o.key); err != nil {
 				return fmt.Errorf("release: %w", err)
 			}
 			if o.doomed || attempt > 3 {
@@ -206,9 +206,9 @@ func deliver(b *creditBundle, o *op, ob *observed, crashed *sync.Map, check func
 			}
 			continue // the job's retry
 		}
-		c, err := b.db.Capture(o.ctx, o.key, o.cost, igny8.UsageDetail{ObjectType: "test", ObjectID: o.key})
+		c, err := b.l.Capture(o.ctx, o.key, o.cost, igny8.UsageDetail{ObjectType: "test", ObjectID: o.key})
 		if igny8.ErrorCode(err) == igny8.EInsufficientCredits {
-			return b.db.Release(o.ctx, o.key)
+			return b.l.Release(o.ctx, o.key)
 		} else if err != nil {
 			return fmt.Errorf("capture: %w", err)
 		}

@@ -3,6 +3,8 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -16,6 +18,7 @@ import (
 // owner's connection to look behind the application's back.
 type creditBundle struct {
 	db    *postgres.DB
+	l     *postgres.Ledger
 	url   string
 	owner *pgx.Conn
 	plan  int64
@@ -24,7 +27,7 @@ type creditBundle struct {
 func setupCredits(t *testing.T, monthly int) *creditBundle {
 	t.Helper()
 	db, url := pgtest.Open(t)
-	b := &creditBundle{db: db, url: url, owner: ownerConn(t, url)}
+	b := &creditBundle{db: db, l: postgres.NewLedger(db, postgres.LedgerConfig{}), url: url, owner: ownerConn(t, url)}
 	err := b.owner.QueryRow(context.Background(), `INSERT INTO plans (slug, name, monthly_credits) VALUES ('pro', 'Pro', $1) RETURNING id`, monthly).Scan(&b.plan)
 	if err != nil {
 		t.Fatal(err)
@@ -65,21 +68,21 @@ func (b *creditBundle) count(t *testing.T, sql string, args ...any) int {
 func TestCreditsReserveCaptureRelease(t *testing.T) {
 	b := setupCredits(t, 1000)
 	ctx, acc := b.account(t, "alpha")
-	if _, err := b.db.Reserve(ctx, igny8.HoldRequest{Key: "k0", Operation: igny8.OpContent, Credits: 1}); !isInsufficient(err, 1, 0) {
+	if _, err := b.l.Reserve(ctx, igny8.HoldRequest{Key: "k0", Operation: igny8.OpContent, Credits: 1}); !isInsufficient(err, 1, 0) {
 		t.Fatalf("Reserve before any credits: %v, want insufficient (needs 1, 0 available)", err)
 	}
 	if granted, err := b.db.Replenish(ctx, acc, "2026-11"); err != nil || !granted {
 		t.Fatalf("Replenish: %v, %v", granted, err)
 	}
 
-	r, err := b.db.Reserve(ctx, igny8.HoldRequest{Key: "k1", Operation: igny8.OpContent, Credits: 50})
+	r, err := b.l.Reserve(ctx, igny8.HoldRequest{Key: "k1", Operation: igny8.OpContent, Credits: 50})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.State != igny8.HoldHeld || r.Reused || r.Balance != 1000 || r.Reserved != 50 {
 		t.Errorf("Reserve = %+v, want held, new, balance 1000, reserved 50", r)
 	}
-	again, err := b.db.Reserve(ctx, igny8.HoldRequest{Key: "k1", Operation: igny8.OpContent, Credits: 70})
+	again, err := b.l.Reserve(ctx, igny8.HoldRequest{Key: "k1", Operation: igny8.OpContent, Credits: 70})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,32 +90,32 @@ func TestCreditsReserveCaptureRelease(t *testing.T) {
 		t.Errorf("second Reserve of k1 = %+v, want the same hold of 50, nothing more reserved", again)
 	}
 
-	c, err := b.db.Capture(ctx, "k1", 32, igny8.UsageDetail{ObjectType: "content", ObjectID: "7", Metadata: map[string]any{"words": 3150}})
+	c, err := b.l.Capture(ctx, "k1", 32, igny8.UsageDetail{ObjectType: "content", ObjectID: "7", Metadata: map[string]any{"words": 3150}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.Charged != 32 || c.Returned != 18 || c.Already || c.Balance != 968 || c.Reserved != 0 {
 		t.Errorf("Capture = %+v, want 32 charged, 18 returned, balance 968", c)
 	}
-	c2, err := b.db.Capture(ctx, "k1", 32, igny8.UsageDetail{})
+	c2, err := b.l.Capture(ctx, "k1", 32, igny8.UsageDetail{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !c2.Already || c2.Charged != 32 || c2.Balance != 968 {
 		t.Errorf("second Capture = %+v, want already, 32, balance unchanged", c2)
 	}
-	if r, err := b.db.Reserve(ctx, igny8.HoldRequest{Key: "k1", Operation: igny8.OpContent, Credits: 50}); err != nil || r.State != igny8.HoldCaptured {
+	if r, err := b.l.Reserve(ctx, igny8.HoldRequest{Key: "k1", Operation: igny8.OpContent, Credits: 50}); err != nil || r.State != igny8.HoldCaptured {
 		t.Errorf("Reserve of a captured key = %+v, %v; want state captured", r, err)
 	}
 
 	// A failed operation's hold goes back.
-	if _, err := b.db.Reserve(ctx, igny8.HoldRequest{Key: "k2", Operation: igny8.OpImage, Credits: 30}); err != nil {
+	if _, err := b.l.Reserve(ctx, igny8.HoldRequest{Key: "k2", Operation: igny8.OpImage, Credits: 30}); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.db.Release(ctx, "k2"); err != nil {
+	if err := b.l.Release(ctx, "k2"); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.db.Release(ctx, "k2"); err != nil {
+	if err := b.l.Release(ctx, "k2"); err != nil {
 		t.Errorf("second Release: %v, want nil", err)
 	}
 	if bal, res := b.state(t, acc); bal != 968 || res != 0 {
@@ -120,10 +123,10 @@ func TestCreditsReserveCaptureRelease(t *testing.T) {
 	}
 
 	// More than available: 402 material, with the numbers.
-	if _, err := b.db.Reserve(ctx, igny8.HoldRequest{Key: "k3", Operation: igny8.OpSiteStructure, Credits: 969}); !isInsufficient(err, 969, 968) {
+	if _, err := b.l.Reserve(ctx, igny8.HoldRequest{Key: "k3", Operation: igny8.OpSiteStructure, Credits: 969}); !isInsufficient(err, 969, 968) {
 		t.Errorf("Reserve of 969: %v, want insufficient (969 needed, 968 available)", err)
 	}
-	if _, err := b.db.Capture(ctx, "nope", 1, igny8.UsageDetail{}); igny8.ErrorCode(err) != igny8.ENotFound {
+	if _, err := b.l.Capture(ctx, "nope", 1, igny8.UsageDetail{}); igny8.ErrorCode(err) != igny8.ENotFound {
 		t.Errorf("Capture of an unknown key: %v, want not_found", err)
 	}
 	if n := b.count(t, `SELECT count(*) FROM credit_usage WHERE account_id = $1 AND credits = 32 AND metadata->>'words' = '3150'`, acc); n != 1 {
@@ -132,7 +135,7 @@ func TestCreditsReserveCaptureRelease(t *testing.T) {
 
 	// Another account sees nothing of this one's holds.
 	other, _ := b.account(t, "beta")
-	if _, err := b.db.Capture(other, "k1", 1, igny8.UsageDetail{}); igny8.ErrorCode(err) != igny8.ENotFound {
+	if _, err := b.l.Capture(other, "k1", 1, igny8.UsageDetail{}); igny8.ErrorCode(err) != igny8.ENotFound {
 		t.Errorf("beta capturing alpha's key: %v, want not_found", err)
 	}
 }
@@ -149,13 +152,13 @@ func TestCreditsCaptureAboveEstimate(t *testing.T) {
 	b := setupCredits(t, 100)
 	ctx, acc := b.account(t, "alpha")
 	b.db.Replenish(ctx, acc, "2026-11")
-	if _, err := b.db.Reserve(ctx, igny8.HoldRequest{Key: "k", Operation: igny8.OpContent, Credits: 10}); err != nil {
+	if _, err := b.l.Reserve(ctx, igny8.HoldRequest{Key: "k", Operation: igny8.OpContent, Credits: 10}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.db.Capture(ctx, "k", 101, igny8.UsageDetail{}); !isInsufficient(err, 101, 90) {
-		t.Errorf("Capture of 101 with 100 credits: %v, want insufficient", err)
+	if _, err := b.l.Capture(ctx, "k", 101, igny8.UsageDetail{}); !isInsufficient(err, 101, 100) {
+		t.Errorf("Capture of 101 with 100 credits (10 of them held for it): %v, want insufficient, 100 available", err)
 	}
-	c, err := b.db.Capture(ctx, "k", 25, igny8.UsageDetail{})
+	c, err := b.l.Capture(ctx, "k", 25, igny8.UsageDetail{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +175,7 @@ func TestCreditsFastPathIsScoped(t *testing.T) {
 	_, beta := b.account(t, "beta")
 	b.db.Replenish(actx, a, "2026-11")
 	b.db.Replenish(actx, beta, "2026-11")
-	if _, err := b.db.Reserve(actx, igny8.HoldRequest{Key: "x", Operation: igny8.OpImage, Credits: 5}); err != nil {
+	if _, err := b.l.Reserve(actx, igny8.HoldRequest{Key: "x", Operation: igny8.OpImage, Credits: 5}); err != nil {
 		t.Fatal(err)
 	}
 	var visible int
@@ -297,5 +300,46 @@ func TestCreditsAdminChanges(t *testing.T) {
 	}
 	if txs, _ := f.db.CreditTransactions(f.beta, 0, 10); len(txs) != 0 {
 		t.Errorf("beta sees %d of alpha's transactions", len(txs))
+	}
+}
+
+// A move that fails (here: metadata Postgres cannot store) fails alone,
+// whatever batch it shared with others.
+func TestLedgerBatchIsolatesAFailingMove(t *testing.T) {
+	b := setupCredits(t, 10000)
+	l := postgres.NewLedger(b.db, postgres.LedgerConfig{MaxInFlight: 1})
+	var ctxs []context.Context
+	for _, slug := range []string{"alpha", "beta", "gamma"} {
+		ctx, id := b.account(t, slug)
+		b.db.Replenish(ctx, id, "2026-11")
+		ctxs = append(ctxs, ctx)
+	}
+	const n = 30
+	for i := 0; i < n; i++ {
+		if _, err := l.Reserve(ctxs[i%3], igny8.HoldRequest{Key: fmt.Sprint("k", i), Operation: igny8.OpImage, Credits: 10}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			meta := map[string]any{"images": 2}
+			if i == 17 {
+				meta["caption"] = "nul \x00 byte"
+			}
+			_, errs[i] = l.Capture(ctxs[i%3], fmt.Sprint("k", i), 10, igny8.UsageDetail{Metadata: meta})
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if (err != nil) != (i == 17) {
+			t.Errorf("capture %d: %v", i, err)
+		}
+	}
+	if got := b.count(t, `SELECT count(*) FROM credit_holds WHERE state = 'captured'`); got != n-1 {
+		t.Errorf("%d holds captured, want %d", got, n-1)
 	}
 }
