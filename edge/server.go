@@ -6,8 +6,9 @@
 // the site's live manifest (held in memory and re-read from refs/live at
 // most every PollInterval, lazily by the first request after it, or at once
 // after Invalidate) → the file entry → its bytes (a bounded in-memory LRU
-// keyed by sha256 and encoding, else the store). A warm request makes no
-// store request at all; a 304 never reads the blob.
+// keyed by sha256 and encoding, then the optional DiskCache, else the
+// store). A warm request makes no store request at all; a 304 never reads
+// the blob.
 //
 // # HTTP semantics
 //
@@ -18,7 +19,8 @@
 // headers are prepared once per manifest and it is answered as
 // ServeContent would answer it (tests compare the two), in one write on
 // a NewListener connection. A plain GET of such a file on such a
-// connection is answered from a header block built once per file (raw.go). Multi-range requests
+// connection is answered from a header block built once per file and
+// representation (raw.go), again as ServeContent would. Multi-range requests
 // are answered by ServeContent as multipart/byteranges (or 200 in full when
 // the ranges add up to more than the file). The ETag is the strong
 // `"<sha256>"` of the identity bytes, so it survives deploys that do not
@@ -50,10 +52,10 @@
 //
 // # Operation
 //
-// NewHTTPServer returns a plain *http.Server with the edge's timeouts;
-// starting it, and shutting it down gracefully with Shutdown(ctx) on a
-// signal, is the caller's job. AdminHandler serves /healthz and /metrics
-// for a private port.
+// NewHTTPServer returns a plain *http.Server with the edge's timeouts, to
+// be served on a NewListener; starting it, and shutting it down gracefully
+// with Shutdown(ctx) on a signal, is the caller's job. AdminHandler serves
+// /healthz and /metrics for a private port.
 package edge
 
 import (
