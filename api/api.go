@@ -28,6 +28,9 @@ import (
 type Config struct {
 	Store   Store
 	Deploys Deploys
+	// Credits serves /v1/credits; nil uses Store when it implements
+	// Credits, else those routes answer 501.
+	Credits Credits
 	// Limiter limits requests per token (and per client address for
 	// login); nil means no limit.
 	Limiter Limiter

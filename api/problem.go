@@ -19,6 +19,10 @@ type Problem struct {
 	Code      string         `json:"code"`
 	Errors    []FieldProblem `json:"errors,omitempty"`
 	RequestID string         `json:"request_id,omitempty"`
+	// Needed and Available come with insufficient_credits (402): the
+	// credits the operation needs and those the account has available.
+	Needed    *int64 `json:"needed,omitempty"`
+	Available *int64 `json:"available,omitempty"`
 }
 
 // FieldProblem points at what is wrong in the request: a JSON pointer
@@ -39,6 +43,7 @@ const (
 	CodeTooLarge        = "payload_too_large"
 	CodeMethod          = "method_not_allowed"
 	CodeUnsupportedType = "unsupported_media_type"
+	CodeNotImplemented  = "not_implemented"
 )
 
 var codeStatus = map[string]int{
@@ -52,7 +57,10 @@ var codeStatus = map[string]int{
 	CodeTooLarge:        http.StatusRequestEntityTooLarge,
 	CodeMethod:          http.StatusMethodNotAllowed,
 	CodeUnsupportedType: http.StatusUnsupportedMediaType,
+	CodeNotImplemented:  http.StatusNotImplemented,
 	igny8.EInternal:     http.StatusInternalServerError,
+
+	igny8.EInsufficientCredits: http.StatusPaymentRequired,
 }
 
 var codeTitle = map[string]string{
@@ -66,7 +74,10 @@ var codeTitle = map[string]string{
 	CodeTooLarge:        "Payload too large",
 	CodeMethod:          "Method not allowed",
 	CodeUnsupportedType: "Unsupported media type",
+	CodeNotImplemented:  "Not implemented",
 	igny8.EInternal:     "Internal error",
+
+	igny8.EInsufficientCredits: "Insufficient credits",
 }
 
 // problem builds a Problem for code with detail.
@@ -110,6 +121,10 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	default:
 		log.ErrorContext(r.Context(), "internal error", "err", err, "method", r.Method, "path", r.URL.Path, "request_id", requestID(r.Context()))
 		p = problem(igny8.EInternal, "Something went wrong on our side; the request id identifies it in our logs.")
+	}
+	var ic *igny8.InsufficientCreditsError
+	if errors.As(err, &ic) {
+		p.Needed, p.Available = &ic.Needed, &ic.Available
 	}
 	p.RequestID = requestID(r.Context())
 	writeProblem(w, p)

@@ -82,7 +82,7 @@ func (s *server) table() []*route {
 	e := igny8.RoleEditor
 	a := igny8.RoleAdmin
 	o := igny8.RoleOwner
-	return []*route{
+	return append([]*route{
 		{method: "POST", pattern: "/v1/login", id: "login", tag: "auth", summary: "Exchange an email and password for an API token", in: loginRequest{}, out: igny8.NewToken{}, status: 201, serve: s.login},
 		{method: "GET", pattern: "/v1/openapi.json", id: "openapi", tag: "meta", summary: "This API's OpenAPI 3.1 document", status: 200, serve: s.openapi},
 
@@ -141,7 +141,7 @@ func (s *server) table() []*route {
 		{method: "GET", pattern: "/v1/accounts", id: "listAccounts", tag: "admin", summary: "List every account (system administrators)", role: a, system: true, out: igny8.Account{}, list: true, status: 200, serve: s.listAccounts},
 		{method: "POST", pattern: "/v1/accounts", id: "createAccount", tag: "admin", summary: "Create an account with its owner (system administrators)", role: a, system: true, in: igny8.NewAccount{}, out: igny8.Account{}, status: 201, serve: s.createAccount},
 		{method: "PATCH", pattern: "/v1/accounts/{accountID}", id: "updateAccount", tag: "admin", summary: "Change an account's name, plan or status (system administrators)", role: a, system: true, in: igny8.AccountUpdate{}, out: igny8.Account{}, status: 200, serve: s.updateAccount},
-	}
+	}, s.creditRoutes()...)
 }
 
 func required(pointer, value, what string) error {

@@ -39,6 +39,8 @@ func bodies(tn *tenant, fresh string) map[string]any {
 		"putPlan":           igny8.Plan{Name: "Plan", MonthlyCredits: 100},
 		"createAccount":     igny8.NewAccount{Slug: fresh, Name: "N", OwnerEmail: fresh + "@example.com"},
 		"updateAccount":     igny8.AccountUpdate{Name: ptr("Hacked")},
+		"updateCredits":     creditSettings{LowCreditWebhookURL: ptr("https://hooks.example.com/" + fresh)},
+		"changeCredits":     igny8.CreditChange{Kind: igny8.CreditTopUp, Amount: 100, Reason: "test"},
 	}
 }
 
