@@ -120,7 +120,7 @@ func (s *server) wrap(rt *route) http.Handler {
 			if ct := r.Header.Get("Content-Type"); ct != "" {
 				mt, _, _ := mime.ParseMediaType(ct)
 				if mt != "application/json" && !strings.HasSuffix(mt, "+json") {
-					writeError(w, r, s.log, problem(CodeUnsupportedType, "Send JSON (Content-Type: application/json)."))
+					writeError(w, r, s.log, problem(CodeUnsupportedType, fmt.Sprintf("The body must be JSON sent as Content-Type: application/json, not %s (curl -d sends a form unless told otherwise).", mt)))
 					return
 				}
 			}
