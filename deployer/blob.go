@@ -48,12 +48,27 @@ type uploader struct {
 	stored   map[string]bool
 	listedTo string
 
+	slots chan struct{} // one per request in flight: Config.Concurrency
+
 	mu    sync.Mutex
 	blobs map[string]*blobResult // by sha256
 }
 
 func newUploader(d *Deployer, b string) *uploader {
-	return &uploader{d: d, bucket: b, blobs: map[string]*blobResult{}, stored: map[string]bool{}}
+	return &uploader{d: d, bucket: b, blobs: map[string]*blobResult{}, stored: map[string]bool{},
+		slots: make(chan struct{}, d.concurrency)}
+}
+
+// request runs one store request in a slot, so that at most
+// Config.Concurrency are in flight whatever the workers do meanwhile.
+func (u *uploader) request(ctx context.Context, fn func() error) error {
+	select {
+	case u.slots <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-u.slots }()
+	return fn()
 }
 
 // blobResult is the outcome of storing one content and its variants.
@@ -160,7 +175,10 @@ func (u *uploader) ensure(ctx context.Context, key string, data func() ([]byte, 
 		return true, nil
 	}
 	if key > u.listedTo {
-		_, err := u.d.store.Stat(ctx, u.bucket, key)
+		err := u.request(ctx, func() error {
+			_, err := u.d.store.Stat(ctx, u.bucket, key)
+			return err
+		})
 		if err == nil {
 			u.skipped.Add(1)
 			return true, nil
@@ -172,7 +190,10 @@ func (u *uploader) ensure(ctx context.Context, key string, data func() ([]byte, 
 	if err != nil || b == nil {
 		return false, err
 	}
-	_, err = u.d.store.Put(ctx, u.bucket, key, bytes.NewReader(b), int64(len(b)), storage.PutOptions{IfNotExist: true})
+	err = u.request(ctx, func() error {
+		_, err := u.d.store.Put(ctx, u.bucket, key, bytes.NewReader(b), int64(len(b)), storage.PutOptions{IfNotExist: true})
+		return err
+	})
 	if errors.Is(err, storage.ErrPrecondition) {
 		u.skipped.Add(1)
 		return true, nil

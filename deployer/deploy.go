@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -130,11 +131,14 @@ func (d *Deployer) newManifest(id, siteID string, now time.Time, files []File, o
 	return m, nil
 }
 
-// uploadAll stores every file's blobs with bounded concurrency and adds its
-// entry to m. The first error cancels the rest.
+// uploadAll stores every file's blobs and adds its entry to m. The first
+// error cancels the rest. Config.Concurrency bounds the requests in flight
+// (see uploader.request); a few more files than that are worked on at once,
+// so that hashing and compressing overlap the requests instead of holding
+// their slots.
 func (d *Deployer) uploadAll(ctx context.Context, u *uploader, files []File, m *Manifest) error {
 	var mu sync.Mutex
-	return forEach(ctx, d.concurrency, slices.Values(files), func(ctx context.Context, f File) error {
+	return forEach(ctx, d.concurrency+runtime.GOMAXPROCS(0), slices.Values(files), func(ctx context.Context, f File) error {
 		e, err := u.file(ctx, f)
 		if err != nil {
 			return err

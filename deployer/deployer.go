@@ -99,7 +99,8 @@ type Config struct {
 	Now func() time.Time
 	// Logger receives progress and cleanup failures; discarded when nil.
 	Logger *slog.Logger
-	// Concurrency bounds the files hashed and uploaded at once.
+	// Concurrency bounds a deploy's store requests in flight at once; a
+	// few more files are hashed and compressed meanwhile.
 	Concurrency int
 	// Encoders make the precompressed variants, by preference; when nil,
 	// brotli and gzip.
