@@ -17,6 +17,7 @@ import (
 	"log"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,8 +40,15 @@ func main() {
 	concurrency := flag.Int("concurrency", deployer.DefaultConcurrency, "uploads at once, for the deployer and the naive uploader alike")
 	doc := flag.String("doc", "docs/benchmarks.md", "file to write the section into")
 	deadline := flag.Duration("timeout", 40*time.Minute, "give up after this long")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.Parse()
 	log.SetFlags(0)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		check(err)
+		check(pprof.StartCPUProfile(f))
+		defer pprof.StopCPUProfile()
+	}
 
 	cfg := s3.Config{
 		Endpoint:  os.Getenv("IGNY8_TEST_S3_ENDPOINT"),
