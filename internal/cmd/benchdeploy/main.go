@@ -215,29 +215,31 @@ func main() {
 	fmt.Fprintf(&b, "Command: `make bench-deploy` (%s, %d runs of each deploy scenario, alternating, medians; %d timed rollbacks; %s, %d CPUs; MinIO on loopback, same machine).\n\n",
 		time.Now().UTC().Format("2006-01-02"), *runs, *swaps, runtime.GOOS+"/"+runtime.GOARCH, runtime.NumCPU())
 	fmt.Fprintf(&b, "A generated %d-file site (%.1f MiB: HTML pages of 1–6 KiB, CSS, JS and SVG; deterministic, every file distinct). "+
-		"The deployer (`deployer.New(store, deployer.Config{})`, %d uploads at once) hashes every file, stores each missing blob create-only under its sha256 with brotli (quality %d) and gzip variants of compressible files, then writes the manifest, all under a deploy lease (three more small requests: take it, check for a GC, release it). "+
+		"The deployer (`deployer.New(store, deployer.Config{})`, %d requests at once) hashes every file, stores each missing blob create-only under its sha256 with brotli (quality %d) and gzip variants of compressible files, then writes the manifest, all under a deploy lease (three more small requests: take it, check for a GC, release it). "+
 		"The peer, in the same process on the same MinIO, is a naive uploader with the same concurrency: it PUTs every file's bytes under `<deploy>/<path>` on every deploy, with no hashing, compression or manifest. "+
 		"Each run uses new buckets, so a first deploy starts empty.\n\n", len(site), float64(total)/(1<<20), *concurrency, deployer.BrotliQuality)
 	fmt.Fprintf(&b, "| scenario | deployer: objects uploaded | deployer: time (median) | naive: objects PUT | naive: time (median) | objects deployer / naive | time deployer / naive | time per object uploaded, deployer / naive |\n|---|---|---|---|---|---|---|---|\n")
+	perObject := func(r, n result) float64 {
+		return float64(medianDur(r.times)) / float64(r.objects) / (float64(medianDur(n.times)) / float64(n.objects))
+	}
 	row := func(name string, r, n result) {
-		perObject := "–"
+		po := "–"
 		if r.objects > n.objects/2 { // only where uploads are the work
-
-			perObject = fmt.Sprintf("%.2f×", float64(medianDur(r.times))/float64(r.objects)/(float64(medianDur(n.times))/float64(n.objects)))
+			po = fmt.Sprintf("%.2f×", perObject(r, n))
 		}
 		fmt.Fprintf(&b, "| %s | %d (%s) | %s | %d | %s | **%s×** | **%.2f×** | %s |\n", name, r.objects, size(r.bytes), ms(medianDur(r.times)), n.objects, ms(medianDur(n.times)),
-			strconv.FormatFloat(float64(r.objects)/float64(n.objects), 'g', 3, 64), float64(medianDur(r.times))/float64(medianDur(n.times)), perObject)
+			strconv.FormatFloat(float64(r.objects)/float64(n.objects), 'g', 3, 64), float64(medianDur(r.times))/float64(medianDur(n.times)), po)
 	}
 	row("(a) first deploy", first, nFirst)
 	row("(a′) first deploy, brotli variants only (`Config.Encoders`)", firstBr, nFirst)
 	row("(b) redeploy, one page changed, full file list", full, nRedeploy)
 	row("(c) the same as a delta deploy (`Base` + the one file)", delta, nRedeploy)
 	fmt.Fprintf(&b, "\nObjects uploaded are `DeployStats.BlobsUploaded` (blobs and their variants; the manifest is one more PUT). "+
-		"A first deploy lists the empty bucket once and then PUTs each blob create-only, with no request per blob beforehand; variants are compressed by the same %d workers that upload, so compression overlaps the uploads. "+
-		"Its time per object is about the naive uploader's: what is left of the ratio is the objects themselves, a brotli and a gzip variant next to each compressible file (row a′ shows the cost of the gzip ones). "+
+		"A first deploy lists the empty bucket once and then PUTs each blob create-only, with no request per blob before or after; at most %d requests are in flight, as for the naive uploader, and a few more files are hashed and compressed meanwhile, so compression overlaps the uploads. "+
+		"Per object uploaded it took %.2f× the naive uploader's time (%.2f× with brotli variants only): the rest of its ratio is the number of objects, a brotli and a gzip variant next to each compressible file, which the edge serves instead of compressing per request (row a′ shows what the gzip ones cost). "+
 		"A redeploy with the full file list hashes every file and learns which blobs are stored from one listing of the bucket (a Stat per blob only when the bucket holds many more blobs than the deploy needs), so it uploads only the changed page's blobs. "+
 		"A delta deploy trusts its base manifest and looks at none of its blobs: it reads the base, checks the changed file's blobs and writes the manifest. "+
-		"Both are safe against a concurrent `Prune` because deploys and Prune hold leases in the bucket (`deployer/lease.go`).\n\n", *concurrency)
+		"Both are safe against a concurrent `Prune` because deploys and Prune hold leases in the bucket (see the package doc of `deployer`).\n\n", *concurrency, perObject(first, nFirst), perObject(firstBr, nFirst))
 	fmt.Fprintf(&b, "**Compression level** (CPU time on one core to make the variants of every %dth file of the site, %s, and their total size):\n\n", compressionSample, size(levels.raw))
 	fmt.Fprintf(&b, "| variant | size | CPU time |\n|---|---|---|\n")
 	for _, l := range levels.rows {
