@@ -75,6 +75,10 @@ bench-deploy: ## deployer vs a naive uploader on MinIO, 10,000 files, and rollba
 bench-edge: build ## the edge vs nginx (Debian), one core each, wrk on the other; writes docs/benchmarks.md
 	@scripts/bench-edge.sh $(IGNY8)
 
+.PHONY: bench-credits
+bench-credits: ## credit reserve+capture: the ledger vs a naive SELECT … FOR UPDATE, one hot account and 1,000; writes docs/benchmarks.md
+	pgenv=$$(scripts/postgres.sh) && eval "$$pgenv" && $(GO) run ./internal/cmd/benchcredits
+
 .PHONY: screenshots
 screenshots: build ## render each example's home page in both themes with headless Chromium
 	@scripts/screenshots.sh $(IGNY8)

@@ -309,13 +309,16 @@ BEGIN
 END $$;
 
 -- credits_change adds p_amount (negative to remove) as a transaction of
--- p_kind. The balance may not fall below what is reserved.
+-- p_kind. The balance may not fall below what is reserved. A removal that
+-- leaves less than 10% of the plan's monthly credits available records
+-- the period's low-credit event, as a capture does.
 -- status: changed | insufficient.
 CREATE FUNCTION credits_change(p_kind text, p_amount bigint, p_reason text, p_user bigint,
   OUT status text, OUT transaction_id bigint, OUT balance bigint, OUT reserved bigint)
 LANGUAGE plpgsql AS $$
 DECLARE
   acc bigint := credits_account();
+  monthly bigint;
 BEGIN
   INSERT INTO credit_balances (account_id) VALUES (acc) ON CONFLICT DO NOTHING;
   UPDATE credit_balances b SET balance = b.balance + p_amount, updated_at = now()
@@ -329,6 +332,14 @@ BEGIN
   INSERT INTO credit_transactions (account_id, kind, amount, balance_after, reason, created_by)
     VALUES (acc, p_kind, p_amount, balance, p_reason, p_user) RETURNING id INTO transaction_id;
   status := 'changed';
+  IF p_amount < 0 THEN
+    SELECT p.monthly_credits INTO monthly FROM accounts a JOIN plans p ON p.id = a.plan_id WHERE a.id = acc;
+    IF monthly > 0 AND (balance - reserved) * 10 < monthly THEN
+      INSERT INTO credit_events (account_id, kind, period, available, threshold)
+        VALUES (acc, 'low_credits', credits_period(now()), balance - reserved, (monthly + 9) / 10)
+        ON CONFLICT (account_id, kind, period) DO NOTHING;
+    END IF;
+  END IF;
 END $$;
 
 -- Row-level security, as for every tenant table.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/igny8/igny8"
 )
@@ -80,5 +81,31 @@ func TestCreditsLowCreditEvent(t *testing.T) {
 	evs, err := b.db.CreditEvents(ctx)
 	if err != nil || len(evs) != 1 || evs[0].DeliveredAt == nil {
 		t.Errorf("alpha's events = %+v, %v; want one, delivered", evs, err)
+	}
+}
+
+// An administrator's removal of credits can raise the event too.
+func TestCreditsLowCreditEventOnAdjust(t *testing.T) {
+	f := newFixture(t)
+	alpha, _ := igny8.ActorFrom(f.alpha)
+	p, err := f.db.PutPlan(f.system, &igny8.Plan{Slug: "pro", Name: "Pro", MonthlyCredits: 1000, SupportLevel: "basic", BillingCycle: "monthly"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.UpdateAccount(f.system, alpha.AccountID, igny8.AccountUpdate{PlanID: &p.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := f.db.ReplenishAll(context.Background(), igny8.PeriodOf(time.Now()).Key); err != nil || n != 1 {
+		t.Fatalf("ReplenishAll: %d, %v; want alpha granted", n, err)
+	}
+	if _, err := f.db.ChangeCredits(f.system, alpha.AccountID, igny8.CreditChange{Kind: igny8.CreditAdjust, Amount: -950, Reason: "chargeback"}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := f.db.CreditSummary(f.alpha)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Balance != 50 || s.LowCredits == nil || s.LowCredits.Available != 50 {
+		t.Errorf("after removing 950 of 1000: %+v, event %+v; want balance 50 and this period's event", s, s.LowCredits)
 	}
 }
