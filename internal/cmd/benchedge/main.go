@@ -118,7 +118,7 @@ func main() {
 	self, err := os.Executable()
 	check(err)
 	maxLifeChild := (time.Duration(*rounds)*3*(*duration) + 5*time.Minute).String()
-	startEdge := func(wrapped bool, profile string) string {
+	startEdge := func(wrapped bool, profile string) (string, int) {
 		port := freePort()
 		cmd := exec.Command("taskset", "-c", "0", self, "-serve-edge", storeDir, "-addr", port, "-max-life", maxLifeChild,
 			"-edge-cpuprofile", profile, "-wrapped="+strconv.FormatBool(wrapped))
@@ -126,10 +126,10 @@ func main() {
 		cmd.Stderr = os.Stderr
 		check(cmd.Start())
 		cleanups = append(cleanups, func() { stop(cmd) })
-		return "http://" + port
+		return "http://" + port, cmd.Process.Pid // taskset execs the server
 	}
-	edgeURL := startEdge(false, *cpuProfile)
-	wrappedURL := startEdge(true, "")
+	edgeURL, edgePID := startEdge(false, *cpuProfile)
+	wrappedURL, wrappedPID := startEdge(true, "")
 
 	nginxPort := freePort()
 	conf := filepath.Join(dir, "nginx.conf")
@@ -145,7 +145,10 @@ func main() {
 	}()
 
 	nginxURL := "http://" + nginxPort
-	servers := []struct{ name, url string }{{"edge", edgeURL}, {"nginx", nginxURL}, {"edge-wrapped", wrappedURL}}
+	servers := []struct {
+		name, url string
+		pid       int // its CPU time is that of this process and its children
+	}{{"edge", edgeURL, edgePID}, {"nginx", nginxURL, nginxCmd.Process.Pid}, {"edge-wrapped", wrappedURL, wrappedPID}}
 	for _, sv := range servers {
 		waitUp(sv.url)
 	}
@@ -161,19 +164,24 @@ func main() {
 
 	lua := filepath.Join(dir, "paths.lua")
 	check(os.WriteFile(lua, []byte(luaScript(paths)), 0o644))
-	wrk := func(url string, d time.Duration) wrkResult {
+	wrk := func(url string, pid int, d time.Duration) wrkResult {
 		args := []string{"-c", "1", *wrkBin, "-t1", "-c" + strconv.Itoa(*conns), "-d" + d.String(), "--latency", "-s", lua, url}
 		cctx, ccancel := context.WithTimeout(context.Background(), d+30*time.Second)
 		defer ccancel()
+		cpu0 := cpuTime(pid)
 		out, err := exec.CommandContext(cctx, "taskset", args...).CombinedOutput()
 		if err != nil {
 			fatalf("taskset %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
-		return parseWrk(string(out))
+		r := parseWrk(string(out))
+		if r.requests > 0 {
+			r.cpuPerReq = (cpuTime(pid) - cpu0) / time.Duration(r.requests)
+		}
+		return r
 	}
 	log.Printf("warming up each (2s)")
 	for _, sv := range servers {
-		wrk(sv.url, 2*time.Second)
+		wrk(sv.url, sv.pid, 2*time.Second)
 	}
 	runs := map[string][]wrkResult{}
 	for i := range *rounds {
@@ -181,9 +189,9 @@ func main() {
 		var line []string
 		for k := range servers {
 			sv := servers[(i+k)%len(servers)]
-			r := wrk(sv.url, *duration)
+			r := wrk(sv.url, sv.pid, *duration)
 			runs[sv.name] = append(runs[sv.name], r)
-			line = append(line, fmt.Sprintf("%s %.0f req/s p99 %v", sv.name, r.rps, r.p99))
+			line = append(line, fmt.Sprintf("%s %.0f req/s p99 %v, %v CPU/request", sv.name, r.rps, r.p99, r.cpuPerReq))
 		}
 		log.Printf("round %d/%d: %s", i+1, *rounds, strings.Join(line, ", "))
 	}
@@ -215,21 +223,23 @@ func main() {
 		"wrk runs on the other core, `taskset -c 1 wrk -t1 -c%d -d%v --latency`, with a Lua script rotating over %d URLs (every page, as `/dir/`, and every other file except the 404 page and the XML feeds: CSS, SVG, fonts, robots.txt) sending `Host: %s` and `Accept-Encoding: gzip`; all servers were checked to answer 200 with the same bytes for every URL first. "+
 		"All on loopback.\n\n"+
 		"Every request here is a plain GET of a cached file, which the edge answers on its raw path (`edge/raw.go`: a header block built once per file, one write). "+
+		"CPU per request is the server's CPU time (user and system, from /proc, the process and its children) during the run over the requests wrk completed: unlike req/s it does not depend on how much of core 0 the other programs on the machine left, so its ratio is the steadier one on a busy machine. "+
 		"The row \"edge, ordinary path\" is the same edge with its Server behind a pass-through middleware, which turns the raw path off: it shows what the requests the raw path leaves alone cost (HEAD, conditional requests, previews, 404s, paths with _headers rules; Range requests also go through http.ServeContent).\n\n",
 		*blueprint, len(files), len(pages), len(assets), *conns, *duration, len(paths), host)
-	fmt.Fprintf(&b, "| server | req/s (median) | min | max | p99 latency (median) | p50 latency (median) | transfer/s (median run) | errors |\n|---|---|---|---|---|---|---|---|\n")
+	fmt.Fprintf(&b, "| server | req/s (median) | min | max | p99 latency (median) | p50 latency (median) | CPU per request (median) | transfer/s (median run) | errors |\n|---|---|---|---|---|---|---|---|---|\n")
 	row := func(name string, runs []wrkResult, med wrkResult) {
 		lo, hi := runs[0].rps, runs[0].rps
 		for _, r := range runs {
 			lo, hi = min(lo, r.rps), max(hi, r.rps)
 		}
-		fmt.Fprintf(&b, "| %s | %.0f | %.0f | %.0f | %v | %v | %s | 0 |\n", name, med.rps, lo, hi, med.p99, med.p50, med.transfer)
+		fmt.Fprintf(&b, "| %s | %.0f | %.0f | %.0f | %v | %v | %v | %s | 0 |\n", name, med.rps, lo, hi, med.p99, med.p50, med.cpuPerReq, med.transfer)
 	}
 	row("IGNY8 edge", runs["edge"], e)
 	row("nginx", runs["nginx"], n)
 	row("IGNY8 edge, ordinary path", runs["edge-wrapped"], w)
 	fmt.Fprintf(&b, "\n**Ratio edge / nginx: %.2f× the requests per second** (target ≥ %.1f×: %s); p99 latency %v against %v. "+
-		"On the ordinary path: %.2f×, p99 %v.\n", ratio, *minRatio, verdict, e.p99, n.p99, w.rps/n.rps, w.p99)
+		"On the ordinary path: %.2f×, p99 %v. Requests per CPU second, edge / nginx: %.2f× (ordinary path %.2f×).\n",
+		ratio, *minRatio, verdict, e.p99, n.p99, w.rps/n.rps, w.p99, cpuRatio(n, e), cpuRatio(n, w))
 	fmt.Print(b.String())
 	check(benchdoc.WriteSection(*doc, "edge", b.String()))
 	log.Printf("wrote %s", *doc)
@@ -406,19 +416,62 @@ end
 
 type wrkResult struct {
 	rps          float64
+	requests     int64
 	p50, p99     time.Duration
 	non2xx       int
 	socketErrors string
-	transfer     string // wrk's Transfer/sec, as printed
+	transfer     string        // wrk's Transfer/sec, as printed
+	cpuPerReq    time.Duration // the server's CPU time per request
+}
+
+// cpuRatio is how many more requests b serves than a per CPU second.
+func cpuRatio(a, b wrkResult) float64 {
+	if b.cpuPerReq == 0 {
+		return 0
+	}
+	return float64(a.cpuPerReq) / float64(b.cpuPerReq)
+}
+
+// clockTicks is the unit of /proc/<pid>/stat's times (sysconf(_SC_CLK_TCK),
+// 100 on Linux).
+const clockTicks = 100
+
+// cpuTime returns the user and system CPU time of pid and its children.
+func cpuTime(pid int) time.Duration {
+	ticks := func(p string) (int64, int) {
+		b, err := os.ReadFile("/proc/" + p + "/stat")
+		if err != nil {
+			return 0, 0
+		}
+		// The fields after the command name, which is in parentheses.
+		f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+2:]))
+		if len(f) < 13 {
+			return 0, 0
+		}
+		ppid, _ := strconv.Atoi(f[1])
+		u, _ := strconv.ParseInt(f[11], 10, 64)
+		s, _ := strconv.ParseInt(f[12], 10, 64)
+		return u + s, ppid
+	}
+	total, _ := ticks(strconv.Itoa(pid))
+	if entries, err := os.ReadDir("/proc"); err == nil {
+		for _, e := range entries {
+			if t, ppid := ticks(e.Name()); ppid == pid {
+				total += t
+			}
+		}
+	}
+	return time.Duration(total) * time.Second / clockTicks
 }
 
 var (
-	reRPS    = regexp.MustCompile(`Requests/sec:\s+([\d.]+)`)
-	reP50    = regexp.MustCompile(`(?m)^\s+50%\s+([\d.]+)(us|ms|s)`)
-	reP99    = regexp.MustCompile(`(?m)^\s+99%\s+([\d.]+)(us|ms|s)`)
-	reNon2xx = regexp.MustCompile(`Non-2xx or 3xx responses:\s+(\d+)`)
-	reSocket = regexp.MustCompile(`Socket errors:[^\n]*`)
-	reXfer   = regexp.MustCompile(`Transfer/sec:\s+(\S+)`)
+	reRPS      = regexp.MustCompile(`Requests/sec:\s+([\d.]+)`)
+	reRequests = regexp.MustCompile(`(\d+) requests in `)
+	reP50      = regexp.MustCompile(`(?m)^\s+50%\s+([\d.]+)(us|ms|s)`)
+	reP99      = regexp.MustCompile(`(?m)^\s+99%\s+([\d.]+)(us|ms|s)`)
+	reNon2xx   = regexp.MustCompile(`Non-2xx or 3xx responses:\s+(\d+)`)
+	reSocket   = regexp.MustCompile(`Socket errors:[^\n]*`)
+	reXfer     = regexp.MustCompile(`Transfer/sec:\s+(\S+)`)
 )
 
 func parseWrk(out string) wrkResult {
@@ -428,6 +481,9 @@ func parseWrk(out string) wrkResult {
 		fatalf("no Requests/sec in wrk's output:\n%s", out)
 	}
 	r.rps, _ = strconv.ParseFloat(m[1], 64)
+	if m := reRequests.FindStringSubmatch(out); m != nil {
+		r.requests, _ = strconv.ParseInt(m[1], 10, 64)
+	}
 	dur := func(re *regexp.Regexp) time.Duration {
 		m := re.FindStringSubmatch(out)
 		if m == nil {
@@ -448,19 +504,21 @@ func parseWrk(out string) wrkResult {
 	return r
 }
 
-// medianRun returns the median req/s and the median latencies, each taken
-// on its own.
+// medianRun returns the median req/s, latencies and CPU per request, each
+// taken on its own.
 func medianRun(runs []wrkResult) wrkResult {
 	rps := make([]float64, len(runs))
 	p50 := make([]time.Duration, len(runs))
 	p99 := make([]time.Duration, len(runs))
+	cpu := make([]time.Duration, len(runs))
 	for i, r := range runs {
-		rps[i], p50[i], p99[i] = r.rps, r.p50, r.p99
+		rps[i], p50[i], p99[i], cpu[i] = r.rps, r.p50, r.p99, r.cpuPerReq
 	}
 	slices.Sort(rps)
 	slices.Sort(p50)
 	slices.Sort(p99)
-	med := wrkResult{rps: rps[len(rps)/2], p50: p50[len(p50)/2], p99: p99[len(p99)/2]}
+	slices.Sort(cpu)
+	med := wrkResult{rps: rps[len(rps)/2], p50: p50[len(p50)/2], p99: p99[len(p99)/2], cpuPerReq: cpu[len(cpu)/2]}
 	for _, r := range runs {
 		if r.rps == med.rps {
 			med.transfer = r.transfer // of the median run
