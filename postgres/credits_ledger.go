@@ -104,6 +104,14 @@ func (l *Ledger) do(m *move) error {
 	for {
 		select {
 		case <-m.done:
+			// Another batch may have taken m after m was handed a slot
+			// (the hand-off happened first, under mu): run that slot's
+			// batch, or the slot would be lost.
+			select {
+			case <-m.lead:
+				l.runBatch()
+			default:
+			}
 			return m.err
 		case <-m.lead:
 			l.runBatch()

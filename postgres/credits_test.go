@@ -343,3 +343,57 @@ func TestLedgerBatchIsolatesAFailingMove(t *testing.T) {
 		t.Errorf("%d holds captured, want %d", got, n-1)
 	}
 }
+
+// Many callers on few slots: every move completes (no slot is lost in a
+// hand-off) and the balances add up.
+func TestLedgerManyCallersFewSlots(t *testing.T) {
+	b := setupCredits(t, 100000)
+	l := postgres.NewLedger(b.db, postgres.LedgerConfig{MaxInFlight: 2, MaxBatch: 5})
+	var ctxs []context.Context
+	var ids []int64
+	for _, slug := range []string{"alpha", "beta", "gamma"} {
+		ctx, id := b.account(t, slug)
+		b.db.Replenish(ctx, id, "2026-11")
+		ctxs, ids = append(ctxs, ctx), append(ids, id)
+	}
+	const callers, each = 48, 10
+	var wg sync.WaitGroup
+	errs := make(chan error, callers)
+	for c := 0; c < callers; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx := ctxs[c%3]
+			for i := 0; i < each; i++ {
+				key := fmt.Sprintf("c%d-%d", c, i)
+				if _, err := l.Reserve(ctx, igny8.HoldRequest{Key: key, Operation: igny8.OpLinking, Credits: 8}); err != nil {
+					errs <- err
+					return
+				}
+				if i%3 == 0 {
+					if err := l.Release(ctx, key); err != nil {
+						errs <- err
+						return
+					}
+					continue
+				}
+				if _, err := l.Capture(ctx, key, 8, igny8.UsageDetail{}); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	// Per caller: i = 1, 2, 4, 5, 7, 8 captured (6 of 10).
+	for i, id := range ids {
+		bal, res := b.state(t, id)
+		if want := int64(100000 - callers/3*6*8); bal != want || res != 0 {
+			t.Errorf("account %d: balance %d reserved %d, want %d and 0", i, bal, res, want)
+		}
+	}
+}
