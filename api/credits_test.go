@@ -10,6 +10,9 @@ import (
 	"github.com/igny8/igny8/postgres"
 )
 
+// *postgres.DB serves the credit endpoints.
+var _ Credits = (*postgres.DB)(nil)
+
 func TestCreditEndpoints(t *testing.T) {
 	h := newHarness(t, nil)
 	tn := h.newTenant("kappa")

@@ -10,8 +10,15 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/igny8/igny8"
+	"github.com/igny8/igny8/credits"
 	"github.com/igny8/igny8/postgres"
 	"github.com/igny8/igny8/postgres/pgtest"
+)
+
+// The ledger and the scheduler's store are what package credits needs.
+var (
+	_ credits.Ledger = (*postgres.Ledger)(nil)
+	_ credits.Store  = (*postgres.DB)(nil)
 )
 
 // creditBundle is a database with a plan and accounts on it, and the
