@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -68,6 +69,18 @@ func (s *Scheduler) lead(ctx context.Context, lease Lease) error {
 	defer gc.Stop()
 	sweep := time.NewTicker(c.SweepInterval)
 	defer sweep.Stop()
+	// Each periodic task runs in its own goroutine, so a slow one delays
+	// neither the others nor the lease checks; all stop with the lead.
+	pctx, stopPeriodic := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() { stopPeriodic(); wg.Wait() }()
+	for _, p := range c.Periodic {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.periodic(pctx, p)
+		}()
+	}
 	s.enqueueGC(ctx)
 	for {
 		select {
@@ -85,6 +98,22 @@ func (s *Scheduler) lead(ctx context.Context, lease Lease) error {
 			} else if n > 0 {
 				c.Logger.WarnContext(ctx, "scheduler: the job queue had lost tasks; their outbox rows are sent again", slog.Int("tasks", n))
 			}
+		}
+	}
+}
+
+// periodic runs p now and every p.Every until ctx ends.
+func (s *Scheduler) periodic(ctx context.Context, p Periodic) {
+	t := time.NewTicker(p.Every)
+	defer t.Stop()
+	for {
+		if err := p.Run(ctx); err != nil && ctx.Err() == nil {
+			s.cfg.Logger.WarnContext(ctx, "scheduler: "+p.Name, slog.Any("error", err))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -207,5 +208,61 @@ func TestSweepLostResendsLostTasks(t *testing.T) {
 	slices.Sort(ids)
 	if want := []int64{kept.ID, lostOne.ID}; !slices.Equal(ids, want) {
 		t.Errorf("pending tasks for deployments %v, want %v", ids, want)
+	}
+}
+
+// Periodic work runs on the leader only, at its interval, and stops when
+// the leader stops.
+func TestPeriodicRunsOnTheLeaderOnly(t *testing.T) {
+	b := setup(t)
+	rdb := redisClient(t)
+	var runs [2]atomic.Int64
+	var stops []func()
+	for i := range 2 {
+		cfg := jobs.Config{Redis: rdb, Store: b.store, Deployer: newFakeDeployer(), Builder: &fakeBuilder{},
+			Namespace: namespace(t, rdb), LeaderCheckInterval: 20 * time.Millisecond, Logger: testLogger(t),
+			Periodic: []jobs.Periodic{{Name: "count", Every: 10 * time.Millisecond, Run: func(context.Context) error {
+				runs[i].Add(1)
+				return nil
+			}}}}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- jobs.NewScheduler(cfg).Run(ctx) }()
+		var once sync.Once
+		stop := func() {
+			once.Do(func() {
+				cancel()
+				if err := <-done; err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		t.Cleanup(stop)
+		stops = append(stops, stop)
+	}
+	total := func() int64 { return runs[0].Load() + runs[1].Load() }
+	for deadline := time.Now().Add(30 * time.Second); total() < 5; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("periodic work ran %d times in 30 s", total())
+		}
+	}
+	if runs[0].Load() > 0 && runs[1].Load() > 0 {
+		t.Fatalf("both schedulers ran the periodic work (%d and %d times) while one led", runs[0].Load(), runs[1].Load())
+	}
+	leader := 0
+	if runs[1].Load() > 0 {
+		leader = 1
+	}
+	stops[leader]()
+	after := runs[leader].Load()
+	follower := 1 - leader
+	for deadline := time.Now().Add(30 * time.Second); runs[follower].Load() == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the other scheduler never took over the periodic work")
+		}
+	}
+	time.Sleep(50 * time.Millisecond)
+	if got := runs[leader].Load(); got != after {
+		t.Errorf("the stopped leader ran its periodic work %d more times", got-after)
 	}
 }

@@ -54,6 +54,18 @@ type Config struct {
 	// LeaderCheckInterval is how often the scheduler checks its leadership,
 	// or tries to take it (default 5s).
 	LeaderCheckInterval time.Duration
+	// Periodic is more work the scheduler leader runs in its own process,
+	// each at its interval (credit replenishment and the hold sweeper, say).
+	// Each must be safe to run twice: a new leader may repeat a run.
+	Periodic []Periodic
+}
+
+// Periodic is work the scheduler leader runs every Every, and once when it
+// takes the lead.
+type Periodic struct {
+	Name  string
+	Every time.Duration
+	Run   func(context.Context) error
 }
 
 func (c Config) withDefaults() Config {

@@ -210,6 +210,16 @@ func seedDemo(ctx context.Context, db *postgres.DB) (*demo, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A plan, so the scheduler grants the demo account its monthly credits.
+	if acc.PlanID == nil {
+		plan, err := db.PutPlan(sysCtx, &igny8.Plan{Slug: "starter", Name: "Starter", MonthlyCredits: 2000, SupportLevel: "basic", BillingCycle: "monthly"})
+		if err != nil {
+			return nil, err
+		}
+		if acc, err = db.UpdateAccount(sysCtx, acc.ID, igny8.AccountUpdate{PlanID: &plan.ID}); err != nil {
+			return nil, err
+		}
+	}
 	members, err := db.Members(igny8.WithActor(ctx, igny8.Actor{AccountID: acc.ID, Role: igny8.RoleOwner}), 0, 100)
 	if err != nil {
 		return nil, err

@@ -8,7 +8,7 @@ import (
 )
 
 func runScheduler(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "scheduler", "", "Enqueues periodic work (garbage collection of every site's old deploys, hourly).\nRun two or more: one leads (a Postgres advisory lock), the others take over when it\nstops.")
+	fs := newFlags(e, "scheduler", "", "Runs periodic work: garbage collection of every site's old deploys (hourly), and\nthe credit ledger's upkeep (monthly replenishment, expiry of crashed jobs' holds,\nlow-credit webhooks; every minute). Run two or more: one leads (a Postgres advisory lock), the others take over when it\nstops.")
 	gc := fs.Duration("gc-interval", 0, "how often every site is garbage collected (default 1h)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err

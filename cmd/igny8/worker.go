@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/igny8/igny8/blueprints/examples"
 	"github.com/igny8/igny8/builder"
 	"github.com/igny8/igny8/cdn"
+	"github.com/igny8/igny8/credits"
 	"github.com/igny8/igny8/deployer"
 	"github.com/igny8/igny8/deployer/rules"
 	"github.com/igny8/igny8/internal/jobstore"
@@ -114,7 +116,11 @@ func (s *services) Close() {
 func (s *services) jobsConfig(wrap func(storage.Store) storage.Store) jobs.Config {
 	p := &platform{cfg: s.cfg, store: s.store, wrap: wrap, logger: s.logger,
 		builder: builder.New(builder.Config{Logger: s.logger}), bus: s.bus, cdn: s.cdn}
-	return jobs.Config{Redis: s.rdb, Store: jobstore.New(s.db), Builder: p, Deployer: p, Notifier: p, Logger: s.logger}
+	// The scheduler leader also keeps the credit ledger: monthly
+	// replenishment, expiry of crashed jobs' holds, low-credit webhooks.
+	ledger := &credits.Maintenance{Store: s.db, Notifier: &credits.Notifier{Client: credits.NewWebhookClient(10 * time.Second)}, Logger: s.logger}
+	return jobs.Config{Redis: s.rdb, Store: jobstore.New(s.db), Builder: p, Deployer: p, Notifier: p, Logger: s.logger,
+		Periodic: []jobs.Periodic{{Name: "credits", Every: time.Minute, Run: ledger.Run}}}
 }
 
 // platform is the builder, deployer and edge bus as jobs sees them. A
