@@ -224,3 +224,17 @@ func (l *Leader) Release(ctx context.Context) error {
 	_, err := l.conn.Exec(ctx, `SELECT pg_advisory_unlock($1)`, l.key)
 	return errors.Join(err, l.conn.Close(ctx))
 }
+
+// DeleteRelayedOutbox deletes outbox rows relayed longer ago than age,
+// across accounts (a periodic task), and returns how many. Keep age well
+// above the job queue's task retention: SweepLost re-sends rows relayed
+// within it whose task went missing.
+func (db *DB) DeleteRelayedOutbox(ctx context.Context, age time.Duration) (int64, error) {
+	var n int64
+	err := db.WorkerTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM outbox WHERE relayed_at < now() - make_interval(secs => $1)`, age.Seconds())
+		n = tag.RowsAffected()
+		return err
+	})
+	return n, err
+}

@@ -120,7 +120,21 @@ func (s *services) jobsConfig(wrap func(storage.Store) storage.Store) jobs.Confi
 	// replenishment, expiry of crashed jobs' holds, low-credit webhooks.
 	ledger := &credits.Maintenance{Store: s.db, Notifier: &credits.Notifier{Client: credits.NewWebhookClient(10 * time.Second)}, Logger: s.logger}
 	return jobs.Config{Redis: s.rdb, Store: jobstore.New(s.db), Builder: p, Deployer: p, Notifier: p, Logger: s.logger,
-		Periodic: []jobs.Periodic{{Name: "credits", Every: time.Minute, Run: ledger.Run}}}
+		Periodic: []jobs.Periodic{
+			{Name: "credits", Every: time.Minute, Run: ledger.Run},
+			{Name: "retention", Every: time.Hour, Run: s.retention},
+		}}
+}
+
+// retention deletes outbox rows relayed a week ago (long after the job
+// queue dropped their tasks) and idempotency keys older than a day.
+func (s *services) retention(ctx context.Context) error {
+	n, err := s.db.DeleteRelayedOutbox(ctx, 7*24*time.Hour)
+	k, err2 := s.db.ExpireIdempotencyKeys(ctx, 24*time.Hour)
+	if n+k > 0 {
+		s.logger.InfoContext(ctx, "retention", slog.Int64("outbox_rows", n), slog.Int64("idempotency_keys", k))
+	}
+	return errors.Join(err, err2)
 }
 
 // platform is the builder, deployer and edge bus as jobs sees them. A
