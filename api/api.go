@@ -74,7 +74,16 @@ type route struct {
 	out             any        // response body type, or nil
 	list            bool       // out is an item of a paginated list
 	status          int        // success status
+	query           []queryParam
 	serve           handler
+}
+
+// queryParam documents a query parameter of a route (beyond limit and
+// cursor, which list routes get).
+type queryParam struct {
+	name, description string
+	enum              []string
+	format            string // e.g. "date-time"
 }
 
 // New returns the API's HTTP handler.

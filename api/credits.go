@@ -36,7 +36,12 @@ func (s *server) creditRoutes() []*route {
 		{method: "GET", pattern: "/v1/credits", id: "getCredits", tag: "credits", summary: "Credit balance, reserved and available credits, plan, current period and its low-credit event", role: v, out: igny8.CreditSummary{}, status: 200, serve: s.getCredits},
 		{method: "PATCH", pattern: "/v1/credits", id: "updateCredits", tag: "credits", summary: "Set or remove the low-credit webhook URL", role: o, in: creditSettings{}, out: igny8.CreditSummary{}, status: 200, serve: s.updateCredits},
 		{method: "GET", pattern: "/v1/credits/transactions", id: "listCreditTransactions", tag: "credits", summary: "The credit ledger, newest first", role: v, out: igny8.CreditTransaction{}, list: true, status: 200, serve: s.listCreditTransactions},
-		{method: "GET", pattern: "/v1/credits/usage", id: "getCreditUsage", tag: "credits", summary: "Credits used, grouped by ?group_by=operation|site|user|day, between ?from= and ?to= (RFC 3339 or YYYY-MM-DD; default: the current period)", role: v, out: igny8.UsageReport{}, status: 200, serve: s.getCreditUsage},
+		{method: "GET", pattern: "/v1/credits/usage", id: "getCreditUsage", tag: "credits", summary: "Credits used, grouped by ?group_by=operation|site|user|day, between ?from= and ?to= (RFC 3339 or YYYY-MM-DD; default: the current period)", role: v, out: igny8.UsageReport{}, status: 200, serve: s.getCreditUsage,
+			query: []queryParam{
+				{name: "group_by", description: "how to group the usage (default operation)", enum: []string{"operation", "site", "user", "day"}},
+				{name: "from", description: "start, inclusive: RFC 3339 or YYYY-MM-DD (default: the current period's start)"},
+				{name: "to", description: "end, exclusive: RFC 3339 or YYYY-MM-DD (default: the current period's end)"},
+			}},
 		{method: "GET", pattern: "/v1/credits/events", id: "listCreditEvents", tag: "credits", summary: "Low-credit events, newest first (one per period at most)", role: v, out: igny8.CreditEvent{}, list: true, status: 200, serve: s.listCreditEvents},
 		{method: "POST", pattern: "/v1/accounts/{accountID}/credits", id: "changeCredits", tag: "admin", summary: "Top up, grant, refund or adjust an account's credits (system administrators; audited)", role: a, system: true, in: igny8.CreditChange{}, out: igny8.CreditTransaction{}, status: 201, serve: s.changeCredits},
 	}

@@ -44,6 +44,16 @@ func (s *server) buildDocument() map[string]any {
 				map[string]any{"name": "limit", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": maxLimit, "default": defaultLimit}},
 				map[string]any{"name": "cursor", "in": "query", "description": "next_cursor of the previous page", "schema": map[string]any{"type": "string"}})
 		}
+		for _, q := range rt.query {
+			sch := map[string]any{"type": "string"}
+			if len(q.enum) > 0 {
+				sch["enum"] = q.enum
+			}
+			if q.format != "" {
+				sch["format"] = q.format
+			}
+			params = append(params, map[string]any{"name": q.name, "in": "query", "description": q.description, "schema": sch})
+		}
 		if rt.method == http.MethodPost && rt.role != "" {
 			params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header",
 				"description": "Repeat a POST safely: the same key and request get the first answer again, with no second effect.",
