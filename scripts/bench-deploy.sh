@@ -9,4 +9,4 @@ if [[ -z ${IGNY8_TEST_S3_ENDPOINT:-} ]]; then
   eval "$(scripts/minio.sh)"
 fi
 go build -o bin/benchdeploy ./internal/cmd/benchdeploy
-exec bin/benchdeploy -files "${FILES:-10000}" -runs "${RUNS:-3}" -history "${HISTORY:-1000}" -swaps "${SWAPS:-200}" "$@"
+exec bin/benchdeploy -files "${FILES:-10000}" -runs "${RUNS:-6}" -history "${HISTORY:-1000}" -swaps "${SWAPS:-200}" "$@"

@@ -34,7 +34,7 @@ import (
 
 func main() {
 	nFiles := flag.Int("files", 10000, "files in the generated site")
-	runs := flag.Int("runs", 3, "timed runs of each deploy scenario, alternating with the naive uploader")
+	runs := flag.Int("runs", 6, "timed runs of each deploy scenario, alternating with the naive uploader (a multiple of 3 puts each first deploy first equally often)")
 	history := flag.Int("history", 1000, "deploys in the rollback site's history")
 	swaps := flag.Int("swaps", 200, "timed rollbacks and promotes")
 	concurrency := flag.Int("concurrency", deployer.DefaultConcurrency, "uploads at once, for the deployer and the naive uploader alike")
@@ -114,37 +114,50 @@ func main() {
 		r.objects, r.bytes = objects, b
 	}
 	for i := range *runs {
-		// The deployer: a first deploy into an empty site, then a redeploy
-		// with one page changed, full file list and as a delta.
+		// First deploys into empty buckets: the deployer, the deployer with
+		// brotli variants only, and the naive uploader, in an order that
+		// rotates from run to run so no one always goes first.
 		id := siteID("deploy", i)
-		start := time.Now()
-		m, st, err := dep.Deploy(ctx, id, site, deployer.DeployOptions{})
-		check(err)
-		add(&first, time.Since(start), st.BlobsUploaded, st.BytesUploaded)
-		log.Printf("run %d/%d first deploy: %v, %d blobs uploaded (%d skipped)", i+1, *runs, first.times[i].Round(time.Millisecond), st.BlobsUploaded, st.BlobsSkipped)
-
-		// The same with brotli variants only, into another empty site.
-		start = time.Now()
-		_, st, err = brOnly.Deploy(ctx, siteID("deploy-br", i), site, deployer.DeployOptions{})
-		check(err)
-		add(&firstBr, time.Since(start), st.BlobsUploaded, st.BytesUploaded)
-		log.Printf("run %d/%d first deploy, brotli only: %v, %d blobs uploaded", i+1, *runs, firstBr.times[i].Round(time.Millisecond), st.BlobsUploaded)
-
-		// The naive uploader: every file PUT, twice (first deploy, redeploy).
 		nb := naiveBucket(i)
-		start = time.Now()
-		n, b := naive.deploy(ctx, nb, fmt.Sprintf("d%d-a", i), site)
-		add(&nFirst, time.Since(start), n, b)
-		log.Printf("run %d/%d naive first: %v, %d objects", i+1, *runs, nFirst.times[i].Round(time.Millisecond), n)
+		var m *deployer.Manifest
+		firsts := []func(){
+			func() {
+				start := time.Now()
+				var st deployer.DeployStats
+				var err error
+				m, st, err = dep.Deploy(ctx, id, site, deployer.DeployOptions{})
+				check(err)
+				add(&first, time.Since(start), st.BlobsUploaded, st.BytesUploaded)
+				log.Printf("run %d/%d first deploy: %v, %d blobs uploaded (%d skipped)", i+1, *runs, first.times[i].Round(time.Millisecond), st.BlobsUploaded, st.BlobsSkipped)
+			},
+			func() {
+				start := time.Now()
+				_, st, err := brOnly.Deploy(ctx, siteID("deploy-br", i), site, deployer.DeployOptions{})
+				check(err)
+				add(&firstBr, time.Since(start), st.BlobsUploaded, st.BytesUploaded)
+				log.Printf("run %d/%d first deploy, brotli only: %v, %d blobs uploaded", i+1, *runs, firstBr.times[i].Round(time.Millisecond), st.BlobsUploaded)
+			},
+			func() {
+				start := time.Now()
+				n, b := naive.deploy(ctx, nb, fmt.Sprintf("d%d-a", i), site)
+				add(&nFirst, time.Since(start), n, b)
+				log.Printf("run %d/%d naive first: %v, %d objects", i+1, *runs, nFirst.times[i].Round(time.Millisecond), n)
+			},
+		}
+		for k := range firsts {
+			firsts[(i+k)%len(firsts)]()
+		}
 
-		start = time.Now()
-		_, st, err = dep.Deploy(ctx, id, changed, deployer.DeployOptions{})
+		// Then a redeploy with one page changed, full file list, and the
+		// naive uploader's redeploy (every file PUT again).
+		start := time.Now()
+		_, st, err := dep.Deploy(ctx, id, changed, deployer.DeployOptions{})
 		check(err)
 		add(&full, time.Since(start), st.BlobsUploaded, st.BytesUploaded)
 		log.Printf("run %d/%d redeploy, full list: %v, %d blobs uploaded (%d skipped)", i+1, *runs, full.times[i].Round(time.Millisecond), st.BlobsUploaded, st.BlobsSkipped)
 
 		start = time.Now()
-		n, b = naive.deploy(ctx, nb, fmt.Sprintf("d%d-b", i), changed)
+		n, b := naive.deploy(ctx, nb, fmt.Sprintf("d%d-b", i), changed)
 		add(&nRedeploy, time.Since(start), n, b)
 		log.Printf("run %d/%d naive redeploy: %v, %d objects", i+1, *runs, nRedeploy.times[i].Round(time.Millisecond), n)
 
@@ -212,7 +225,7 @@ func main() {
 	us := func(d time.Duration) string { return d.Round(10 * time.Microsecond).String() }
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Deploy: deployer vs a naive uploader, on MinIO\n\n")
-	fmt.Fprintf(&b, "Command: `make bench-deploy` (%s, %d runs of each deploy scenario, alternating, medians; %d timed rollbacks; %s, %d CPUs; MinIO on loopback, same machine).\n\n",
+	fmt.Fprintf(&b, "Command: `make bench-deploy` (%s, %d runs of each deploy scenario, alternating, the first deploys in rotating order, medians; %d timed rollbacks; %s, %d CPUs; MinIO on loopback, same machine).\n\n",
 		time.Now().UTC().Format("2006-01-02"), *runs, *swaps, runtime.GOOS+"/"+runtime.GOARCH, runtime.NumCPU())
 	fmt.Fprintf(&b, "A generated %d-file site (%.1f MiB: HTML pages of 1–6 KiB, CSS, JS and SVG; deterministic, every file distinct). "+
 		"The deployer (`deployer.New(store, deployer.Config{})`, %d requests at once) hashes every file, stores each missing blob create-only under its sha256 with brotli (quality %d) and gzip variants of compressible files, then writes the manifest, all under a deploy lease (three more small requests: take it, check for a GC, release it). "+
