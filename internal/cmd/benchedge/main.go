@@ -71,6 +71,12 @@ func main() {
 	if runtime.NumCPU() < 2 {
 		fatal("needs 2 CPUs: one for the server, one for wrk")
 	}
+	// Other programs on the machine take their share of the servers' core:
+	// the doc says how busy it was.
+	loadAtStart := "unknown"
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		loadAtStart = strings.Fields(string(b))[0]
+	}
 
 	dir, err := os.MkdirTemp("", "igny8-bench-edge-")
 	check(err)
@@ -215,8 +221,8 @@ func main() {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Edge: the IGNY8 edge vs nginx, one core each\n\n")
-	fmt.Fprintf(&b, "Command: `make bench-edge` (%s, %d rounds of %v each, rotating the order, medians; %s, %d CPUs; %s, %s).\n\n",
-		time.Now().UTC().Format("2006-01-02"), *rounds, *duration, runtime.GOOS+"/"+runtime.GOARCH, runtime.NumCPU(), nginxVersion(*nginxBin), wrkVersion(*wrkBin))
+	fmt.Fprintf(&b, "Command: `make bench-edge` (%s, %d rounds of %v each, rotating the order, medians; %s, %d CPUs, load average %s at the start; %s, %s).\n\n",
+		time.Now().UTC().Format("2006-01-02"), *rounds, *duration, runtime.GOOS+"/"+runtime.GOARCH, runtime.NumCPU(), loadAtStart, nginxVersion(*nginxBin), wrkVersion(*wrkBin))
 	fmt.Fprintf(&b, "The blog example (`%s`) built with `igny8 build`: %d files, %d pages and %d assets. "+
 		"The edge (`edge.New` in `edge.NewHTTPServer`, served on an `edge.NewListener` as `igny8 edge` does; defaults: 256 MiB blob cache, no access log) serves it from a local fs store after `deployer.Deploy`, a route for the host and `Promote`; it runs as its own process under `taskset -c 0` with `GOMAXPROCS=1` and the default GC settings. "+
 		"nginx serves the built folder from disk under `taskset -c 0`: one worker, `sendfile`, `tcp_nopush`, `open_file_cache`, `gzip_static on` with `.gz` files written next to each compressible file at the best level (as the deployer's gzip variants), `etag on`, the edge's security and cache headers added, `keepalive_requests 1000000`, `access_log off` (the edge logs nothing either). "+
