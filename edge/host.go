@@ -98,7 +98,13 @@ func (s *Server) lookupHost(ctx context.Context, host string) (string, error) {
 		}
 		return "", err
 	}
-	s.hosts.put(name, id, now.Add(s.cfg.HostTTL))
+	// An absent route is remembered only as long as a live pointer, so a
+	// new site is served within PollInterval of its first deploy.
+	ttl := s.cfg.HostTTL
+	if id == "" {
+		ttl = min(ttl, s.cfg.PollInterval)
+	}
+	s.hosts.put(name, id, now.Add(ttl))
 	return id, nil
 }
 

@@ -130,3 +130,23 @@ func TestColdSiteOutageRetriedPerInterval(t *testing.T) {
 		t.Errorf("after the outage: status = %d, want %d", got, want)
 	}
 }
+
+// A host asked for before its site exists is served within PollInterval
+// of its route appearing, however long HostTTL is.
+func TestNewHostServedWithinPollInterval(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(c *Config) { c.HostTTL = time.Hour })
+	const host = "http://fresh.sites.test/"
+	if res := do(t, b.srv, "GET", host); res.StatusCode != 404 {
+		t.Fatalf("before the route: status %d, want 404", res.StatusCode)
+	}
+	b.f.route("fresh.sites.test", "site1")
+	b.clock.Advance(time.Second)
+	if res := do(t, b.srv, "GET", host); res.StatusCode != 404 {
+		t.Errorf("within the poll interval: status %d, want the cached 404", res.StatusCode)
+	}
+	b.clock.Advance(2 * time.Second)
+	if res := do(t, b.srv, "GET", host); res.StatusCode != 200 {
+		t.Errorf("after the poll interval: status %d, want 200", res.StatusCode)
+	}
+}

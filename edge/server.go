@@ -85,8 +85,8 @@ type Config struct {
 	// PollInterval is the longest a site's live manifest is served before
 	// refs/live is read again (2s).
 	PollInterval time.Duration
-	// HostTTL is how long a host → site mapping, or its absence, is
-	// cached (30s).
+	// HostTTL is how long a host → site mapping is cached (30s); its
+	// absence is cached for at most PollInterval.
 	HostTTL time.Duration
 	// MaxHosts bounds the host cache; when full it is emptied (100,000).
 	MaxHosts int
