@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	neturl "net/url"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -207,7 +208,14 @@ func TestPooledConnectionsDoNotLeakTenant(t *testing.T) {
 	a, b := seedTwoAccounts(t, owner)
 
 	// One connection: every transaction reuses it.
-	db, err := postgres.Open(context.Background(), url+"?pool_max_conns=1")
+	u, err := neturl.Parse(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("pool_max_conns", "1")
+	u.RawQuery = q.Encode()
+	db, err := postgres.Open(context.Background(), u.String())
 	if err != nil {
 		t.Fatal(err)
 	}
