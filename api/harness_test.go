@@ -42,7 +42,6 @@ type harness struct {
 	t      *testing.T
 	db     *postgres.DB
 	srv    *httptest.Server
-	api    *server
 	system string // token of the system account's owner
 }
 
