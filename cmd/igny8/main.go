@@ -56,6 +56,7 @@ func commands() []command {
 		{"api", "serve the HTTP API (accounts, sites, blueprints, deploys)", runAPI},
 		{"edge", "serve every site's live deploy by host name", runEdge},
 		{"migrate", "apply the database schema migrations (DATABASE_URL)", runMigrate},
+		{"bootstrap", "create the system account's administrator and print a first API token", runBootstrap},
 		{"worker", "run background jobs: builds, deploys, garbage collection", runWorker},
 		{"scheduler", "enqueue periodic work (one leader among many)", runScheduler},
 		{"dev", "run everything in one process, with its own Postgres and Redis when unset", runDev},
