@@ -31,9 +31,11 @@ type Config struct {
 	// Credits serves /v1/credits; nil uses Store when it implements
 	// Credits, else those routes answer 501.
 	Credits Credits
-	// Limiter limits requests per token (and per client address for
-	// login); nil means no limit.
+	// Limiter limits requests per token; nil means no limit.
 	Limiter Limiter
+	// LoginLimiter limits login attempts per email address, more tightly
+	// than Limiter, against password guessing; nil uses Limiter.
+	LoginLimiter Limiter
 	// Resolver looks up DNS TXT records for domain verification; nil uses
 	// the system resolver.
 	Resolver func(ctx context.Context, host string) ([]string, error)

@@ -123,6 +123,24 @@ func TestRateLimit(t *testing.T) {
 	if r := h2.do(tn.tokens[igny8.RoleEditor], "GET", "/v1/sites", nil); r.status != 200 {
 		t.Errorf("another token: %d", r.status)
 	}
+
+	// Logins are limited per email address, by their own (tighter) limiter.
+	login := &RedisLimiter{Client: lim.Client, Limit: 2, Window: time.Minute, Prefix: lim.Prefix + "login:"}
+	h2.srv.Config.Handler = New(Config{Store: h.db, Deploys: fakeDeploys{h.db}, Limiter: lim, LoginLimiter: login})
+	creds := loginRequest{Email: "eps-owner@example.com", Password: "wrong password"}
+	for i := range 2 {
+		if r := h2.do("", "POST", "/v1/login", creds); r.status != http.StatusUnauthorized {
+			t.Fatalf("login attempt %d: %d %s", i+1, r.status, r.body)
+		}
+	}
+	creds.Password = "password-owner"
+	if r := h2.do("", "POST", "/v1/login", creds); r.status != http.StatusTooManyRequests {
+		t.Errorf("third login attempt in a minute, even with the right password: %d, want 429", r.status)
+	}
+	other := loginRequest{Email: "eps-admin@example.com", Password: "password-admin"}
+	if r := h2.do("", "POST", "/v1/login", other); r.status != 201 {
+		t.Errorf("another address: %d %s", r.status, r.body)
+	}
 }
 
 // Every route the router serves is in the OpenAPI document, and every

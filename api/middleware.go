@@ -130,10 +130,14 @@ type Limiter interface {
 // limiter that fails lets the request through (and logs): an outage of
 // Redis must not take the API down.
 func (s *server) rateLimit(w http.ResponseWriter, r *http.Request, key string) error {
-	if s.cfg.Limiter == nil {
+	return s.limit(w, r, s.cfg.Limiter, key)
+}
+
+func (s *server) limit(w http.ResponseWriter, r *http.Request, l Limiter, key string) error {
+	if l == nil {
 		return nil
 	}
-	ok, after, err := s.cfg.Limiter.Allow(r.Context(), key)
+	ok, after, err := l.Allow(r.Context(), key)
 	if err != nil {
 		s.log.WarnContext(r.Context(), "rate limiter unavailable; allowing", "err", err)
 		return nil
@@ -144,7 +148,7 @@ func (s *server) rateLimit(w http.ResponseWriter, r *http.Request, key string) e
 			secs = 1
 		}
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		return problem(CodeRateLimited, fmt.Sprintf("Too many requests for this token: retry in %d s.", secs))
+		return problem(CodeRateLimited, fmt.Sprintf("Too many requests: retry in %d s.", secs))
 	}
 	return nil
 }

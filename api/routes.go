@@ -160,7 +160,11 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) (int, any, error)
 		return 0, nil, err
 	}
 	// Per address, so password guessing is limited whatever the client.
-	if err := s.rateLimit(w, r, "login:"+strings.ToLower(req.Email)); err != nil {
+	lim := s.cfg.LoginLimiter
+	if lim == nil {
+		lim = s.cfg.Limiter
+	}
+	if err := s.limit(w, r, lim, "login:"+strings.ToLower(req.Email)); err != nil {
 		return 0, nil, err
 	}
 	nt, err := s.cfg.Store.Login(r.Context(), req.Email, req.Password, req.Account, s.cfg.LoginTTL)

@@ -52,16 +52,18 @@ func (svc *services) apiHandler(ctx context.Context, e *env) (http.Handler, erro
 // newAPI wires the API to the database, Redis (for rate limits; nil: no
 // limits) and the deploy machinery.
 func newAPI(db *postgres.DB, rdb *redis.Client, deploys api.Deploys, logger *slog.Logger) http.Handler {
-	var limiter api.Limiter
+	var limiter, login api.Limiter
 	if rdb != nil {
 		limiter = &api.RedisLimiter{Client: rdb, Limit: 600, Window: time.Minute}
+		login = &api.RedisLimiter{Client: rdb, Limit: 10, Window: time.Minute, Prefix: "igny8:rl:login:"}
 	}
 	return api.New(api.Config{
-		Store:   db,
-		Deploys: deploys,
-		Limiter: limiter,
-		Logger:  logger,
-		Version: version,
+		Store:        db,
+		Deploys:      deploys,
+		Limiter:      limiter,
+		LoginLimiter: login,
+		Logger:       logger,
+		Version:      version,
 		Ready: func(ctx context.Context) error {
 			if err := db.Ping(ctx); err != nil {
 				return fmt.Errorf("postgres: %w", err)
