@@ -97,12 +97,7 @@ func (s *server) listCreditTransactions(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return 0, nil, err
 	}
-	cursor, limit, err := pageParams(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	items, err := c.CreditTransactions(r.Context(), cursor, limit)
-	return 200, list(items, limit, func(t *igny8.CreditTransaction) int64 { return t.ID }), err
+	return paged(r, c.CreditTransactions, func(t *igny8.CreditTransaction) int64 { return t.ID })
 }
 
 func (s *server) listCreditEvents(w http.ResponseWriter, r *http.Request) (int, any, error) {

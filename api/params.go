@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"net/http"
@@ -58,6 +59,28 @@ func list[T any](items []T, limit int, id func(T) int64) List[T] {
 		l.NextCursor = encodeCursor(id(items[len(items)-1]))
 	}
 	return l
+}
+
+// paged serves one page of a collection: fetch gets the cursor (the last
+// id seen, 0 for the first page) and the limit.
+func paged[T any](r *http.Request, fetch func(ctx context.Context, cursor int64, limit int) ([]T, error), id func(T) int64) (int, any, error) {
+	cursor, limit, err := pageParams(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	items, err := fetch(r.Context(), cursor, limit)
+	return http.StatusOK, list(items, limit, id), err
+}
+
+// pagedInSite is paged for a collection of the site in the URL.
+func pagedInSite[T any](r *http.Request, fetch func(ctx context.Context, siteID, cursor int64, limit int) ([]T, error), id func(T) int64) (int, any, error) {
+	siteID, err := pathID(r, "siteID")
+	if err != nil {
+		return 0, nil, err
+	}
+	return paged(r, func(ctx context.Context, cursor int64, limit int) ([]T, error) {
+		return fetch(ctx, siteID, cursor, limit)
+	}, id)
 }
 
 // pathID reads a positive integer path parameter.

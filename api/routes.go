@@ -195,21 +195,11 @@ func (s *server) renameAccount(w http.ResponseWriter, r *http.Request) (int, any
 }
 
 func (s *server) listAudit(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	cursor, limit, err := pageParams(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	items, err := s.cfg.Store.Audit(r.Context(), cursor, limit)
-	return 200, list(items, limit, func(e igny8.AuditEntry) int64 { return e.ID }), err
+	return paged(r, s.cfg.Store.Audit, func(e igny8.AuditEntry) int64 { return e.ID })
 }
 
 func (s *server) listMembers(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	cursor, limit, err := pageParams(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	items, err := s.cfg.Store.Members(r.Context(), cursor, limit)
-	return 200, list(items, limit, func(m *igny8.Member) int64 { return m.User.ID }), err
+	return paged(r, s.cfg.Store.Members, func(m *igny8.Member) int64 { return m.User.ID })
 }
 
 func checkRole(pointer string, role igny8.Role) error {
@@ -256,12 +246,7 @@ func (s *server) removeMember(w http.ResponseWriter, r *http.Request) (int, any,
 }
 
 func (s *server) listTokens(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	cursor, limit, err := pageParams(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	items, err := s.cfg.Store.Tokens(r.Context(), cursor, limit)
-	return 200, list(items, limit, func(t *igny8.APIToken) int64 { return t.ID }), err
+	return paged(r, s.cfg.Store.Tokens, func(t *igny8.APIToken) int64 { return t.ID })
 }
 
 func (s *server) createToken(w http.ResponseWriter, r *http.Request) (int, any, error) {
@@ -296,12 +281,7 @@ func oneOf(pointer, value string, allowed ...string) error {
 }
 
 func (s *server) listSites(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	cursor, limit, err := pageParams(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	items, err := s.cfg.Store.Sites(r.Context(), cursor, limit)
-	return 200, list(items, limit, func(s *igny8.Site) int64 { return s.ID }), err
+	return paged(r, s.cfg.Store.Sites, func(s *igny8.Site) int64 { return s.ID })
 }
 
 func (s *server) createSite(w http.ResponseWriter, r *http.Request) (int, any, error) {
@@ -375,16 +355,7 @@ func (s *server) deleteSite(w http.ResponseWriter, r *http.Request) (int, any, e
 }
 
 func (s *server) listSectors(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	siteID, err := pathID(r, "siteID")
-	if err != nil {
-		return 0, nil, err
-	}
-	cursor, limit, err := pageParams(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	items, err := s.cfg.Store.Sectors(r.Context(), siteID, cursor, limit)
-	return 200, list(items, limit, func(s *igny8.Sector) int64 { return s.ID }), err
+	return pagedInSite(r, s.cfg.Store.Sectors, func(s *igny8.Sector) int64 { return s.ID })
 }
 
 func (s *server) createSector(w http.ResponseWriter, r *http.Request) (int, any, error) {
@@ -452,16 +423,7 @@ func (s *server) deleteSector(w http.ResponseWriter, r *http.Request) (int, any,
 var hostnameRE = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$`)
 
 func (s *server) listDomains(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	siteID, err := pathID(r, "siteID")
-	if err != nil {
-		return 0, nil, err
-	}
-	cursor, limit, err := pageParams(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	items, err := s.cfg.Store.Domains(r.Context(), siteID, cursor, limit)
-	return 200, list(items, limit, func(d *igny8.Domain) int64 { return d.ID }), err
+	return pagedInSite(r, s.cfg.Store.Domains, func(d *igny8.Domain) int64 { return d.ID })
 }
 
 func (s *server) createDomain(w http.ResponseWriter, r *http.Request) (int, any, error) {
@@ -715,16 +677,7 @@ func (s *server) reorderPages(w http.ResponseWriter, r *http.Request) (int, any,
 }
 
 func (s *server) listDeploys(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	site, err := s.site(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	cursor, limit, err := pageParams(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	items, err := s.cfg.Store.Deployments(r.Context(), site.ID, cursor, limit)
-	return 200, list(items, limit, func(d *igny8.Deployment) int64 { return d.ID }), err
+	return pagedInSite(r, s.cfg.Store.Deployments, func(d *igny8.Deployment) int64 { return d.ID })
 }
 
 func (s *server) createDeploy(w http.ResponseWriter, r *http.Request) (int, any, error) {
@@ -821,12 +774,7 @@ func (s *server) putPlan(w http.ResponseWriter, r *http.Request) (int, any, erro
 }
 
 func (s *server) listAccounts(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	cursor, limit, err := pageParams(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	items, err := s.cfg.Store.Accounts(r.Context(), cursor, limit)
-	return 200, list(items, limit, func(a *igny8.Account) int64 { return a.ID }), err
+	return paged(r, s.cfg.Store.Accounts, func(a *igny8.Account) int64 { return a.ID })
 }
 
 func (s *server) createAccount(w http.ResponseWriter, r *http.Request) (int, any, error) {

@@ -101,14 +101,19 @@ func (db *DB) Deployments(ctx context.Context, siteID, before int64, limit int) 
 	if err != nil {
 		return nil, err
 	}
-	if limit <= 0 || limit > 100 {
+	if limit <= 0 {
 		limit = 20
 	}
+	limit = min(limit, 1000)
 	if before <= 0 {
 		before = 1<<63 - 1
 	}
 	var list []*igny8.Deployment
 	err = db.Tx(ctx, func(tx pgx.Tx) error {
+		// An unknown site is not found, not an empty history.
+		if err := lockSite(ctx, tx, a.AccountID, siteID); err != nil {
+			return err
+		}
 		rows, err := tx.Query(ctx, `SELECT `+deploymentColumns+` FROM deployments
 			WHERE account_id = $1 AND site_id = $2 AND id < $3 ORDER BY id DESC LIMIT $4`, a.AccountID, siteID, before, limit)
 		if err != nil {

@@ -213,8 +213,8 @@ func TestDeploymentsOfAnotherAccount(t *testing.T) {
 	if _, err := db.Deployment(them, d.ID); igny8.ErrorCode(err) != igny8.ENotFound {
 		t.Errorf("Deployment from another account: %v, want not_found", err)
 	}
-	if list, err := db.Deployments(them, site, 0, 10); err != nil || len(list) != 0 {
-		t.Errorf("Deployments from another account: %d rows, %v; want none", len(list), err)
+	if list, err := db.Deployments(them, site, 0, 10); igny8.ErrorCode(err) != igny8.ENotFound || len(list) != 0 {
+		t.Errorf("Deployments from another account: %d rows, %v; want none, not_found (the site is not theirs)", len(list), err)
 	}
 	if _, _, err := db.StartDeployment(them, d.ID, 1); igny8.ErrorCode(err) != igny8.ENotFound {
 		t.Errorf("StartDeployment from another account: %v, want not_found", err)
