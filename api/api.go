@@ -74,7 +74,8 @@ type route struct {
 	system          bool       // only superusers of the system account
 	in              any        // request body example type, or nil
 	out             any        // response body type, or nil
-	list            bool       // out is an item of a paginated list
+	list            bool       // out is an item of a list
+	whole           bool       // the list comes whole, without limit and cursor
 	status          int        // success status
 	query           []queryParam
 	serve           handler

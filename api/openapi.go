@@ -39,7 +39,7 @@ func (s *server) buildDocument() map[string]any {
 			}
 			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": typ})
 		}
-		if rt.list && rt.pattern != "/v1/plans" && !strings.HasSuffix(rt.pattern, "/pages") && !strings.HasSuffix(rt.pattern, "/order") {
+		if rt.list && !rt.whole {
 			params = append(params,
 				map[string]any{"name": "limit", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": maxLimit, "default": defaultLimit}},
 				map[string]any{"name": "cursor", "in": "query", "description": "next_cursor of the previous page", "schema": map[string]any{"type": "string"}})

@@ -83,6 +83,36 @@ func pagedInSite[T any](r *http.Request, fetch func(ctx context.Context, siteID,
 	}, id)
 }
 
+// siteChild reads the site id and the id named param of an object of that
+// site from the URL.
+func siteChild(r *http.Request, param string) (site, id int64, err error) {
+	if site, err = pathID(r, "siteID"); err != nil {
+		return 0, 0, err
+	}
+	id, err = pathID(r, param)
+	return site, id, err
+}
+
+// inSite answers 200 with what fn returns for the site's object named by
+// param.
+func inSite[T any](r *http.Request, param string, fn func(ctx context.Context, site, id int64) (T, error)) (int, any, error) {
+	site, id, err := siteChild(r, param)
+	if err != nil {
+		return 0, nil, err
+	}
+	v, err := fn(r.Context(), site, id)
+	return http.StatusOK, v, err
+}
+
+// deleteInSite answers 204 once fn deleted the site's object named by param.
+func deleteInSite(r *http.Request, param string, fn func(ctx context.Context, site, id int64) error) (int, any, error) {
+	site, id, err := siteChild(r, param)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusNoContent, nil, fn(r.Context(), site, id)
+}
+
 // pathID reads a positive integer path parameter.
 func pathID(r *http.Request, name string) (int64, error) {
 	s := chi.URLParam(r, name)

@@ -123,9 +123,9 @@ func (s *server) table() []*route {
 		{method: "GET", pattern: "/v1/sites/{siteID}/blueprint", id: "getBlueprint", tag: "blueprints", summary: "The site's active blueprint (X-Blueprint-Version tells its version)", role: v, out: blueprintDoc{}, status: 200, serve: s.getBlueprint},
 		{method: "PUT", pattern: "/v1/sites/{siteID}/blueprint", id: "putBlueprint", tag: "blueprints", summary: "Store a new version of the site's blueprint (validated first)", role: e, in: blueprintDoc{}, out: blueprintInfo{}, status: 200, serve: s.putBlueprint},
 
-		{method: "GET", pattern: "/v1/sites/{siteID}/pages", id: "listPages", tag: "pages", summary: "The pages of the site's blueprint, in order", role: v, out: igny8.PageBlueprint{}, list: true, status: 200, serve: s.listPages},
+		{method: "GET", pattern: "/v1/sites/{siteID}/pages", id: "listPages", tag: "pages", summary: "The pages of the site's blueprint, in order", role: v, out: igny8.PageBlueprint{}, list: true, whole: true, status: 200, serve: s.listPages},
 		{method: "POST", pattern: "/v1/sites/{siteID}/pages", id: "createPage", tag: "pages", summary: "Add a page (its \"id\" must be new)", role: e, in: pageRequest{}, out: igny8.PageBlueprint{}, status: 201, serve: s.createPage},
-		{method: "PUT", pattern: "/v1/sites/{siteID}/pages/order", id: "reorderPages", tag: "pages", summary: "Reorder pages: list every page id once", role: e, in: orderRequest{}, out: igny8.PageBlueprint{}, list: true, status: 200, serve: s.reorderPages},
+		{method: "PUT", pattern: "/v1/sites/{siteID}/pages/order", id: "reorderPages", tag: "pages", summary: "Reorder pages: list every page id once", role: e, in: orderRequest{}, out: igny8.PageBlueprint{}, list: true, whole: true, status: 200, serve: s.reorderPages},
 		{method: "GET", pattern: "/v1/sites/{siteID}/pages/{pageID}", id: "getPage", tag: "pages", summary: "Get a page", role: v, out: igny8.PageBlueprint{}, status: 200, serve: s.getPage},
 		{method: "PUT", pattern: "/v1/sites/{siteID}/pages/{pageID}", id: "putPage", tag: "pages", summary: "Replace a page (or create it with this id)", role: e, in: pageRequest{}, out: igny8.PageBlueprint{}, status: 200, serve: s.putPage},
 		{method: "DELETE", pattern: "/v1/sites/{siteID}/pages/{pageID}", id: "deletePage", tag: "pages", summary: "Delete a page", role: e, status: 204, serve: s.deletePage},
@@ -136,7 +136,7 @@ func (s *server) table() []*route {
 		{method: "POST", pattern: "/v1/sites/{siteID}/deploys/{deploymentID}/promote", id: "promoteDeploy", tag: "deploys", summary: "Make this ready deploy live", role: e, out: igny8.Deployment{}, status: 200, serve: s.promoteDeploy},
 		{method: "POST", pattern: "/v1/sites/{siteID}/rollback", id: "rollback", tag: "deploys", summary: "Make an earlier deploy live (the previous one, or \"to\")", role: e, in: rollbackRequest{}, out: igny8.Deployment{}, status: 200, serve: s.rollback},
 
-		{method: "GET", pattern: "/v1/plans", id: "listPlans", tag: "admin", summary: "List plans", role: v, out: igny8.Plan{}, list: true, status: 200, serve: s.listPlans},
+		{method: "GET", pattern: "/v1/plans", id: "listPlans", tag: "admin", summary: "List plans", role: v, out: igny8.Plan{}, list: true, whole: true, status: 200, serve: s.listPlans},
 		{method: "PUT", pattern: "/v1/plans/{slug}", id: "putPlan", tag: "admin", summary: "Create or change a plan (system administrators)", role: a, system: true, in: igny8.Plan{}, out: igny8.Plan{}, status: 200, serve: s.putPlan},
 		{method: "GET", pattern: "/v1/accounts", id: "listAccounts", tag: "admin", summary: "List every account (system administrators)", role: a, system: true, out: igny8.Account{}, list: true, status: 200, serve: s.listAccounts},
 		{method: "POST", pattern: "/v1/accounts", id: "createAccount", tag: "admin", summary: "Create an account with its owner (system administrators)", role: a, system: true, in: igny8.NewAccount{}, out: igny8.Account{}, status: 201, serve: s.createAccount},
@@ -379,25 +379,12 @@ func (s *server) createSector(w http.ResponseWriter, r *http.Request) (int, any,
 	return 201, sec, s.cfg.Store.CreateSector(r.Context(), sec)
 }
 
-func (s *server) sectorIDs(r *http.Request) (site, sector int64, err error) {
-	if site, err = pathID(r, "siteID"); err != nil {
-		return
-	}
-	sector, err = pathID(r, "sectorID")
-	return
-}
-
 func (s *server) getSector(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	site, id, err := s.sectorIDs(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	sec, err := s.cfg.Store.Sector(r.Context(), site, id)
-	return 200, sec, err
+	return inSite(r, "sectorID", s.cfg.Store.Sector)
 }
 
 func (s *server) renameSector(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	site, id, err := s.sectorIDs(r)
+	site, id, err := siteChild(r, "sectorID")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -413,11 +400,7 @@ func (s *server) renameSector(w http.ResponseWriter, r *http.Request) (int, any,
 }
 
 func (s *server) deleteSector(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	site, id, err := s.sectorIDs(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	return 204, nil, s.cfg.Store.DeleteSector(r.Context(), site, id)
+	return deleteInSite(r, "sectorID", s.cfg.Store.DeleteSector)
 }
 
 var hostnameRE = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$`)
@@ -443,28 +426,15 @@ func (s *server) createDomain(w http.ResponseWriter, r *http.Request) (int, any,
 	return 201, d, err
 }
 
-func (s *server) domainIDs(r *http.Request) (site, domain int64, err error) {
-	if site, err = pathID(r, "siteID"); err != nil {
-		return
-	}
-	domain, err = pathID(r, "domainID")
-	return
-}
-
 func (s *server) getDomain(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	site, id, err := s.domainIDs(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	d, err := s.cfg.Store.Domain(r.Context(), site, id)
-	return 200, d, err
+	return inSite(r, "domainID", s.cfg.Store.Domain)
 }
 
 // verifyDomain looks for the verification token in the TXT records of
 // _igny8.<hostname>. Only DNS is consulted: nothing is fetched from the
 // user-supplied host.
 func (s *server) verifyDomain(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	site, id, err := s.domainIDs(r)
+	site, id, err := siteChild(r, "domainID")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -485,20 +455,11 @@ func (s *server) verifyDomain(w http.ResponseWriter, r *http.Request) (int, any,
 }
 
 func (s *server) primaryDomain(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	site, id, err := s.domainIDs(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	d, err := s.cfg.Store.MakePrimaryDomain(r.Context(), site, id)
-	return 200, d, err
+	return inSite(r, "domainID", s.cfg.Store.MakePrimaryDomain)
 }
 
 func (s *server) deleteDomain(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	site, id, err := s.domainIDs(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	return 204, nil, s.cfg.Store.DeleteDomain(r.Context(), site, id)
+	return deleteInSite(r, "domainID", s.cfg.Store.DeleteDomain)
 }
 
 // checkBlueprint validates a whole blueprint document; the error is a 422

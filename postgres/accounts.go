@@ -68,7 +68,7 @@ func (db *DB) CreateAccount(ctx context.Context, na NewAccount) (*igny8.Account,
 	}
 	var acc *igny8.Account
 	err = db.tx(ctx, scope{accountID: a.AccountID, userID: a.UserID, system: true, email: strings.ToLower(na.OwnerEmail)}, func(tx pgx.Tx) error {
-		acc, err = createAccount(ctx, tx, na, false)
+		acc, _, err = createAccount(ctx, tx, na, false)
 		if err != nil {
 			return err
 		}
@@ -81,26 +81,27 @@ func (db *DB) CreateAccount(ctx context.Context, na NewAccount) (*igny8.Account,
 	return acc, err
 }
 
-func createAccount(ctx context.Context, tx pgx.Tx, na NewAccount, system bool) (*igny8.Account, error) {
+// createAccount creates the account and its owner in tx, and returns both.
+func createAccount(ctx context.Context, tx pgx.Tx, na NewAccount, system bool) (*igny8.Account, int64, error) {
 	email := strings.ToLower(strings.TrimSpace(na.OwnerEmail))
 	acc, err := scanAccount(tx.QueryRow(ctx, `INSERT INTO accounts (slug, name, plan_id, is_system) VALUES ($1, $2, $3, $4) RETURNING `+accountColumns,
 		na.Slug, na.Name, na.PlanID, system))
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	// Act within the new account from here on.
 	if _, err := tx.Exec(ctx, `SELECT set_config('app.account_id', $1, true), set_config('app.email', $2, true)`,
 		strconv.FormatInt(acc.ID, 10), email); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	userID, err := ensureUser(ctx, tx, email, na.OwnerName, na.Password)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO memberships (account_id, user_id, role) VALUES ($1, $2, 'owner')`, acc.ID, userID); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return acc, nil
+	return acc, userID, nil
 }
 
 // ensureUser returns the id of the user with email, creating it when
@@ -182,21 +183,23 @@ func (db *DB) Bootstrap(ctx context.Context, ownerEmail, password string) (*igny
 	email := strings.ToLower(ownerEmail)
 	err := db.tx(ctx, scope{system: true, email: email}, func(tx pgx.Tx) error {
 		var err error
+		var userID int64
 		acc, err = scanAccount(tx.QueryRow(ctx, `SELECT `+accountColumns+` FROM accounts WHERE is_system`))
-		if err == pgx.ErrNoRows {
-			acc, err = createAccount(ctx, tx, NewAccount{Slug: "system", Name: "System", OwnerEmail: email, Password: password}, true)
+		switch {
+		case err == pgx.ErrNoRows:
+			// A new system account, with email as its owner.
+			acc, userID, err = createAccount(ctx, tx, NewAccount{Slug: "system", Name: "System", OwnerEmail: email, Password: password}, true)
+		case err == nil:
+			// An existing one: make email an owner too.
+			if _, err = tx.Exec(ctx, `SELECT set_config('app.account_id', $1, true)`, strconv.FormatInt(acc.ID, 10)); err != nil {
+				return err
+			}
+			if userID, err = ensureUser(ctx, tx, email, "", password); err == nil {
+				_, err = tx.Exec(ctx, `INSERT INTO memberships (account_id, user_id, role) VALUES ($1, $2, 'owner')
+					ON CONFLICT (account_id, user_id) DO UPDATE SET role = 'owner'`, acc.ID, userID)
+			}
 		}
 		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `SELECT set_config('app.account_id', $1, true)`, strconv.FormatInt(acc.ID, 10)); err != nil {
-			return err
-		}
-		userID, err := ensureUser(ctx, tx, email, "", password)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO memberships (account_id, user_id, role) VALUES ($1, $2, 'owner') ON CONFLICT DO NOTHING`, acc.ID, userID); err != nil {
 			return err
 		}
 		nt, err = insertToken(ctx, tx, acc.ID, userID, TokenSpec{Name: "bootstrap", Role: igny8.RoleOwner})

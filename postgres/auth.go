@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -207,7 +208,7 @@ func (db *DB) Login(ctx context.Context, email, password, accountSlug string, tt
 		if err == pgx.ErrNoRows {
 			// Spend the same time as a real check, so timing does not tell
 			// which addresses exist.
-			bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+			bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
 			return errBadLogin
 		} else if err != nil {
 			return err
@@ -266,5 +267,9 @@ func (db *DB) Login(ctx context.Context, email, password, accountSlug string, tt
 }
 
 // dummyHash is a bcrypt hash of nothing anyone types, for constant-time
-// failed logins.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password, only a timing pad"), bcrypt.DefaultCost)
+// failed logins. It is made on first use: every igny8 command links this
+// package, and a bcrypt hash costs tens of milliseconds.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("not a password, only a timing pad"), bcrypt.DefaultCost)
+	return h
+})

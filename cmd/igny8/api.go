@@ -31,22 +31,14 @@ func runAPI(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer svc.Close()
-	h, err := svc.apiHandler(ctx, e)
-	if err != nil {
-		return err
-	}
-	return serveHTTP(ctx, e, svc.cfg.APIAddr, "api", h, svc.logger)
+	return serveHTTP(ctx, e, svc.cfg.APIAddr, "api", svc.apiHandler(), svc.logger)
 }
 
 // apiHandler is the API wired to the services.
-func (svc *services) apiHandler(ctx context.Context, e *env) (http.Handler, error) {
+func (svc *services) apiHandler() http.Handler {
 	d := deployer.New(svc.store, deployer.Config{Logger: svc.logger})
-	hook, err := newCDNHook(ctx, e, d, svc.logger)
-	if err != nil {
-		return nil, err
-	}
-	deploys := &platformDeploys{db: svc.db, d: d, bus: svc.bus, cdn: hook, log: svc.logger}
-	return newAPI(svc.db, svc.rdb, deploys, svc.logger), nil
+	deploys := &platformDeploys{db: svc.db, d: d, bus: svc.bus, cdn: svc.cdn, log: svc.logger}
+	return newAPI(svc.db, svc.rdb, deploys, svc.logger)
 }
 
 // newAPI wires the API to the database, Redis (for rate limits; nil: no
@@ -160,11 +152,7 @@ func (p *platformDeploys) afterSwap(ctx context.Context, site *igny8.Site, ref d
 			p.log.WarnContext(ctx, "edges will pick up the change within their poll interval, not at once", "site", site.Slug, "err", err)
 		}
 	}
-	if p.cdn != nil {
-		if _, err := p.cdn.AfterSwap(ctx, site.Slug, ref); err != nil {
-			p.log.WarnContext(ctx, "CDN purge failed; the CDN may serve the previous deploy until its cache expires", "site", site.Slug, "err", err)
-		}
-	}
+	purgeLogged(ctx, p.cdn, p.log, site.Slug, ref)
 }
 
 // swapError keeps the deployer's user-facing errors and says what a

@@ -104,10 +104,7 @@ func runDev(ctx context.Context, e *env, args []string) error {
 	role("scheduler", jobs.NewScheduler(jc).Run)
 	role("edge", func(ctx context.Context) error { return runEdge(ctx, de, nil) })
 
-	api, err := svc.apiHandler(ctx, de)
-	if err != nil {
-		return err
-	}
+	api := svc.apiHandler()
 	role("api", func(ctx context.Context) error { return serveHTTP(ctx, de, cfg.APIAddr, "api", api, svc.logger) })
 
 	store := jobstore.New(svc.db)

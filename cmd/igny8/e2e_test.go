@@ -83,10 +83,7 @@ func TestEndToEndThroughTheAPI(t *testing.T) {
 	ns := fmt.Sprintf("e2e%d:", time.Now().UnixNano())
 	jc := svc.jobsConfig(nil)
 	jc.Namespace = ns
-	h, err := svc.apiHandler(ctx, e)
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := svc.apiHandler()
 	done := make(chan error, 4)
 	for _, run := range []func(context.Context) error{
 		jobs.NewWorker(jc).Run,

@@ -269,15 +269,10 @@ func (p *platform) Live(ctx context.Context, site *igny8.Site) (string, error) {
 // Promote implements jobs.Deployer, and purges the CDN of what changed.
 func (p *platform) Promote(ctx context.Context, site *igny8.Site, deployID, expected string) error {
 	ref, err := p.deployer(p.store).Promote(ctx, site.Slug, deployID, expected)
-	if err != nil || p.cdn == nil {
+	if err != nil {
 		return err
 	}
-	// The swap happened: a failed purge is a warning, and cached pages
-	// expire on their own.
-	if _, err := p.cdn.AfterSwap(ctx, site.Slug, ref); err != nil {
-		p.logger.WarnContext(ctx, "CDN purge failed; the CDN may serve the previous deploy until its cache expires",
-			slog.String("site", site.Slug), slog.Any("error", err))
-	}
+	purgeLogged(ctx, p.cdn, p.logger, site.Slug, ref)
 	return nil
 }
 
