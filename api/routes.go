@@ -577,10 +577,7 @@ func (s *server) createPage(w http.ResponseWriter, r *http.Request) (int, any, e
 	if err != nil {
 		return 0, nil, err
 	}
-	if _, err := s.cfg.Store.Page(r.Context(), siteID, id); err == nil {
-		return 0, nil, problem(igny8.EConflict, fmt.Sprintf("A page with id %q exists: PUT /v1/sites/%d/pages/%s replaces it.", id, siteID, id))
-	}
-	p, _, err := s.cfg.Store.PutPage(r.Context(), siteID, req.Page, req.Position, checkBlueprint)
+	p, err := s.cfg.Store.CreatePage(r.Context(), siteID, req.Page, req.Position, checkBlueprint)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -57,6 +57,7 @@ type Store interface {
 	Pages(ctx context.Context, siteID int64) ([]*igny8.PageBlueprint, error)
 	Page(ctx context.Context, siteID int64, slug string) (*igny8.PageBlueprint, error)
 	PutPage(ctx context.Context, siteID int64, page json.RawMessage, position *int, check func([]byte) error) (*igny8.PageBlueprint, bool, error)
+	CreatePage(ctx context.Context, siteID int64, page json.RawMessage, position *int, check func([]byte) error) (*igny8.PageBlueprint, error)
 	DeletePage(ctx context.Context, siteID int64, slug string, check func([]byte) error) error
 	ReorderPages(ctx context.Context, siteID int64, slugs []string, check func([]byte) error) ([]*igny8.PageBlueprint, error)
 

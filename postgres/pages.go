@@ -151,6 +151,17 @@ func nullTime(p *igny8.PageBlueprint) any {
 // site's active blueprint. A new page goes at position (or last, when
 // position is nil); a replaced one keeps its place unless position is set.
 func (db *DB) PutPage(ctx context.Context, siteID int64, page json.RawMessage, position *int, check CheckFunc) (p *igny8.PageBlueprint, created bool, err error) {
+	return db.putPage(ctx, siteID, page, position, check, false)
+}
+
+// CreatePage adds a page to the site's active blueprint; a page with the
+// same id is a conflict, decided in the same transaction as the insert.
+func (db *DB) CreatePage(ctx context.Context, siteID int64, page json.RawMessage, position *int, check CheckFunc) (*igny8.PageBlueprint, error) {
+	p, _, err := db.putPage(ctx, siteID, page, position, check, true)
+	return p, err
+}
+
+func (db *DB) putPage(ctx context.Context, siteID int64, page json.RawMessage, position *int, check CheckFunc, mustCreate bool) (p *igny8.PageBlueprint, created bool, err error) {
 	f, err := readPageFacts(page)
 	if err != nil {
 		return nil, false, err
@@ -158,6 +169,9 @@ func (db *DB) PutPage(ctx context.Context, siteID int64, page json.RawMessage, p
 	pages, err := db.editPages(ctx, siteID, "page.put", check, func(pages []*igny8.PageBlueprint) ([]*igny8.PageBlueprint, error) {
 		i := slices.IndexFunc(pages, func(p *igny8.PageBlueprint) bool { return p.Slug == f.ID })
 		np := &igny8.PageBlueprint{Slug: f.ID, Page: page}
+		if i >= 0 && mustCreate {
+			return nil, igny8.Errorf(igny8.EConflict, "A page with id %q exists: PUT /v1/sites/%d/pages/%s replaces it.", f.ID, siteID, f.ID)
+		}
 		if i >= 0 {
 			np.CreatedAt = pages[i].CreatedAt
 			pages = slices.Delete(pages, i, i+1)

@@ -254,3 +254,27 @@ func jsonEqual(a, b any) bool {
 	y, _ := json.Marshal(b)
 	return string(x) == string(y)
 }
+
+// CreatePage refuses an id the blueprint has, inside its transaction, and
+// leaves the page as it was.
+func TestCreatePageConflict(t *testing.T) {
+	f := newFixture(t)
+	site := &igny8.Site{Slug: "pages", Name: "Pages"}
+	if err := f.db.CreateSite(f.alpha, site); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.SaveBlueprint(f.alpha, site.ID, []byte(smallBlueprint)); err != nil {
+		t.Fatal(err)
+	}
+	dup := json.RawMessage(`{"id": "about", "path": "/other/", "type": "page", "title": "Other", "blocks": []}`)
+	if _, err := f.db.CreatePage(f.alpha, site.ID, dup, nil, nil); igny8.ErrorCode(err) != igny8.EConflict {
+		t.Errorf("CreatePage with an existing id: %v, want conflict", err)
+	}
+	if p, err := f.db.Page(f.alpha, site.ID, "about"); err != nil || p.Title != "About" {
+		t.Errorf("the existing page after a refused create: %+v %v", p, err)
+	}
+	fresh := json.RawMessage(`{"id": "new", "path": "/new/", "type": "page", "title": "New", "blocks": []}`)
+	if p, err := f.db.CreatePage(f.alpha, site.ID, fresh, nil, nil); err != nil || p.Slug != "new" || p.Position != 2 {
+		t.Errorf("CreatePage of a new id: %+v %v", p, err)
+	}
+}
