@@ -25,11 +25,26 @@ import (
 )
 
 // Config wires the API to its stores and services.
+//
+// The stores are small interfaces, one per resource, each declared next to
+// its handlers; *postgres.DB implements them all. Every store method
+// scopes itself to the actor in ctx.
 type Config struct {
-	Store   Store
+	Auth        AuthStore
+	Accounts    AccountStore
+	Members     MemberStore
+	Tokens      TokenStore
+	Sites       SiteStore
+	Sectors     SectorStore
+	Domains     DomainStore
+	Blueprints  BlueprintStore
+	Pages       PageStore
+	Deployments DeploymentStore
+	Admin       AdminStore
+	Idempotency IdempotencyStore
+	// Deploys builds and moves live pointers.
 	Deploys Deploys
-	// Credits serves /v1/credits; nil uses Store when it implements
-	// Credits, else those routes answer 501.
+	// Credits serves /v1/credits; nil: those routes answer 501.
 	Credits Credits
 	// Limiter limits requests per token; nil means no limit.
 	Limiter Limiter
@@ -188,18 +203,6 @@ func (s *server) respond(w http.ResponseWriter, r *http.Request, rt *route) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.Encode(body)
-}
-
-func (s *server) authenticate(r *http.Request) (igny8.Actor, error) {
-	h := r.Header.Get("Authorization")
-	scheme, secret, ok := strings.Cut(h, " ")
-	if h == "" {
-		return igny8.Actor{}, problem(igny8.EUnauthorized, "Send an API token: Authorization: Bearer igny8_…")
-	}
-	if !ok || !strings.EqualFold(scheme, "Bearer") || secret == "" {
-		return igny8.Actor{}, problem(igny8.EUnauthorized, "The Authorization header must be \"Bearer <token>\".")
-	}
-	return s.cfg.Store.Authenticate(r.Context(), strings.TrimSpace(secret))
 }
 
 func (s *server) ready(w http.ResponseWriter, r *http.Request) {

@@ -102,7 +102,7 @@ func TestRateLimit(t *testing.T) {
 	h := newHarness(t, nil)
 	tn := h.newTenant("eps")
 	h2 := *h
-	srv := New(Config{Store: h.db, Deploys: fakeDeploys{h.db}, Limiter: lim})
+	srv := New(withLimits(dbConfig(h.db), lim, nil))
 	h2.srv.Config.Handler = srv
 	tok := tn.tokens[igny8.RoleViewer]
 	for i := range 5 {
@@ -126,7 +126,7 @@ func TestRateLimit(t *testing.T) {
 
 	// Logins are limited per email address, by their own (tighter) limiter.
 	login := &RedisLimiter{Client: lim.Client, Limit: 2, Window: time.Minute, Prefix: lim.Prefix + "login:"}
-	h2.srv.Config.Handler = New(Config{Store: h.db, Deploys: fakeDeploys{h.db}, Limiter: lim, LoginLimiter: login})
+	h2.srv.Config.Handler = New(withLimits(dbConfig(h.db), lim, login))
 	creds := loginRequest{Email: "eps-owner@example.com", Password: "wrong password"}
 	for i := range 2 {
 		if r := h2.do("", "POST", "/v1/login", creds); r.status != http.StatusUnauthorized {
@@ -155,7 +155,7 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 	if doc.OpenAPI != "3.1.0" {
 		t.Errorf("openapi = %q", doc.OpenAPI)
 	}
-	mux := New(Config{Store: h.db, Deploys: fakeDeploys{h.db}}).(chi.Routes)
+	mux := New(dbConfig(h.db)).(chi.Routes)
 	served := map[string]bool{}
 	err := chi.Walk(mux, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
 		if !strings.HasPrefix(route, "/v1/") {

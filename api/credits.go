@@ -47,14 +47,11 @@ func (s *server) creditRoutes() []*route {
 	}
 }
 
-// credits returns the credit ledger: Config.Credits, or the Store when it
-// implements Credits too.
+// credits returns the credit ledger, Config.Credits, or a 501 problem
+// when it is not configured.
 func (s *server) credits() (Credits, error) {
 	if s.cfg.Credits != nil {
 		return s.cfg.Credits, nil
-	}
-	if c, ok := s.cfg.Store.(Credits); ok {
-		return c, nil
 	}
 	return nil, problem(CodeNotImplemented, "Credits are not configured on this server.")
 }

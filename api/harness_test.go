@@ -38,6 +38,12 @@ func (f fakeDeploys) Promote(ctx context.Context, site *igny8.Site, d *igny8.Dep
 	return p, f.db.CreateDeployment(ctx, p, nil)
 }
 
+// dbConfig is a Config with db as every store and fakeDeploys.
+func dbConfig(db *postgres.DB) Config {
+	return Config{Auth: db, Accounts: db, Members: db, Tokens: db, Sites: db, Sectors: db, Domains: db,
+		Blueprints: db, Pages: db, Deployments: db, Admin: db, Idempotency: db, Credits: db, Deploys: fakeDeploys{db}}
+}
+
 type harness struct {
 	t      *testing.T
 	db     *postgres.DB
@@ -52,8 +58,9 @@ func newHarness(t *testing.T, limiter Limiter) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{Store: db, Deploys: fakeDeploys{db}, Limiter: limiter,
-		Resolver: func(ctx context.Context, host string) ([]string, error) { return nil, fmt.Errorf("no DNS in tests") }}
+	cfg := dbConfig(db)
+	cfg.Limiter = limiter
+	cfg.Resolver = func(ctx context.Context, host string) ([]string, error) { return nil, fmt.Errorf("no DNS in tests") }
 	h := &harness{t: t, db: db, system: boot.Secret}
 	handler := New(cfg)
 	h.srv = httptest.NewServer(handler)
@@ -187,3 +194,8 @@ func (h *harness) newTenant(slug string) *tenant {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func withLimits(cfg Config, limiter, login Limiter) Config {
+	cfg.Limiter, cfg.LoginLimiter = limiter, login
+	return cfg
+}

@@ -178,6 +178,14 @@ func (w *recorder) Write(b []byte) (int, error) {
 // replayHeaders are the response headers an idempotent replay repeats.
 var replayHeaders = []string{"Content-Type", "Location", "Cache-Control"}
 
+// IdempotencyStore remembers the answers to POSTs sent with an
+// Idempotency-Key (*postgres.DB implements it).
+type IdempotencyStore interface {
+	BeginIdempotent(ctx context.Context, key string, requestHash []byte) (*igny8.StoredResponse, error)
+	FinishIdempotent(ctx context.Context, key string, r igny8.StoredResponse) error
+	AbandonIdempotent(ctx context.Context, key string) error
+}
+
 // idempotent serves a POST with an Idempotency-Key: the first request runs
 // and its answer is stored; a repeat of the same request (same method,
 // path and body) gets the stored answer without a second effect; the same
@@ -198,7 +206,7 @@ func (s *server) idempotent(w http.ResponseWriter, r *http.Request, rt *route) {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s %s\n", r.Method, r.URL.RequestURI())
 	h.Write(body)
-	stored, err := s.cfg.Store.BeginIdempotent(r.Context(), key, h.Sum(nil))
+	stored, err := s.cfg.Idempotency.BeginIdempotent(r.Context(), key, h.Sum(nil))
 	if err != nil {
 		writeError(w, r, s.log, err)
 		return
@@ -217,7 +225,7 @@ func (s *server) idempotent(w http.ResponseWriter, r *http.Request, rt *route) {
 	// The answer is stored even if the client went away meanwhile.
 	ctx := context.WithoutCancel(r.Context())
 	if rec.status >= 500 {
-		if err := s.cfg.Store.AbandonIdempotent(ctx, key); err != nil {
+		if err := s.cfg.Idempotency.AbandonIdempotent(ctx, key); err != nil {
 			s.log.ErrorContext(ctx, "release idempotency key", "err", err)
 		}
 		return
@@ -228,7 +236,7 @@ func (s *server) idempotent(w http.ResponseWriter, r *http.Request, rt *route) {
 			hdr[k] = v
 		}
 	}
-	if err := s.cfg.Store.FinishIdempotent(ctx, key, igny8.StoredResponse{Status: rec.status, Header: hdr, Body: rec.buf.Bytes()}); err != nil {
+	if err := s.cfg.Idempotency.FinishIdempotent(ctx, key, igny8.StoredResponse{Status: rec.status, Header: hdr, Body: rec.buf.Bytes()}); err != nil {
 		s.log.ErrorContext(ctx, "store idempotent response", "err", err, "account_id", actorAccount(ctx))
 	}
 }

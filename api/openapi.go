@@ -11,6 +11,13 @@ import (
 	"github.com/igny8/igny8"
 )
 
+// metaRoutes describe the API itself.
+func (s *server) metaRoutes() []*route {
+	return []*route{
+		{method: "GET", pattern: "/v1/openapi.json", id: "openapi", tag: "meta", summary: "This API's OpenAPI 3.1 document", status: 200, serve: s.openapi},
+	}
+}
+
 // openapi serves the OpenAPI 3.1 document, generated from the route table
 // so that it cannot drift from what the router serves.
 func (s *server) openapi(w http.ResponseWriter, r *http.Request) (int, any, error) {

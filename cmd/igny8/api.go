@@ -50,7 +50,19 @@ func newAPI(db *postgres.DB, rdb *redis.Client, deploys api.Deploys, logger *slo
 		login = &api.RedisLimiter{Client: rdb, Limit: 10, Window: time.Minute, Prefix: "igny8:rl:login:"}
 	}
 	return api.New(api.Config{
-		Store:        db,
+		Auth:         db,
+		Accounts:     db,
+		Members:      db,
+		Tokens:       db,
+		Sites:        db,
+		Sectors:      db,
+		Domains:      db,
+		Blueprints:   db,
+		Pages:        db,
+		Deployments:  db,
+		Admin:        db,
+		Idempotency:  db,
+		Credits:      db,
 		Deploys:      deploys,
 		Limiter:      limiter,
 		LoginLimiter: login,
