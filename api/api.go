@@ -9,7 +9,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -214,43 +213,6 @@ func (s *server) ready(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	io.WriteString(w, "ready\n")
-}
-
-// decode reads a JSON body into v, rejecting unknown fields and trailing
-// data, with the problem's pointer at the offending field where known.
-func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return bodyProblem(err)
-	}
-	if dec.More() {
-		return problem(igny8.EInvalid, "The body holds more than one JSON value.")
-	}
-	return nil
-}
-
-var errBodyTooLarge = errors.New("the request body is too large")
-
-func bodyProblem(err error) error {
-	var tooLarge *http.MaxBytesError
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &tooLarge):
-		return problem(CodeTooLarge, fmt.Sprintf("The body is larger than %d bytes.", tooLarge.Limit))
-	case errors.Is(err, io.EOF):
-		return problem(igny8.EInvalid, "The body is empty; send a JSON object.")
-	case errors.As(err, &syn):
-		return problem(igny8.EInvalid, fmt.Sprintf("The body is not valid JSON (at byte %d): %v.", syn.Offset, syn))
-	case errors.As(err, &typ):
-		ptr := "/" + strings.ReplaceAll(typ.Field, ".", "/")
-		return invalidField(ptr, fmt.Sprintf("%s must be a %s, not a JSON %s.", ptr, typ.Type, typ.Value))
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return invalidField("/"+name, fmt.Sprintf("Unknown field %q: see the OpenAPI document for this operation's fields.", name))
-	}
-	return problem(igny8.EInvalid, "The body could not be read: "+err.Error())
 }
 
 // ctxKey carries per-request values set by the middleware.

@@ -202,6 +202,7 @@ func TestProblems(t *testing.T) {
 		{"bad JSON", "POST", "/v1/sites", `{"slug": `, tok, 400, igny8.EInvalid, ""},
 		{"unknown field", "POST", "/v1/sites", `{"slug": "a", "name": "b", "colour": 1}`, tok, 400, igny8.EInvalid, "/colour"},
 		{"wrong type", "POST", "/v1/sites", `{"slug": 5, "name": "b"}`, tok, 400, igny8.EInvalid, "/slug"},
+		{"deploy id as a number", "POST", fmt.Sprintf("/v1/sites/%d/rollback", tn.site.ID), `{"to": 7}`, tok, 400, igny8.EInvalid, "/to"},
 		{"bad slug", "POST", "/v1/sites", `{"slug": "Not OK", "name": "b"}`, tok, 400, igny8.EInvalid, "/slug"},
 		{"taken slug", "POST", "/v1/sites", `{"slug": "zeta-shop", "name": "b"}`, tok, 409, igny8.EConflict, ""},
 		{"bad id", "GET", "/v1/sites/abc", nil, tok, 400, igny8.EInvalid, ""},

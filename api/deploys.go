@@ -30,7 +30,9 @@ type Deploys interface {
 
 // rollbackRequest is the body of POST /v1/sites/{siteID}/rollback.
 type rollbackRequest struct {
-	To string `json:"to,omitempty"`
+	// To is a deploy id from the deploy list; empty: the deploy before
+	// the live one.
+	To string `json:"to,omitempty" expect:"a deploy id string such as 20261202T215542Z-515ace17, as listed by GET /v1/sites/{siteID}/deploys (field deploy_id)"`
 }
 
 // deployRoutes are a site's deploys: history, new builds, promote and rollback.
