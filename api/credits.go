@@ -2,12 +2,13 @@ package api
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/igny8/igny8"
-	"github.com/igny8/igny8/credits"
+	"github.com/igny8/igny8/safehttp"
 )
 
 // Credits is what the credit endpoints need of the ledger (*postgres.DB
@@ -77,8 +78,11 @@ func (s *server) updateCredits(w http.ResponseWriter, r *http.Request) (int, any
 	if req.LowCreditWebhookURL != nil {
 		u := *req.LowCreditWebhookURL
 		if u != "" {
-			if err := credits.CheckWebhookURL(u); err != nil {
-				return 0, nil, invalidField("/low_credit_webhook_url", igny8.ErrorMessage(err))
+			var ue *safehttp.URLError
+			if err := safehttp.CheckURL(u); errors.As(err, &ue) {
+				return 0, nil, invalidField("/low_credit_webhook_url", "The low-credit webhook URL "+ue.Problem+".")
+			} else if err != nil {
+				return 0, nil, err
 			}
 		}
 		if err := c.SetCreditWebhook(r.Context(), u); err != nil {
