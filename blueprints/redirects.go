@@ -40,6 +40,9 @@ func redirectFrom(from string) (names []string, splat bool, msg string) {
 	if strings.ContainsAny(from, "?#") {
 		return nil, false, "must not contain ? or #; query and fragment conditions are not supported"
 	}
+	if first, _, _ := strings.Cut(strings.TrimPrefix(from, "/"), "/"); unescapePath(first) == reservedSegment {
+		return nil, false, "is under /" + reservedSegment + "/, which IGNY8 keeps for the platform's own endpoints; a rule cannot change what it serves there"
+	}
 	segs := strings.Split(strings.TrimPrefix(trimSlash(from), "/"), "/")
 	for i, s := range segs {
 		switch {
@@ -130,6 +133,20 @@ func redirectPath(p string) string {
 		}
 	}
 	return ""
+}
+
+// reservedSegment is the first path segment IGNY8 keeps for the
+// platform's own endpoints (rules.ReservedPath, which this package may not
+// import): a redirect's from may not be there, also percent-encoded.
+const reservedSegment = ".igny8"
+
+// unescapePath decodes the %XX escapes of s, which redirectPath has
+// checked.
+func unescapePath(s string) string {
+	if u, err := url.PathUnescape(s); err == nil {
+		return u
+	}
+	return s
 }
 
 // dotSegment reports whether s is "." or "..", also when written %2e.

@@ -40,6 +40,7 @@ func TestRedirectsValid(t *testing.T) {
 		rule("/ext/:id", "https://example.com:8443/items/:id", "status", 308),
 		rule("/blocks", "/", "force", true),
 		rule("/caf%C3%A9", "/blocks/", "status", 307),
+		rule("/docs/.igny8/*", "/blocks/"), // only the top-level folder is reserved
 	)
 	if ps := problemsOf(t, doc); len(ps) > 0 {
 		t.Fatalf("valid redirects rejected:\n%v", ps)
@@ -50,7 +51,7 @@ func TestRedirectsValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := bp.Site.Redirects
-	if len(got) != 8 || got[2].From != "/p/:year/:slug" || got[2].Status != 302 || got[0].Status != 0 || !got[6].Force {
+	if len(got) != 9 || got[2].From != "/p/:year/:slug" || got[2].Status != 302 || got[0].Status != 0 || !got[6].Force {
 		t.Errorf("decoded redirects = %+v", got)
 	}
 }
@@ -92,6 +93,9 @@ func TestRedirectsInvalid(t *testing.T) {
 		{"placeholder in host", rule("/a/*", "https://*.example.com/:splat"), "/site/redirects/1/to", "placeholders in the host"},
 		{"rewrite to another host", rule("/a", "https://example.com/", "status", 200), "/site/redirects/1/to", "use a path starting with /"},
 		{"shadowed by a page", rule("/blocks", "/"), "/site/redirects/1/force", `page "blocks" is at /blocks/`},
+		{"reserved path", rule("/.igny8/health", "/"), "/site/redirects/1/from", "is under /.igny8/"},
+		{"reserved folder", rule("/.igny8", "/"), "/site/redirects/1/from", "is under /.igny8/"},
+		{"reserved, encoded", rule("/%2eigny8/*", "/"), "/site/redirects/1/from", "is under /.igny8/"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -112,9 +112,7 @@ func siteWideChange(prev, next *deployer.Manifest) bool {
 		return true
 	}
 	// Source and Line only say where a rule was written.
-	sameRedirect := func(a, b rules.Redirect) bool {
-		return a.From == b.From && a.To == b.To && a.Status == b.Status && a.Force == b.Force
-	}
+	sameRedirect := func(a, b rules.Redirect) bool { return a.SameRule(b) }
 	sameHeaders := func(a, b rules.HeaderRule) bool {
 		return a.Path == b.Path && slices.Equal(a.Headers, b.Headers)
 	}

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -31,7 +32,7 @@ func BenchmarkMatch10k(b *testing.B) {
 	for _, p := range paths {
 		m, ok := tab.Match(p)
 		ref, refOK := naiveMatch(rs, p)
-		if !ok || ok != refOK || m != ref {
+		if !ok || ok != refOK || !reflect.DeepEqual(m, ref) {
 			b.Fatalf("Match(%q) = %+v, %v; naive = %+v, %v", p, m, ok, ref, refOK)
 		}
 	}

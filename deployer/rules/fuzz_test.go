@@ -3,6 +3,7 @@ package rules
 import (
 	"errors"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -14,6 +15,7 @@ var fuzzFiles = []string{
 	"# c\n/x/:a/c /first/:a\n/x/* /second/:splat\n/x/y/c /third\n",
 	"/a /b 299\n/c\n/d /e 301 X=1\n",
 	"/a/ /b/\n/:l/about /about?lang=:l\n",
+	"/store id=:id /p/:id 301\n/a\t/b#frag 302\n/x/* 200! Country=us\n/ /fr/ 302 Language=fr,en-gb\n/café /thé\n",
 }
 
 func FuzzParseRedirects(f *testing.F) {
@@ -41,7 +43,7 @@ func FuzzParseRedirects(f *testing.F) {
 				t.Fatalf("rule %+v has a dot segment", r)
 			}
 			again, err := ParseRedirects(strings.NewReader(r.String()), "")
-			if err != nil || len(again) != 1 || again[0].From != r.From || again[0].To != r.To || again[0].Status != r.Status || again[0].Force != r.Force {
+			if err != nil || len(again) != 1 || !again[0].SameRule(r) {
 				t.Fatalf("rule %+v formats as %q, which parses as %+v, %v", r, r.String(), again, err)
 			}
 		}
@@ -68,7 +70,7 @@ func FuzzMatch(f *testing.F) {
 		}
 		m, ok := tab.Match(path)
 		ref, refOK := naiveMatch(rs, path)
-		if ok != refOK || m != ref {
+		if ok != refOK || !reflect.DeepEqual(m, ref) {
 			t.Fatalf("Match(%q) = %+v, %v; naive = %+v, %v", path, m, ok, ref, refOK)
 		}
 		if !ok {
@@ -112,4 +114,39 @@ func hasDotSegment(s string) bool {
 		}
 	}
 	return false
+}
+
+// FuzzLookup checks RedirectTable.Lookup against the naive matcher on
+// whole requests: query conditions, Country and Language conditions,
+// shadowing and the Vary they report.
+func FuzzLookup(f *testing.F) {
+	f.Add(fuzzFiles[6], "/store", "id=a&x=1", "fr-FR,en;q=0.5", "US", false)
+	f.Add(fuzzFiles[6], "/x/y", "", "", "us", true)
+	f.Add(fuzzFiles[6], "/", "", "en-GB", "", false)
+	f.Add(fuzzFiles[6], "/caf%c3%a9", "q", "*", "", false)
+	f.Add("/a p=:p q=1 /b/:p#f 302\n/* /c 200 Language=de\n", "/a", "q=1&p=%7e", "de-AT", "", false)
+	f.Fuzz(func(t *testing.T, file, path, query, lang, country string, shadowed bool) {
+		rs, err := ParseRedirects(strings.NewReader(file), "")
+		if err != nil {
+			return
+		}
+		tab, err := CompileRedirects(rs)
+		if err != nil {
+			t.Fatalf("parsed rules do not compile: %v", err)
+		}
+		req := Request{Path: path, Query: query, Language: lang, Country: country, Shadowed: shadowed}
+		m, ok := tab.Lookup(req)
+		ref, refOK := naiveLookup(rs, req)
+		if ok != refOK || !reflect.DeepEqual(m, ref) {
+			t.Fatalf("Lookup(%+v) = %+v, %v; naive = %+v, %v", req, m, ok, ref, refOK)
+		}
+		// The query is passed on as given; net/http refuses control bytes
+		// in it, so they never reach a Location header.
+		ctl := strings.ContainsFunc(query, func(r rune) bool { return r < 0x20 || r == 0x7f })
+		if ok && !ctl && strings.HasPrefix(m.Rule.To, "/") {
+			if u, err := url.Parse(m.To); err != nil || u.Host != "" || !strings.HasPrefix(m.To, "/") || strings.HasPrefix(m.To, "//") {
+				t.Fatalf("Lookup(%+v).To = %q leaves the site", req, m.To)
+			}
+		}
+	})
 }

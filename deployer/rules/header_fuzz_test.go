@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -13,16 +14,18 @@ func naiveHeaders(hs []HeaderRule, reqPath string) [][2]string {
 	if !naiveSafe(p) {
 		return nil
 	}
-	p = naiveTrim(p)
+	p = naiveCanon(naiveTrim(p))
 	var out [][2]string
 	for _, h := range hs {
-		pat := naiveTrim(h.Path)
+		pat := naiveCanon(naiveTrim(h.Path))
 		ok := naiveGlob(pat, p)
 		if base, found := strings.CutSuffix(pat, "/*"); found && !ok {
 			ok = p == base || (base == "" && p == "/")
 		}
 		if ok {
-			out = append(out, h.Headers...)
+			for _, kv := range h.Headers {
+				out = append(out, [2]string{http.CanonicalHeaderKey(kv[0]), kv[1]})
+			}
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"net/textproto"
 	"regexp"
 	"slices"
 	"strings"
@@ -22,7 +23,13 @@ type HeaderTable struct {
 }
 
 // CompileHeaders validates rules and builds a table. Invalid rules are all
-// reported in one *ValidationError.
+// reported in one *ValidationError. Header names become canonical
+// (cache-control is Cache-Control).
+//
+// ETag, Last-Modified, X-Deploy-Id and Surrogate-Key were accepted before
+// the edge took them over: in rules given here (a manifest of that time)
+// they are left out, so those deploys still load; ParseHeaders refuses
+// them in new files.
 func CompileHeaders(hs []HeaderRule) (*HeaderTable, error) {
 	t := &HeaderTable{exact: map[string][]int32{}, buckets: map[string][]int32{}}
 	ps := &problems{source: "_headers"}
@@ -40,15 +47,22 @@ func CompileHeaders(hs []HeaderRule) (*HeaderTable, error) {
 			continue
 		}
 		bad := false
+		kept := make([][2]string, 0, len(h.Headers))
 		for _, kv := range h.Headers {
-			if msg := checkHeader(kv[0], kv[1]); msg != "" {
+			msg, owned := checkHeader(kv[0], kv[1])
+			switch {
+			case owned:
+			case msg != "":
 				ps.add(h.Line, "%s", msg)
 				bad = true
+			default:
+				kept = append(kept, [2]string{textproto.CanonicalMIMEHeaderKey(kv[0]), kv[1]})
 			}
 		}
 		if bad {
 			continue
 		}
+		h.Headers = kept
 		idx := int32(len(t.rules))
 		t.rules = append(t.rules, h)
 		t.res = append(t.res, hp.re)
@@ -69,17 +83,20 @@ func CompileHeaders(hs []HeaderRule) (*HeaderTable, error) {
 func (t *HeaderTable) Len() int { return len(t.rules) }
 
 // Headers returns the headers of every rule matching path, in file order,
-// as written in the file; callers should Add them, as names may repeat.
-// A "?query" is ignored, as is a trailing slash. Paths that are not clean
-// (see [RedirectTable.Match]) match nothing.
+// with canonical names; callers should Add them, as names may repeat. A
+// "?query" is ignored, as is a trailing slash, and escapes are compared in
+// canonical form, as by RedirectTable.Lookup: pass the escaped path,
+// r.URL.EscapedPath(). Paths that are not clean (see Request.Path) match
+// nothing. The result must not be modified; when one rule matches, it is
+// that rule's own list, the same on every call.
 func (t *HeaderTable) Headers(path string) [][2]string {
 	p, _, _ := strings.Cut(path, "?")
 	if !safeRequestPath(p) {
 		return nil
 	}
-	p = trimSlash(p)
-	var hits []int32
-	hits = append(hits, t.exact[normKey(p)]...)
+	p = canon(trimSlash(p))
+	var buf [8]int32
+	hits := append(buf[:0], t.exact[normKey(p)]...)
 	for end := 0; end <= len(p); end++ {
 		if end < len(p) && p[end] != '/' {
 			continue
@@ -93,8 +110,11 @@ func (t *HeaderTable) Headers(path string) [][2]string {
 			}
 		}
 	}
-	if len(hits) == 0 {
+	switch len(hits) {
+	case 0:
 		return nil
+	case 1:
+		return t.rules[hits[0]].Headers
 	}
 	slices.Sort(hits)
 	n := 0
@@ -143,9 +163,11 @@ func parseHeaderPattern(path string) (headerPattern, string) {
 			re.WriteString("/[^/]+")
 			wild, hp.suffix = true, ""
 		case strings.Contains(s, "*"):
+			s = canon(s)
 			re.WriteString("/" + strings.ReplaceAll(regexp.QuoteMeta(s), `\*`, ".*"))
 			wild, hp.suffix = true, s[strings.LastIndexByte(s, '*')+1:]
 		default:
+			s = canon(s)
 			re.WriteString("/" + regexp.QuoteMeta(s))
 			hp.suffix += "/" + s
 			if !wild {

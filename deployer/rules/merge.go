@@ -1,6 +1,10 @@
 package rules
 
-import "strconv"
+import (
+	"slices"
+	"strconv"
+	"strings"
+)
 
 // MergeRedirects joins a site's redirect rules from its two sources in the
 // order they apply: the rules of a _redirects file first, then the rules
@@ -33,16 +37,35 @@ func MergeRedirects(file, blueprint []Redirect) ([]Redirect, error) {
 	return all, nil
 }
 
-// String formats r as a _redirects line, "from to status" with "!" when
-// forced, which ParseRedirects reads back as r.
+// String formats r as a _redirects line, "from [name=value…] to
+// status[!] [Country=…] [Language=…]", which ParseRedirects reads back as
+// r.
 func (r Redirect) String() string {
 	status := r.Status
 	if status == 0 {
 		status = 301
 	}
-	s := r.From + " " + r.To + " " + strconv.Itoa(status)
-	if r.Force {
-		s += "!"
+	var b strings.Builder
+	b.WriteString(r.From)
+	for _, q := range r.Query {
+		b.WriteString(" " + q[0] + "=" + q[1])
 	}
-	return s
+	b.WriteString(" " + r.To + " " + strconv.Itoa(status))
+	if r.Force {
+		b.WriteByte('!')
+	}
+	if len(r.Country) > 0 {
+		b.WriteString(" Country=" + strings.Join(r.Country, ","))
+	}
+	if len(r.Language) > 0 {
+		b.WriteString(" Language=" + strings.Join(r.Language, ","))
+	}
+	return b.String()
+}
+
+// SameRule reports whether r and o are the same rule: the same matching
+// and the same answer, wherever each was written (Line and Source aside).
+func (r Redirect) SameRule(o Redirect) bool {
+	return r.From == o.From && r.To == o.To && r.Status == o.Status && r.Force == o.Force &&
+		slices.Equal(r.Query, o.Query) && slices.Equal(r.Country, o.Country) && slices.Equal(r.Language, o.Language)
 }

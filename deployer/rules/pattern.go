@@ -22,9 +22,11 @@ type seg struct {
 
 // pattern is a parsed redirect From. key is the literal path before the
 // first wildcard segment ("" for the root), which indexes wildcard rules.
+// Literal segments are in canonical form (see canon).
 type pattern struct {
 	segs  []seg
-	names []string // placeholder names, in capture order
+	names []string // placeholder names, in capture order: the path's, then the query's
+	npath int      // how many of names are the path's
 	splat bool
 	key   string
 }
@@ -35,7 +37,7 @@ func parsePattern(from string) (pattern, string) {
 		return pattern{}, msg
 	}
 	if strings.ContainsAny(from, "?#") {
-		return pattern{}, "the source path must not contain ? or #; query and fragment conditions are not supported"
+		return pattern{}, "the source path must not contain ? or #; write query conditions as fields after it, as in /store id=:id /products/:id"
 	}
 	var p pattern
 	parts := splitPath(trimSlash(from))
@@ -64,26 +66,30 @@ func parsePattern(from string) (pattern, string) {
 			p.segs = append(p.segs, seg{kind: segParam})
 			wild = true
 		default:
+			s = canon(s)
 			p.segs = append(p.segs, seg{kind: segLit, lit: s})
 			if !wild {
 				p.key += "/" + s
 			}
 		}
 	}
+	p.npath = len(p.names)
 	return p, ""
 }
 
-// match reports whether the normalized, safe path matches p. With caps
-// non-nil it appends the placeholder values and then the splat.
-func (p *pattern) match(path string, caps *[]string) bool {
+// match reports whether the normalized, safe, canonical path matches p.
+// With caps non-nil (len(p.names)+1 long) it stores the path's
+// placeholder values in order and the splat last.
+func (p *pattern) match(path string, caps []string) bool {
 	rest := path
 	if rest == "/" {
 		rest = ""
 	}
+	k := 0
 	for _, s := range p.segs {
 		if s.kind == segSplat {
 			if caps != nil {
-				*caps = append(*caps, strings.TrimPrefix(rest, "/"))
+				caps[len(p.names)] = strings.TrimPrefix(rest, "/")
 			}
 			return true
 		}
@@ -100,8 +106,11 @@ func (p *pattern) match(path string, caps *[]string) bool {
 		if s.kind == segLit && part != s.lit {
 			return false
 		}
-		if s.kind == segParam && caps != nil {
-			*caps = append(*caps, part)
+		if s.kind == segParam {
+			if caps != nil {
+				caps[k] = part
+			}
+			k++
 		}
 	}
 	return rest == ""
@@ -146,20 +155,29 @@ func checkText(s, what string) string {
 		return what + " is not valid UTF-8"
 	}
 	for _, r := range s {
-		switch {
-		case r == 0:
-			return what + " contains a NUL byte"
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			return what + " contains a control character"
-		case r == '\\':
-			return what + " contains a backslash, which browsers treat as /"
+		if msg := checkRune(r, what); msg != "" {
+			return msg
 		}
 	}
 	return ""
 }
 
-// checkASCII asks for URL-encoding: requests are matched in escaped form,
-// so a raw "é" in a rule could never match.
+// checkRune returns why r may not appear in what, or "".
+func checkRune(r rune, what string) string {
+	switch {
+	case r == 0:
+		return what + " contains a NUL byte"
+	case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+		return what + " contains a control character"
+	case r == '\\':
+		return what + " contains a backslash, which browsers treat as /"
+	}
+	return ""
+}
+
+// checkASCII asks for URL-encoding in rules given as values (blueprint
+// redirects, manifests): they are stored as browsers send URLs. Files may
+// hold raw UTF-8, which ParseRedirects and ParseHeaders encode.
 func checkASCII(s, what string) string {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {

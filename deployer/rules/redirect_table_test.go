@@ -2,6 +2,7 @@ package rules
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -92,7 +93,7 @@ func TestRedirectTableMatch(t *testing.T) {
 			t.Errorf("Match(%q).Force = %v, want %v", tt.path, got, want)
 		}
 		ref, refOK := naiveMatch(rs, tt.path)
-		if refOK != ok || ref.To != m.To || ref.Rule != m.Rule {
+		if refOK != ok || ref.To != m.To || !reflect.DeepEqual(ref.Rule, m.Rule) {
 			t.Errorf("Match(%q) = %+v, %v; naive = %+v, %v", tt.path, m, ok, ref, refOK)
 		}
 	}
@@ -145,7 +146,7 @@ func TestRedirectTableOrder(t *testing.T) {
 	for _, p := range []string{"/x/y/c", "/x/y/d", "/x", "/x/y/c/d", "/z", "/"} {
 		m, ok := tab.Match(p)
 		ref, refOK := naiveMatch(rs, p)
-		if ok != refOK || m != ref {
+		if ok != refOK || !reflect.DeepEqual(m, ref) {
 			t.Errorf("Match(%q) = %+v, %v; naive = %+v, %v", p, m, ok, ref, refOK)
 		}
 	}

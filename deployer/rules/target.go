@@ -17,7 +17,7 @@ type tpart struct {
 type target struct {
 	parts    []tpart
 	absolute bool // http(s) URL
-	hasQuery bool
+	hasQuery bool // a "?" before any "#": the request's query is not added
 }
 
 // parseTarget checks to against p and compiles it, returning a problem
@@ -26,13 +26,23 @@ func parseTarget(to string, p *pattern, status int) (target, string) {
 	if msg := checkText(to, "the target"); msg != "" {
 		return target{}, msg
 	}
+	if hasScheme(to, "http") || hasScheme(to, "https") {
+		host := to[strings.Index(to, "://")+3:]
+		if i := strings.IndexAny(host, "/?#"); i >= 0 {
+			host = host[:i]
+		}
+		if checkASCII(host, "") != "" {
+			return target{}, "the target host " + quote(host) + " contains non-ASCII characters; write it in its ASCII form (xn--…), as browsers send it"
+		}
+	}
 	if msg := checkASCII(to, "the target"); msg != "" {
 		return target{}, msg
 	}
 	if !validEscapes(to) {
 		return target{}, "the target " + quote(to) + " has a % that does not start a %XX escape; write a literal % as %25"
 	}
-	t := target{hasQuery: strings.Contains(to, "?")}
+	beforeFragment, _, _ := strings.Cut(to, "#")
+	t := target{hasQuery: strings.Contains(beforeFragment, "?")}
 	pathPart := to
 	switch {
 	case strings.HasPrefix(to, "//"):
