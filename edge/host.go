@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -71,10 +72,50 @@ func hostName(host string) string {
 	return strings.TrimSuffix(host, ".")
 }
 
-// lookupHost returns the site id routed from host, or "" when none is.
+// maxHostName is the longest DNS name (RFC 1035: 253 characters written
+// out), and maxHostLabel the longest label of one.
+const (
+	maxHostName  = 253
+	maxHostLabel = 63
+)
+
+// validHostName reports whether name (as hostName returns it) could be
+// routed: a DNS name of labels of letters, digits, "-" and "_", or ""
+// (no Host), or an IPv6 literal in brackets. Anything else, such as an
+// overlong name, is a bad request: no route could hold it, and it must
+// never become a store key.
+func validHostName(name string) bool {
+	if strings.HasPrefix(name, "[") && strings.HasSuffix(name, "]") {
+		ip, err := netip.ParseAddr(name[1 : len(name)-1])
+		return err == nil && ip.Is6()
+	}
+	if len(name) > maxHostName {
+		return false
+	}
+	label := 0
+	for i := 0; i < len(name); i++ {
+		switch c := name[i]; {
+		case c == '.':
+			if label == 0 {
+				return false
+			}
+			label = 0
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-', c == '_':
+			if label++; label > maxHostLabel {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return name == "" || label > 0
+}
+
+// lookupHost returns the site id routed from host, or "" when none is. A
+// host that is not validHostName has no route, and is never looked up.
 func (s *Server) lookupHost(ctx context.Context, host string) (string, error) {
 	name := hostName(host)
-	if name == "" || name == s.sitesDomain {
+	if name == "" || name == s.sitesDomain || !validHostName(name) || name[0] == '[' {
 		return "", nil
 	}
 	now := s.now()

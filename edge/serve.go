@@ -20,6 +20,11 @@ const (
 // serve answers one request; ServeHTTP wraps it with logging and metrics.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.setSecurityHeaders(w, r)
+	if !validHostName(hostName(r.Host)) {
+		// No route could hold it: a clean 400, with no store request.
+		plain(w, http.StatusBadRequest, "bad host")
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		plain(w, http.StatusMethodNotAllowed, "method not allowed")

@@ -125,12 +125,20 @@ func TestUnknownHost(t *testing.T) {
 	t.Parallel()
 	b := setup(t, nil)
 	b.f.route("empty.example.com", "site2") // routed, but nothing promoted
-	for _, host := range []string{"nope.example.com", "empty.example.com", "sites.test", "", "bad host", "a..b"} {
+	for _, tc := range []struct {
+		host string
+		want int
+	}{
+		{"nope.example.com", 404}, {"empty.example.com", 404}, {"sites.test", 404}, {"", 404},
+		// A Host no route could hold is a bad request (RFC 9112 §3.2).
+		{"bad host", 400}, {"a..b", 400},
+	} {
+		host := tc.host
 		r := httptest.NewRequest("GET", "/", nil)
 		r.Host = host
 		w := httptest.NewRecorder()
 		b.srv.ServeHTTP(w, r)
-		if got, want := w.Code, 404; got != want {
+		if got, want := w.Code, tc.want; got != want {
 			t.Errorf("host %q: status = %d, want %d", host, got, want)
 		}
 		if got := w.Body.Len(); got > 64 {
