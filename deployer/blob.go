@@ -50,6 +50,8 @@ type uploader struct {
 
 	slots chan struct{} // one per request in flight: Config.Concurrency
 
+	onUpload func(size int64) // DeployOptions.OnUpload
+
 	mu    sync.Mutex
 	blobs map[string]*blobResult // by sha256
 }
@@ -138,8 +140,10 @@ func (u *uploader) store(ctx context.Context, sha string, data []byte, compress 
 
 func (u *uploader) storeVariants(ctx context.Context, sha string, data []byte, compress bool) ([]string, error) {
 	identity := func() ([]byte, error) { return data, nil }
-	if _, err := u.ensure(ctx, BlobKey(sha, ""), identity); err != nil {
+	if _, wrote, err := u.ensure(ctx, BlobKey(sha, ""), identity); err != nil {
 		return nil, err
+	} else if wrote && u.onUpload != nil {
+		u.onUpload(int64(len(data)))
 	}
 	if !compress || len(data) < minCompressSize {
 		return nil, nil
@@ -153,7 +157,7 @@ func (u *uploader) storeVariants(ctx context.Context, sha string, data []byte, c
 			}
 			return z, nil
 		}
-		stored, err := u.ensure(ctx, BlobKey(sha, e.Name), variant)
+		stored, _, err := u.ensure(ctx, BlobKey(sha, e.Name), variant)
 		if err != nil {
 			return nil, fmt.Errorf("store %s variant of %s: %w", e.Name, sha, err)
 		} else if stored {
@@ -168,11 +172,11 @@ func (u *uploader) storeVariants(ctx context.Context, sha string, data []byte, c
 // stored the same bytes). data is called only when a write is needed; when
 // it returns nil, nothing is stored and ensure returns false. A variant that
 // exists was stored because it was smaller, so a redeploy does not compress
-// again.
-func (u *uploader) ensure(ctx context.Context, key string, data func() ([]byte, error)) (bool, error) {
+// again. wrote says this call wrote it.
+func (u *uploader) ensure(ctx context.Context, key string, data func() ([]byte, error)) (stored, wrote bool, err error) {
 	if u.stored[key] {
 		u.skipped.Add(1)
-		return true, nil
+		return true, false, nil
 	}
 	if key > u.listedTo {
 		err := u.request(ctx, func() error {
@@ -181,14 +185,14 @@ func (u *uploader) ensure(ctx context.Context, key string, data func() ([]byte, 
 		})
 		if err == nil {
 			u.skipped.Add(1)
-			return true, nil
+			return true, false, nil
 		} else if !errors.Is(err, storage.ErrNotFound) {
-			return false, fmt.Errorf("stat %s: %w", key, err)
+			return false, false, fmt.Errorf("stat %s: %w", key, err)
 		}
 	}
 	b, err := data()
 	if err != nil || b == nil {
-		return false, err
+		return false, false, err
 	}
 	err = u.request(ctx, func() error {
 		_, err := u.d.store.Put(ctx, u.bucket, key, bytes.NewReader(b), int64(len(b)), storage.PutOptions{IfNotExist: true})
@@ -196,11 +200,11 @@ func (u *uploader) ensure(ctx context.Context, key string, data func() ([]byte, 
 	})
 	if errors.Is(err, storage.ErrPrecondition) {
 		u.skipped.Add(1)
-		return true, nil
+		return true, false, nil
 	} else if err != nil {
-		return false, fmt.Errorf("put %s: %w", key, err)
+		return false, false, fmt.Errorf("put %s: %w", key, err)
 	}
 	u.uploaded.Add(1)
 	u.bytesUploaded.Add(int64(len(b)))
-	return true, nil
+	return true, true, nil
 }

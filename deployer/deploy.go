@@ -32,6 +32,11 @@ type DeployOptions struct {
 	Headers   []rules.HeaderRule
 	Build     map[string]any
 	Preview   *PreviewOptions
+
+	// OnUpload, when set, hears the size of each file's bytes as they are
+	// written (not of their precompressed variants, nor of bytes already
+	// stored), possibly from several goroutines at once: upload progress.
+	OnUpload func(size int64)
 }
 
 // Deploy stores files as a new deploy of a site and returns its manifest.
@@ -66,6 +71,7 @@ func (d *Deployer) Deploy(ctx context.Context, siteID string, files []File, opts
 	}
 	defer d.releaseDeploy(ctx, b, lease)
 	u := newUploader(d, b)
+	u.onUpload = opts.OnUpload
 	if opts.Base != "" {
 		if err := d.applyBase(ctx, u, m, files, opts); err != nil {
 			return nil, DeployStats{}, fmt.Errorf("deploy %s: %w", siteID, err)

@@ -59,7 +59,8 @@ func (d *Deployer) get(ctx context.Context, b, key string) ([]byte, storage.Obje
 }
 
 // Live returns a site's live pointer; it fails with a not_found error
-// wrapping storage.ErrNotFound when no deploy was promoted yet.
+// wrapping storage.ErrNotFound when no deploy was promoted yet, and with
+// ErrSiteDeleted (also not_found) when the pointer is a tombstone.
 func (d *Deployer) Live(ctx context.Context, siteID string) (LiveRef, error) {
 	b, err := bucket(siteID)
 	if err != nil {
@@ -68,6 +69,8 @@ func (d *Deployer) Live(ctx context.Context, siteID string) (LiveRef, error) {
 	ref, gen, err := d.readLive(ctx, b)
 	if err != nil {
 		return LiveRef{}, fmt.Errorf("live %s: %w", siteID, err)
+	} else if ref.Deleted {
+		return LiveRef{}, fmt.Errorf("live %s: %w", siteID, ErrSiteDeleted)
 	} else if gen == "" || ref.DeployID == "" { // "": a first promote backed out
 		return LiveRef{}, fmt.Errorf("live %s: %w", siteID, storage.ErrNotFound)
 	}

@@ -68,4 +68,7 @@ type LiveRef struct {
 	Generation int64     `json:"generation"`
 	Previous   string    `json:"previous,omitempty"` // the deploy it replaced: the target of an undo
 	UpdatedAt  time.Time `json:"updated_at"`
+	// Deleted marks the tombstone of a deleted site: nothing is live, no
+	// deploy may be promoted, and the edge serves nothing of the site.
+	Deleted bool `json:"deleted,omitempty"`
 }

@@ -54,6 +54,9 @@ func (d *Deployer) swap(ctx context.Context, siteID, deployID string, check func
 	if err != nil {
 		return LiveRef{}, err
 	}
+	if cur.Deleted {
+		return LiveRef{}, ErrSiteDeleted
+	}
 	if check != nil {
 		if err := check(cur); err != nil {
 			return LiveRef{}, err
