@@ -100,7 +100,7 @@ var hugoImporters = []string{"builder"}
 // its layout types alone: the edge and domains read what the deployer
 // wrote; they never deploy.
 var layoutOnly = map[[2]string][]string{
-	{"edge", "deployer"}: deployerLayout,
+	{"edge", "deployer"}:    deployerLayout,
 	{"domains", "deployer"}: deployerLayout,
 }
 
