@@ -14,6 +14,7 @@
 package safehttp
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -193,7 +194,7 @@ func (d *dialer) dialContext(ctx context.Context, network, address string) (net.
 	for _, ip := range addrs {
 		if !trusted {
 			if err := d.check(host, ip); err != nil {
-				firstErr = cmp(firstErr, err)
+				firstErr = cmp.Or(firstErr, err)
 				continue
 			}
 		}
@@ -201,20 +202,12 @@ func (d *dialer) dialContext(ctx context.Context, network, address string) (net.
 		if err == nil {
 			return conn, nil
 		}
-		firstErr = cmp(firstErr, err)
+		firstErr = cmp.Or(firstErr, err)
 	}
 	if firstErr == nil {
 		firstErr = fmt.Errorf("safehttp: %s has no address", host)
 	}
 	return nil, firstErr
-}
-
-// cmp keeps the first error.
-func cmp(first, err error) error {
-	if first != nil {
-		return first
-	}
-	return err
 }
 
 // trustedKey marks the dial of a host the operator allowed.
