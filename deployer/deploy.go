@@ -65,11 +65,14 @@ func (d *Deployer) Deploy(ctx context.Context, siteID string, files []File, opts
 	if err := d.ensureBucket(ctx, b); err != nil {
 		return nil, DeployStats{}, fmt.Errorf("deploy %s: %w", siteID, err)
 	}
-	lease, err := d.acquireDeploy(ctx, b, id)
+	// A lost lease stops the upload: its manifest could not be written.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	lease, err := d.acquireDeploy(ctx, b, id, cancel)
 	if err != nil {
 		return nil, DeployStats{}, fmt.Errorf("deploy %s: %w", siteID, err)
 	}
-	defer d.releaseDeploy(ctx, b, lease)
+	defer lease.release(ctx)
 	u := newUploader(d, b)
 	u.onUpload = opts.OnUpload
 	if opts.Base != "" {
@@ -81,6 +84,9 @@ func (d *Deployer) Deploy(ctx context.Context, siteID string, files []File, opts
 		return nil, DeployStats{}, fmt.Errorf("deploy %s: %w", siteID, err)
 	}
 	if err := d.uploadAll(ctx, u, files, m); err != nil {
+		if lerr := lease.held(); lerr != nil {
+			err = lerr
+		}
 		return nil, u.stats(), fmt.Errorf("deploy %s: %w", siteID, err)
 	}
 	stats := u.stats()
@@ -88,11 +94,17 @@ func (d *Deployer) Deploy(ctx context.Context, siteID string, files []File, opts
 	for _, f := range m.Files {
 		stats.Bytes += f.Size
 	}
-	// Past this, Prune may take the lease for expired (lease.go).
-	if took := d.now().Sub(lease.start); took > d.maxDeploy {
-		return nil, stats, fmt.Errorf("deploy %s: took %s, more than %s: manifest not written", siteID, took, d.maxDeploy)
+	// Only under a lease held from before the write until its answer
+	// (lease.go): a Prune that took the lease for expired may have
+	// deleted blobs the manifest names.
+	if err := lease.held(); err != nil {
+		return nil, stats, fmt.Errorf("deploy %s: manifest not written: %w", siteID, err)
 	}
-	if err := d.putManifest(ctx, b, m); err != nil {
+	err = d.putManifest(ctx, b, m)
+	if lerr := lease.held(); lerr != nil {
+		d.deleteManifest(ctx, b, m.DeployID) // it may have landed
+		return nil, stats, fmt.Errorf("deploy %s: manifest withdrawn: %w", siteID, lerr)
+	} else if err != nil {
 		return nil, stats, fmt.Errorf("deploy %s: %w", siteID, err)
 	}
 	d.logger.InfoContext(ctx, "deploy stored", "site_id", siteID, "deploy_id", id,
@@ -168,6 +180,16 @@ func (u *uploader) file(ctx context.Context, f File) (FileEntry, error) {
 		return FileEntry{}, fmt.Errorf("store %s: %w", f.Path, err)
 	}
 	return FileEntry{SHA256: sha, Size: int64(len(data)), ContentType: ct, Encodings: enc, Immutable: immutable(f.Path, sha)}, nil
+}
+
+// deleteManifest withdraws a manifest written too late, even when ctx is
+// done.
+func (d *Deployer) deleteManifest(ctx context.Context, b, deployID string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := d.store.Delete(ctx, b, DeployKey(deployID)); err != nil {
+		d.logger.ErrorContext(ctx, "manifest written after its lease ran out not deleted", "bucket", b, "deploy_id", deployID, "error", err)
+	}
 }
 
 // putManifest writes m create-only: from then on the deploy is ready.

@@ -112,13 +112,18 @@ type Config struct {
 	// keep Prune off them; the leases of lease.go do that.
 	FreshenAge time.Duration
 	// MaxDeployDuration: a deploy that takes longer fails before writing
-	// its manifest (its blobs become orphans for Prune). It is also how
-	// long a crashed deploy's lease holds Prune back.
+	// its manifest (its blobs become orphans for Prune), and its lease
+	// lapses then even if the deploy hangs on.
 	MaxDeployDuration time.Duration
-	// GCLease is how long a Prune's lease lasts without renewal: how long
-	// a crashed Prune holds deploys of its site back. DefaultGCLease when
-	// zero; it must exceed 2×LeaseMargin.
+	// GCLease is how long a Prune's lease lasts after its last renewal:
+	// how long a killed Prune holds deploys of its site back.
+	// DefaultGCLease when zero; it must exceed 2×LeaseMargin.
 	GCLease time.Duration
+	// LeaseRenew is how often a deploy or a Prune renews its lease while
+	// it works. DefaultLeaseRenew when zero; at most a quarter of the
+	// shorter lease less LeaseMargin, so that a lease survives a few
+	// failed renewals.
+	LeaseRenew time.Duration
 	// LeasePoll is how often a deploy waiting for a Prune, or a Prune
 	// waiting for deploys, looks again. DefaultLeasePoll when zero.
 	LeasePoll time.Duration
@@ -134,6 +139,7 @@ type Deployer struct {
 	encoders    []Encoder
 	maxDeploy   time.Duration
 	gcLease     time.Duration
+	leaseRenew  time.Duration
 	leasePoll   time.Duration
 	random      io.Reader
 }
@@ -148,6 +154,7 @@ func New(store storage.Store, cfg Config) *Deployer {
 		encoders:    cfg.Encoders,
 		maxDeploy:   cfg.MaxDeployDuration,
 		gcLease:     cfg.GCLease,
+		leaseRenew:  cfg.LeaseRenew,
 		leasePoll:   cfg.LeasePoll,
 		random:      rand.Reader,
 	}
@@ -168,6 +175,12 @@ func New(store storage.Store, cfg Config) *Deployer {
 	}
 	if d.gcLease <= 2*LeaseMargin {
 		d.gcLease = DefaultGCLease
+	}
+	if d.leaseRenew <= 0 {
+		d.leaseRenew = DefaultLeaseRenew
+	}
+	if most := (min(DeployLeaseTTL, d.gcLease) - LeaseMargin) / 4; d.leaseRenew > most {
+		d.leaseRenew = most
 	}
 	if d.leasePoll <= 0 {
 		d.leasePoll = DefaultLeasePoll

@@ -10,7 +10,8 @@
 //	deploys/<deploy-id>.json          the Manifest, written once every blob is stored
 //	refs/live                         the LiveRef, changed only by compare-and-swap
 //	leases/deploys/<deploy-id>.<n>    a deploy in progress (its n-th try to start):
-//	                                  {holder, expires_at}, deleted once its manifest is written
+//	                                  {holder, expires_at, renewals}, renewed by
+//	                                  compare-and-swap, deleted once its manifest is written
 //	leases/gc                         a Prune in progress: {holder, expires_at, renewals},
 //	                                  created only if absent or expired, renewed by
 //	                                  compare-and-swap, deleted when the Prune ends
@@ -28,15 +29,33 @@
 //   - the GC lease, leases/gc, held by one Prune from before it reads the
 //     manifests until it has deleted its last object.
 //
-// Each lease carries its expiry. A deploy's lease lasts MaxDeployDuration
-// plus LeaseMargin, and the deploy gives up rather than write its manifest
-// once MaxDeployDuration has passed since it took the lease. The GC lease
-// lasts Config.GCLease; Prune renews it (a compare-and-swap on its
-// generation, so a Prune whose lease was taken over notices) and does
-// nothing destructive (delete or renew) unless the lease is still valid for
-// more than LeaseMargin. So a lease that a reader finds expired (Now at or
-// past its expiry) belongs to a holder that crashed, or that will not act
-// under it again.
+// Each lease carries its expiry, and its holder renews it while it works: a
+// heartbeat every Config.LeaseRenew (5 s) rewrites it, by a compare-and-swap
+// on its generation, to expire one TTL later (DeployLeaseTTL, 30 s, for a
+// deploy; Config.GCLease, 30 s, for a Prune). A holder killed with kill -9
+// renews nothing, so its lease expires within one TTL.
+//
+// A holder acts under its lease (a deploy writes its manifest, a Prune
+// deletes) only while it holds it: while the lease is valid, by the
+// holder's clock, for more than LeaseMargin. A renewal counts only if its
+// answer comes back while the lease it replaces is still held; a lease that
+// is not held once is lost for good (its holder neither renews it nor acts
+// under it again); and a deploy's lease is lost MaxDeployDuration after it
+// was taken. So a holder held its lease without a break from when it took
+// it to its latest check, and:
+//
+//	(L) whenever a holder holds its lease, a reader reading it then finds it
+//	    valid.
+//
+// (The stored expiry is at least the one the holder last heard of, and the
+// reader's clock is within LeaseMargin of the holder's.) Hence a reader that
+// finds a lease expired (its Now at or past the expiry) knows that its
+// holder will never act under it again. A deploy checks its lease before it
+// writes its manifest and again once the write has answered: the write
+// landed in between, so by (L) no Prune had found the lease expired by
+// then; if the second check fails, the deploy deletes the manifest and
+// fails. A Prune checks its lease before each delete, and LeaseMargin also
+// covers the time one delete takes to land.
 //
 // The protocol:
 //
@@ -44,40 +63,55 @@
 //	         poll until the GC lease is gone or expired, start over; else
 //	         read the base, check and upload blobs, write the manifest, and
 //	         delete its lease.
-//	Prune:   create leases/gc, or take over an expired one (P1); list the
-//	         deploy leases (P2): any valid → wait for them to end, up to
-//	         Retention.Wait, else give up; then read the manifests, delete
-//	         deploys, sweep, and delete leases/gc.
+//	Prune:   list the deploy leases: any valid → poll, holding nothing, up
+//	         to Retention.Wait, else give up; then create leases/gc, or take
+//	         over an expired one (P1); list the deploy leases again (P2),
+//	         deleting expired ones: any valid → delete leases/gc and go back
+//	         to polling; else read the manifests, delete deploys, sweep, and
+//	         delete leases/gc.
 //
 // Why every interleaving is safe: a deploy's checks (blob existence, base
 // manifest) are only trusted if no blob it relies on is deleted before its
-// manifest exists. Take a deploy D and a Prune P. D does D1 then D2; P does
-// P1 then P2. The store is linearizable (S3 and MinIO are strongly
-// consistent for reads and lists after writes; so are fs and memory), so
-// either D2 comes before P1, or after it.
+// manifest exists. Take a deploy D and a Prune P that goes on past P2. D
+// does D1 then D2; P does P1 then P2. The store is linearizable (S3 and
+// MinIO are strongly consistent for reads and lists after writes; so are fs
+// and memory), so either D2 comes before P1, or after it.
 //
-//   - D2 before P1: then D1 < D2 < P1 < P2, so P2 lists D's lease. P reads
-//     no manifest and deletes nothing until D's lease is gone, and D deletes
-//     it only after writing its manifest; P then reads that manifest and
-//     keeps every blob it names. (If D's lease expires first, D never writes
-//     its manifest: its blobs are orphans.)
+//   - D2 before P1: then D1 < D2 < P1 < P2, so P2 lists D's lease, unless
+//     D already deleted it after writing its manifest (P then reads that
+//     manifest and keeps every blob it names), or a Prune deleted it as
+//     expired. P goes on only if it finds the lease expired (or deleted as
+//     such): by (L), D no longer held it, so D either wrote its manifest
+//     before (P reads it after P2, and keeps its blobs) or never will (its
+//     blobs are orphans).
 //   - D2 after P1: D2 finds P's lease, unless P already deleted it, which P
 //     does after its last delete: then D checks nothing before P is done.
 //     If D finds it valid, D has checked nothing yet; it withdraws its
-//     lease and starts over later. If D finds it expired, P will not delete
-//     again.
+//     lease and starts over later. If D finds it expired, then by (L) P
+//     will not delete again.
+//
+// A Prune that finds valid deploy leases at P2 and withdraws has deleted
+// nothing but expired deploy leases, whose holders never act again: it is
+// as if it had not run.
 //
 // A delta deploy reads its base manifest after D2, so by the same argument
 // the base either exists with every blob it names, or is gone (the deploy
 // fails with not_found): a deploy trusts its base and checks none of its
 // blobs. The only assumptions are the store's consistency and clocks that
 // agree to well within LeaseMargin (which also covers the latency of one
-// request). Deploys never wait on each other, and a Prune that waits holds
-// new deploys back until it ends, so Prune is not starved by a busy site.
+// delete).
 //
-// Crashes: a crashed deploy's lease expires after MaxDeployDuration (Prune
-// deletes expired deploy leases); a crashed Prune's lease expires after
-// Config.GCLease, and holds deploys back until then.
+// Waiting: deploys never wait on each other, and wait for a Prune only while
+// it holds the GC lease, which it takes once no deploy is in progress. A
+// Prune that cannot run (deploys in progress, or the lease of a killed one
+// not yet expired) waits without the GC lease, so it holds no deploy back;
+// on a site that is never idle it gives up after Retention.Wait and runs
+// again later.
+//
+// Crashes: a killed deploy's lease expires DeployLeaseTTL after its last
+// renewal (Prune deletes expired deploy leases); a killed Prune's lease
+// expires Config.GCLease after its last renewal, and holds deploys back
+// until then.
 //
 // Host routing lives in its own bucket, RoutesBucket: hosts/<hostname> → site id.
 package deployer

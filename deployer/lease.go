@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/igny8/igny8"
@@ -19,13 +20,21 @@ import (
 
 // LeaseMargin is the slack of the lease protocol: the most that two
 // machines' clocks may disagree plus the longest one store request may
-// take. A lease holder stops acting under its lease this long before it
-// expires.
-const LeaseMargin = time.Minute
+// take. A holder acts under its lease only while the lease is valid for
+// more than LeaseMargin.
+const LeaseMargin = 10 * time.Second
 
-// Defaults of the lease settings of Config.
+// Lease durations. Every lease is renewed by its holder while it works, so
+// a lease outlives a killed holder by at most its TTL.
 const (
-	DefaultGCLease   = 5 * time.Minute
+	// DeployLeaseTTL is how long a deploy's lease lasts after its last
+	// renewal: how long a killed deploy holds Prune back.
+	DeployLeaseTTL = 30 * time.Second
+	// DefaultGCLease is the default of Config.GCLease.
+	DefaultGCLease = 30 * time.Second
+	// DefaultLeaseRenew is the default of Config.LeaseRenew.
+	DefaultLeaseRenew = 5 * time.Second
+	// DefaultLeasePoll is the default of Config.LeasePoll.
 	DefaultLeasePoll = time.Second
 )
 
@@ -41,7 +50,7 @@ var ErrDeploysInProgress = &igny8.Error{Code: igny8.EConflict, Message: "Deploys
 type leaseDoc struct {
 	Holder    string    `json:"holder"` // the deploy id, or a Prune's random id
 	ExpiresAt time.Time `json:"expires_at"`
-	// Renewals counts the writes of the GC lease, so that each one has
+	// Renewals counts the writes of the lease, so that each one has
 	// distinct bytes (and so a distinct S3 ETag) even when the clock
 	// stands still.
 	Renewals int64 `json:"renewals,omitempty"`
@@ -68,28 +77,164 @@ func (d *Deployer) putLease(ctx context.Context, b, key string, l leaseDoc, opts
 	return d.store.Put(ctx, b, key, bytes.NewReader(data), int64(len(data)), opts)
 }
 
-// deployLease is a deploy's hold on its site's blobs.
-type deployLease struct {
-	key   string
-	start time.Time // when it was taken: the deploy's deadline counts from it
+// lease is a lease this process holds: a deploy's, or a Prune's GC lease.
+// Once taken, a heartbeat renews it every Config.LeaseRenew until release.
+// Once lost (not renewed in time, past its deadline, or rewritten or
+// deleted by someone else), it stays lost.
+type lease struct {
+	d        *Deployer
+	b, key   string
+	ttl      time.Duration
+	deadline time.Time // it is lost at this time; zero: never
+	// shared is set for the GC lease, whose key every Prune writes: it is
+	// deleted only while this holder still holds it. A deploy's lease key
+	// is its own.
+	shared bool
+
+	stop, done chan struct{} // of the heartbeat; nil before it starts
+
+	mu  sync.Mutex
+	doc leaseDoc
+	gen string
+	err error // why the lease was lost; nil while held
+}
+
+// held returns nil while the holder may act under the lease: it was never
+// lost, and is valid for more than LeaseMargin.
+func (l *lease) held() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.heldLocked()
+}
+
+func (l *lease) heldLocked() error {
+	if l.err != nil {
+		return l.err
+	}
+	now := l.d.now()
+	switch {
+	case !l.deadline.IsZero() && !now.Before(l.deadline):
+		l.err = fmt.Errorf("lease %s: past its deadline, %s", l.key, l.deadline.Format(time.RFC3339))
+	case !now.Before(l.doc.ExpiresAt.Add(-LeaseMargin)):
+		l.err = fmt.Errorf("lease %s: not renewed in time (it expires at %s)", l.key, l.doc.ExpiresAt.Format(time.RFC3339))
+	}
+	return l.err
+}
+
+// renew extends the lease by its TTL, with a compare-and-swap on its
+// generation, so a lease deleted or taken over is never brought back. The
+// renewal counts only if its answer came while the lease it replaces was
+// still held: a later write may have landed after a reader found the lease
+// expired.
+func (l *lease) renew(ctx context.Context) error {
+	l.mu.Lock()
+	if err := l.heldLocked(); err != nil {
+		l.mu.Unlock()
+		return err
+	}
+	next, gen := l.doc, l.gen
+	l.mu.Unlock()
+	next.ExpiresAt = l.d.now().Add(l.ttl)
+	next.Renewals++
+	info, err := l.d.putLease(ctx, l.b, l.key, next, storage.PutOptions{IfGenerationMatch: gen})
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if herr := l.heldLocked(); herr != nil {
+		return herr
+	}
+	if errors.Is(err, storage.ErrPrecondition) || errors.Is(err, storage.ErrNotFound) {
+		l.err = fmt.Errorf("lease %s: lost: %w", l.key, err)
+		return l.err
+	} else if err != nil {
+		return fmt.Errorf("renew lease %s: %w", l.key, err)
+	}
+	l.doc, l.gen = next, info.Generation
+	return nil
+}
+
+// keepAlive starts the heartbeat. A renewal that fails is tried again at
+// the next beat while the lease holds; lost is called (if not nil) once the
+// lease is lost.
+func (l *lease) keepAlive(ctx context.Context, lost func(error)) {
+	l.stop, l.done = make(chan struct{}), make(chan struct{})
+	ctx = context.WithoutCancel(ctx) // release stops it
+	go func() {
+		defer close(l.done)
+		t := time.NewTicker(l.d.leaseRenew)
+		defer t.Stop()
+		for {
+			select {
+			case <-l.stop:
+				return
+			case <-t.C:
+			}
+			rctx, cancel := context.WithTimeout(ctx, l.ttl)
+			err := l.renew(rctx)
+			cancel()
+			if err == nil {
+				continue
+			}
+			if herr := l.held(); herr != nil {
+				l.d.logger.WarnContext(ctx, "lease lost", "bucket", l.b, "key", l.key, "error", herr)
+				if lost != nil {
+					lost(herr)
+				}
+				return
+			}
+			l.d.logger.WarnContext(ctx, "lease not renewed: trying again", "bucket", l.b, "key", l.key, "error", err)
+		}
+	}()
+}
+
+// release stops the heartbeat and deletes the lease object, even when ctx
+// is done; a lease left behind only holds others back until it expires. A
+// GC lease that was lost is left to expire: another Prune may hold it now.
+func (l *lease) release(ctx context.Context) {
+	if l.stop != nil {
+		close(l.stop)
+		<-l.done
+		l.stop = nil
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	var err error
+	if !l.shared {
+		err = l.d.store.Delete(ctx, l.b, l.key)
+	} else if l.held() == nil {
+		l.mu.Lock()
+		gen := l.gen
+		l.mu.Unlock()
+		err = l.d.deleteObject(ctx, l.b, l.key, gen)
+		if errors.Is(err, storage.ErrPrecondition) {
+			err = nil
+		}
+	}
+	if err != nil {
+		l.d.logger.WarnContext(ctx, "lease not released: it will expire", "bucket", l.b, "key", l.key, "error", err)
+	}
 }
 
 // acquireDeploy takes a deploy's lease, waiting while a Prune holds the
-// site (see the protocol above).
-func (d *Deployer) acquireDeploy(ctx context.Context, b, deployID string) (*deployLease, error) {
-	l := &deployLease{}
+// site (see the protocol in layout.go), and starts its heartbeat, which
+// calls lost if the lease is lost. The lease is lost MaxDeployDuration
+// after it was taken.
+func (d *Deployer) acquireDeploy(ctx context.Context, b, deployID string, lost func(error)) (*lease, error) {
 	giveUp := d.now().Add(d.maxDeploy)
 	for try := 1; ; try++ {
-		l.key, l.start = DeployLeaseKey(deployID, try), d.now()
-		doc := leaseDoc{Holder: deployID, ExpiresAt: l.start.Add(d.maxDeploy + LeaseMargin)}
-		if _, err := d.putLease(ctx, b, l.key, doc, storage.PutOptions{IfNotExist: true}); err != nil { // D1
+		now := d.now()
+		l := &lease{d: d, b: b, key: DeployLeaseKey(deployID, try), ttl: DeployLeaseTTL, deadline: now.Add(d.maxDeploy),
+			doc: leaseDoc{Holder: deployID, ExpiresAt: now.Add(DeployLeaseTTL)}}
+		info, err := d.putLease(ctx, b, l.key, l.doc, storage.PutOptions{IfNotExist: true}) // D1
+		if err != nil {
 			return nil, fmt.Errorf("take deploy lease: %w", err)
 		}
+		l.gen = info.Generation
 		gc, _, err := d.readLease(ctx, b, GCLeaseKey) // D2
 		if errors.Is(err, storage.ErrNotFound) || err == nil && !d.now().Before(gc.ExpiresAt) {
+			l.keepAlive(ctx, lost)
 			return l, nil
 		}
-		d.releaseDeploy(ctx, b, l)
+		l.release(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("read gc lease: %w", err)
 		}
@@ -103,33 +248,60 @@ func (d *Deployer) acquireDeploy(ctx context.Context, b, deployID string) (*depl
 	}
 }
 
-// releaseDeploy deletes a deploy's lease, even when ctx is done; a lease
-// left behind only delays Prune until it expires.
-func (d *Deployer) releaseDeploy(ctx context.Context, b string, l *deployLease) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancel()
-	if err := d.store.Delete(ctx, b, l.key); err != nil {
-		d.logger.WarnContext(ctx, "deploy lease not released: it will expire", "key", l.key, "error", err)
+// acquireGC takes the site's GC lease once no deploy of the site holds a
+// valid lease, waiting up to wait for that, and returns it with its
+// heartbeat running and the number of expired deploy leases it deleted.
+// It returns a nil lease and no error when the site has no bucket.
+//
+// While deploys hold leases it waits without the GC lease, so new deploys
+// go ahead meanwhile: a Prune that cannot run holds no deploy back.
+func (d *Deployer) acquireGC(ctx context.Context, b string, wait time.Duration) (*lease, int, error) {
+	until := d.now().Add(wait)
+	expired := 0
+	for {
+		held, _, err := d.deployLeases(ctx, b, nil)
+		if errors.Is(err, storage.ErrBucketNotFound) {
+			return nil, expired, nil
+		} else if err != nil {
+			return nil, expired, err
+		}
+		if held == 0 {
+			g, err := d.takeGC(ctx, b) // P1
+			if err != nil || g == nil {
+				return nil, expired, err
+			}
+			n, exp, err := d.deployLeases(ctx, b, g) // P2
+			expired += exp
+			if err == nil && n == 0 {
+				return g, expired, nil
+			}
+			// A deploy started since the first look: let it run.
+			g.release(ctx)
+			if err != nil {
+				return nil, expired, err
+			}
+			held = n
+		}
+		if !d.now().Before(until) {
+			return nil, expired, fmt.Errorf("%d deploys hold leases: %w", held, ErrDeploysInProgress)
+		}
+		if err := d.sleep(ctx); err != nil {
+			return nil, expired, err
+		}
 	}
 }
 
-// gcLease is a Prune's hold on its site.
-type gcLease struct {
-	d   *Deployer
-	b   string
-	doc leaseDoc
-	gen string
-}
-
-// acquireGC takes the site's GC lease, or takes over an expired one. It
-// returns nil and no error when the site has no bucket.
-func (d *Deployer) acquireGC(ctx context.Context, b string) (*gcLease, error) {
+// takeGC creates the site's GC lease, or takes over an expired one, and
+// starts its heartbeat. It returns nil and no error when the site has no
+// bucket.
+func (d *Deployer) takeGC(ctx context.Context, b string) (*lease, error) {
 	var id [8]byte
 	if _, err := io.ReadFull(d.random, id[:]); err != nil {
 		return nil, fmt.Errorf("gc lease id: %w", err)
 	}
-	g := &gcLease{d: d, b: b, doc: leaseDoc{Holder: hex.EncodeToString(id[:]), ExpiresAt: d.now().Add(d.gcLease)}}
-	info, err := d.putLease(ctx, b, GCLeaseKey, g.doc, storage.PutOptions{IfNotExist: true}) // P1
+	g := &lease{d: d, b: b, key: GCLeaseKey, ttl: d.gcLease, shared: true,
+		doc: leaseDoc{Holder: hex.EncodeToString(id[:]), ExpiresAt: d.now().Add(d.gcLease)}}
+	info, err := d.putLease(ctx, b, GCLeaseKey, g.doc, storage.PutOptions{IfNotExist: true})
 	if errors.Is(err, storage.ErrBucketNotFound) {
 		return nil, nil
 	} else if errors.Is(err, storage.ErrPrecondition) {
@@ -152,86 +324,41 @@ func (d *Deployer) acquireGC(ctx context.Context, b string) (*gcLease, error) {
 		return nil, fmt.Errorf("take gc lease: %w", err)
 	}
 	g.gen = info.Generation
+	g.keepAlive(ctx, nil)
 	return g, nil
 }
 
-// check returns an error unless the lease is valid for more than
-// LeaseMargin, renewing it when half of it has passed. Prune calls it
-// before every delete.
-func (g *gcLease) check(ctx context.Context) error {
-	now := g.d.now()
-	if !now.Before(g.doc.ExpiresAt.Add(-LeaseMargin)) {
-		return fmt.Errorf("gc lease expired at %s: stopped, run it again", g.doc.ExpiresAt.Format(time.RFC3339))
-	}
-	if g.doc.ExpiresAt.Sub(now) > g.d.gcLease/2 {
-		return nil
-	}
-	next := g.doc
-	next.ExpiresAt = now.Add(g.d.gcLease)
-	next.Renewals++
-	info, err := g.d.putLease(ctx, g.b, GCLeaseKey, next, storage.PutOptions{IfGenerationMatch: g.gen})
-	if err != nil {
-		return fmt.Errorf("renew gc lease: %w", err)
-	}
-	g.doc, g.gen = next, info.Generation
-	return nil
-}
-
-// release deletes the lease if it is still this Prune's; past its margin it
-// is left to expire, since another Prune may have taken it over.
-func (g *gcLease) release(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	defer cancel()
-	if !g.d.now().Before(g.doc.ExpiresAt.Add(-LeaseMargin)) {
-		return
-	}
-	if err := g.d.deleteObject(ctx, g.b, GCLeaseKey, g.gen); err != nil && !errors.Is(err, storage.ErrPrecondition) {
-		g.d.logger.WarnContext(ctx, "gc lease not released: it will expire", "bucket", g.b, "error", err)
-	}
-}
-
-// waitDeploys waits, up to wait, until no deploy of the site holds a valid
-// lease, deleting expired ones (their deploys never write a manifest).
-func (d *Deployer) waitDeploys(ctx context.Context, g *gcLease, wait time.Duration) (expired int, err error) {
-	until := d.now().Add(wait)
-	for {
-		var held int
-		for obj, err := range storage.All(ctx, d.store, g.b, DeployLeasePrefix) { // P2
-			if err != nil {
-				return expired, fmt.Errorf("list deploy leases: %w", err)
-			}
-			l, gen, err := d.readLease(ctx, g.b, obj.Key)
-			if errors.Is(err, storage.ErrNotFound) {
-				continue // released meanwhile
-			} else if err != nil {
-				return expired, err
-			}
-			if d.now().Before(l.ExpiresAt) {
-				held++
-				continue
-			}
-			if err := g.check(ctx); err != nil {
-				return expired, err
-			}
-			if err := d.deleteObject(ctx, g.b, obj.Key, gen); err != nil && !errors.Is(err, storage.ErrPrecondition) {
-				return expired, fmt.Errorf("delete expired lease %s: %w", obj.Key, err)
-			}
-			d.logger.WarnContext(ctx, "expired deploy lease deleted", "bucket", g.b, "deploy_id", l.Holder)
-			expired++
+// deployLeases lists the site's deploy leases and counts the valid ones.
+// Under the GC lease g (not nil) it also deletes the expired ones, whose
+// deploys never write a manifest, and counts them.
+func (d *Deployer) deployLeases(ctx context.Context, b string, g *lease) (held, expired int, err error) {
+	for obj, err := range storage.All(ctx, d.store, b, DeployLeasePrefix) {
+		if err != nil {
+			return held, expired, fmt.Errorf("list deploy leases: %w", err)
 		}
-		if held == 0 {
-			return expired, nil
+		l, gen, err := d.readLease(ctx, b, obj.Key)
+		if errors.Is(err, storage.ErrNotFound) {
+			continue // released meanwhile
+		} else if err != nil {
+			return held, expired, err
 		}
-		if !d.now().Before(until) {
-			return expired, fmt.Errorf("%d deploys hold leases: %w", held, ErrDeploysInProgress)
+		if d.now().Before(l.ExpiresAt) {
+			held++
+			continue
 		}
-		if err := d.sleep(ctx); err != nil {
-			return expired, err
+		if g == nil {
+			continue
 		}
-		if err := g.check(ctx); err != nil {
-			return expired, err
+		if err := g.held(); err != nil {
+			return held, expired, err
 		}
+		if err := d.deleteObject(ctx, b, obj.Key, gen); err != nil && !errors.Is(err, storage.ErrPrecondition) {
+			return held, expired, fmt.Errorf("delete expired lease %s: %w", obj.Key, err)
+		}
+		d.logger.WarnContext(ctx, "expired deploy lease deleted", "bucket", b, "deploy_id", l.Holder)
+		expired++
 	}
+	return held, expired, nil
 }
 
 // sleep waits one lease poll interval.

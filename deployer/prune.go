@@ -17,20 +17,25 @@ import (
 // DefaultGrace is the grace period of a Retention that sets none.
 const DefaultGrace = 24 * time.Hour
 
+// MinGrace is the shortest grace period Prune accepts: one deploy lease
+// and its margin, the longest a deploy in progress can go without proving
+// it is alive. The leases (lease.go) already keep a deploy's blobs; the
+// grace period is a second guard, independent of them, for the blobs a
+// deploy has just uploaded.
+const MinGrace = DeployLeaseTTL + LeaseMargin
+
 // Retention says which deploys Prune keeps. The live deploy and the one it
 // replaced (the undo target) are always kept, and so is every deploy younger
 // than Grace.
 type Retention struct {
 	KeepLast int // the newest KeepLast deploys
 	KeepDays int // every deploy of the last KeepDays days
-	// Grace: blobs written more recently are never deleted. The leases
-	// (lease.go) already keep a deploy's blobs; Grace is a second guard
-	// for the blobs of deploys in flight, so it must exceed the
-	// Deployer's MaxDeployDuration + LeaseMargin. 0 means DefaultGrace.
+	// Grace: blobs written more recently are never deleted. At least
+	// MinGrace; 0 means DefaultGrace.
 	Grace time.Duration
 	// Wait is how long Prune waits for the deploys in progress to end
-	// (while holding new ones back) before it gives up with
-	// ErrDeploysInProgress; 0 gives up at once.
+	// before it gives up with ErrDeploysInProgress; 0 gives up at once.
+	// It waits without holding new deploys back.
 	Wait time.Duration
 }
 
@@ -48,10 +53,11 @@ type PruneStats struct {
 //
 // It holds the site's GC lease while it works (lease.go): it starts only
 // once no deploy of the site is in progress, and deploys that start
-// meanwhile wait for it to end, so no deploy relies on a blob it deletes. A
-// Prune already running makes it fail with ErrGCInProgress; deploys still
-// in progress after r.Wait make it fail with ErrDeploysInProgress, having
-// deleted nothing.
+// meanwhile wait for it to end, so no deploy relies on a blob it deletes.
+// While deploys are in progress it waits up to r.Wait without the lease,
+// so they and new ones go ahead, then fails with ErrDeploysInProgress,
+// having deleted nothing. A Prune already running makes it fail with
+// ErrGCInProgress.
 //
 // A deploy made live while Prune runs is safe too: Prune writes back a
 // deleted manifest it then finds live (or as the undo target), and a
@@ -65,19 +71,17 @@ func (d *Deployer) Prune(ctx context.Context, siteID string, r Retention) (Prune
 	if r.Grace == 0 {
 		r.Grace = DefaultGrace
 	}
-	if r.Grace <= d.maxDeploy+LeaseMargin || r.KeepLast < 0 || r.KeepDays < 0 || r.Wait < 0 {
-		return st, igny8.Errorf(igny8.EInvalid, "Invalid retention: the grace period must exceed %s.", d.maxDeploy+LeaseMargin)
+	if r.Grace < MinGrace || r.KeepLast < 0 || r.KeepDays < 0 || r.Wait < 0 {
+		return st, igny8.Errorf(igny8.EInvalid, "Invalid retention: the grace period must be at least %s (a deploy lease and its margin).", MinGrace)
 	}
-	lease, err := d.acquireGC(ctx, b)
+	lease, expired, err := d.acquireGC(ctx, b, r.Wait)
+	st.LeasesExpired = expired
 	if err != nil {
 		return st, fmt.Errorf("prune %s: %w", siteID, err)
 	} else if lease == nil {
 		return st, nil // no bucket
 	}
 	defer lease.release(ctx)
-	if st.LeasesExpired, err = d.waitDeploys(ctx, lease, r.Wait); err != nil {
-		return st, fmt.Errorf("prune %s: %w", siteID, err)
-	}
 	start := d.now()
 	live, _, err := d.readLive(ctx, b)
 	if err != nil {
@@ -121,7 +125,7 @@ func (d *Deployer) Prune(ctx context.Context, siteID string, r Retention) (Prune
 }
 
 // sweep deletes the unmarked blobs older than grace, while the lease holds.
-func (d *Deployer) sweep(ctx context.Context, lease *gcLease, marked map[string]bool, grace time.Duration, st *PruneStats) error {
+func (d *Deployer) sweep(ctx context.Context, lease *lease, marked map[string]bool, grace time.Duration, st *PruneStats) error {
 	b := lease.b
 	for obj, err := range storage.All(ctx, d.store, b, BlobPrefix) {
 		if errors.Is(err, storage.ErrBucketNotFound) {
@@ -143,7 +147,7 @@ func (d *Deployer) sweep(ctx context.Context, lease *gcLease, marked map[string]
 		} else if d.now().Sub(info.ModTime) < grace {
 			continue
 		}
-		if err := lease.check(ctx); err != nil {
+		if err := lease.held(); err != nil {
 			return err
 		}
 		if err := d.deleteObject(ctx, b, obj.Key, info.Generation); errors.Is(err, storage.ErrPrecondition) {
@@ -165,7 +169,7 @@ func mark(marked map[string]bool, m *Manifest) {
 
 // deleteDeploys deletes the manifests of ids ("" entries skipped) and
 // returns their bytes by id, for restoreLive.
-func (d *Deployer) deleteDeploys(ctx context.Context, lease *gcLease, ids []string, st *PruneStats) (map[string][]byte, error) {
+func (d *Deployer) deleteDeploys(ctx context.Context, lease *lease, ids []string, st *PruneStats) (map[string][]byte, error) {
 	b := lease.b
 	deleted := map[string][]byte{}
 	for _, id := range ids {
@@ -178,7 +182,7 @@ func (d *Deployer) deleteDeploys(ctx context.Context, lease *gcLease, ids []stri
 		} else if err != nil {
 			return deleted, fmt.Errorf("read deploy %s: %w", id, err)
 		}
-		if err := lease.check(ctx); err != nil {
+		if err := lease.held(); err != nil {
 			return deleted, err
 		}
 		if err := d.store.Delete(ctx, b, DeployKey(id)); err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -125,9 +126,15 @@ func TestDeployWaitsForPrune(t *testing.T) {
 			name string
 			hook func(hs *hookStore, run func())
 		}{
-			{"after listing the deploy leases", func(hs *hookStore, run func()) {
+			{"after listing the deploy leases under the GC lease", func(hs *hookStore, run func()) {
+				var taken atomic.Bool
+				hs.afterPut = func(key string) {
+					if key == deployer.GCLeaseKey {
+						taken.Store(true)
+					}
+				}
 				hs.afterList = func(prefix string) {
-					if prefix == deployer.DeployLeasePrefix {
+					if prefix == deployer.DeployLeasePrefix && taken.Load() {
 						run()
 					}
 				}
@@ -308,9 +315,15 @@ func TestConcurrentPrunes(t *testing.T) {
 		tb := setup(t, s)
 		oldSite(t, tb, map[string]string{"index.html": "a", "x.txt": "reused"})
 		var once sync.Once
+		var taken atomic.Bool
 		hs := &hookStore{Store: tb.store}
+		hs.afterPut = func(key string) {
+			if key == deployer.GCLeaseKey {
+				taken.Store(true)
+			}
+		}
 		hs.afterList = func(prefix string) {
-			if prefix == deployer.DeployLeasePrefix {
+			if prefix == deployer.DeployLeasePrefix && taken.Load() {
 				once.Do(func() {
 					if _, err := tb.d.Prune(t.Context(), tb.site, keepOne); !errors.Is(err, deployer.ErrGCInProgress) {
 						t.Errorf("second Prune: error %v, want %v", err, deployer.ErrGCInProgress)
@@ -326,8 +339,9 @@ func TestConcurrentPrunes(t *testing.T) {
 }
 
 // TestCrashedPrune: a Prune killed before it released its lease holds
-// deploys back until the lease expires; then a deploy goes ahead and the
-// next Prune takes the lease over.
+// deploys back until the lease expires (one GCLease after its last
+// renewal); then a deploy goes ahead and the next Prune takes the lease
+// over.
 func TestCrashedPrune(t *testing.T) {
 	t.Parallel()
 	eachStore(t, func(t *testing.T, s storage.Store) {
@@ -338,12 +352,16 @@ func TestCrashedPrune(t *testing.T) {
 			t.Fatal(err)
 		}
 		var ev events
-		seen := make(chan struct{})
+		// The deploy is stopped after it found the GC lease valid and
+		// withdrew its own, until the clock has moved: a deploy lease
+		// taken before the jump would not outlive it.
+		seen, moved := make(chan struct{}), make(chan struct{})
 		seenOnce := signal(seen)
 		hsD := &hookStore{Store: tb.store}
-		hsD.afterGet = func(key string) {
-			if key == deployer.GCLeaseKey {
+		hsD.afterDelete = func(key string) {
+			if strings.HasPrefix(key, deployer.DeployLeasePrefix) {
 				seenOnce()
+				<-moved
 			}
 		}
 		hsD.afterPut = func(key string) { ev.add("deploy puts " + key) }
@@ -355,6 +373,7 @@ func TestCrashedPrune(t *testing.T) {
 		<-seen
 		ev.add("lease expired")
 		tb.clock.Add(deployer.DefaultGCLease)
+		close(moved)
 		if err := <-done; err != nil {
 			t.Fatal(err)
 		}
@@ -370,7 +389,8 @@ func TestCrashedPrune(t *testing.T) {
 }
 
 // TestCrashedDeploy: the lease of a deploy killed before its manifest holds
-// Prune back until it expires; then Prune deletes it.
+// Prune back until it expires, one DeployLeaseTTL after it was last
+// renewed; then Prune deletes it.
 func TestCrashedDeploy(t *testing.T) {
 	t.Parallel()
 	eachStore(t, func(t *testing.T, s storage.Store) {
@@ -385,7 +405,11 @@ func TestCrashedDeploy(t *testing.T) {
 		if st, err := tb.d.Prune(t.Context(), tb.site, keepOne); !errors.Is(err, deployer.ErrDeploysInProgress) || st.DeploysDeleted != 0 {
 			t.Errorf("Prune under the crashed deploy's lease = %+v, %v, want %v", st, err, deployer.ErrDeploysInProgress)
 		}
-		tb.clock.Add(deployer.DefaultMaxDeployDuration + deployer.LeaseMargin)
+		tb.clock.Add(deployer.DeployLeaseTTL - time.Second)
+		if _, err := tb.d.Prune(t.Context(), tb.site, keepOne); !errors.Is(err, deployer.ErrDeploysInProgress) {
+			t.Errorf("Prune a second before the lease expires: %v, want %v", err, deployer.ErrDeploysInProgress)
+		}
+		tb.clock.Add(time.Second)
 		if st, err := tb.d.Prune(t.Context(), tb.site, keepOne); err != nil || st.LeasesExpired != 1 || st.DeploysDeleted != 1 {
 			t.Errorf("Prune after the lease expired = %+v, %v, want the lease and A deleted", st, err)
 		}
@@ -394,9 +418,9 @@ func TestCrashedDeploy(t *testing.T) {
 	})
 }
 
-// TestSlowDeploy: a deploy that outlives its lease, which a Prune then
-// deletes before sweeping the blob the deploy found, does not write its
-// manifest.
+// TestSlowDeploy: a deploy that outlives its lease (here the clock jumps
+// past it between two renewals), which a Prune then deletes before
+// sweeping the blob the deploy found, does not write its manifest.
 func TestSlowDeploy(t *testing.T) {
 	t.Parallel()
 	eachStore(t, func(t *testing.T, s storage.Store) {
@@ -407,7 +431,7 @@ func TestSlowDeploy(t *testing.T) {
 		hs.afterPut = func(key string) {
 			if strings.HasPrefix(key, deployer.BlobPrefix) {
 				once.Do(func() {
-					tb.clock.Add(deployer.DefaultMaxDeployDuration + deployer.LeaseMargin)
+					tb.clock.Add(deployer.DeployLeaseTTL)
 					if st, err := tb.d.Prune(t.Context(), tb.site, keepOne); err != nil || st.LeasesExpired != 1 || st.BlobsDeleted == 0 {
 						t.Errorf("Prune = %+v, %v, want the expired lease and the old blobs deleted", st, err)
 					}
@@ -422,51 +446,69 @@ func TestSlowDeploy(t *testing.T) {
 	})
 }
 
-// TestPruneLease: a Prune renews its lease as it goes, and stops deleting
-// once it could no longer renew it in time.
+// TestPruneLease: a Prune's heartbeat renews its lease while it deletes,
+// and the Prune stops deleting once its lease was not renewed in time.
 func TestPruneLease(t *testing.T) {
 	t.Parallel()
 	eachStore(t, func(t *testing.T, s storage.Store) {
-		for _, tc := range []struct {
-			name    string
-			advance time.Duration
-			lost    bool
-		}{
-			{"renewed", deployer.DefaultGCLease/2 + time.Second, false},
-			{"expired", deployer.DefaultGCLease, true},
-		} {
-			t.Run(tc.name, func(t *testing.T) {
-				tb := setup(t, s)
-				oldSite(t, tb, map[string]string{"index.html": "a", "1.txt": "only a 1", "2.txt": "only a 2", "3.txt": "only a 3"})
-				var once sync.Once
-				var leasePuts int
-				hs := &hookStore{Store: tb.store}
-				hs.afterDelete = func(key string) {
-					if strings.HasPrefix(key, deployer.BlobPrefix) {
-						once.Do(func() { tb.clock.Add(tc.advance) })
+		t.Run("renewed", func(t *testing.T) {
+			tb := setup(t, s)
+			oldSite(t, tb, map[string]string{"index.html": "a", "1.txt": "only a 1", "2.txt": "only a 2", "3.txt": "only a 3"})
+			var renewals atomic.Int64
+			hs := &hookStore{Store: tb.store}
+			hs.afterPut = func(key string) {
+				if key == deployer.GCLeaseKey {
+					renewals.Add(1)
+				}
+			}
+			// At each delete of a blob the clock jumps to just short of
+			// the lease's margin, then the heartbeat renews it: four
+			// jumps outlast the lease three times over.
+			hs.afterDelete = func(key string) {
+				if strings.HasPrefix(key, deployer.BlobPrefix) {
+					tb.clock.Add(deployer.DefaultGCLease - deployer.LeaseMargin - time.Second)
+					// The first renewal seen may have been computed
+					// before the jump; the second was not.
+					for n, guard := renewals.Load()+2, time.Now().Add(time.Minute); renewals.Load() < n; {
+						if time.Now().After(guard) {
+							t.Error("the heartbeat stopped renewing the lease")
+							return
+						}
+						time.Sleep(time.Millisecond)
 					}
 				}
-				hs.afterPut = func(key string) {
-					if key == deployer.GCLeaseKey {
-						leasePuts++
-					}
+			}
+			cfg := testConfig(tb.clock)
+			cfg.LeaseRenew = time.Millisecond
+			st, err := deployer.New(hs, cfg).Prune(t.Context(), tb.site, keepOne)
+			if err != nil || st.BlobsDeleted != 4 {
+				t.Errorf("Prune = %+v, %v; want 4 blobs deleted", st, err)
+			}
+			checkBlobs(t, tb.d, s, tb.site)
+			leasesGone(t, s, tb.site)
+		})
+		t.Run("not renewed in time", func(t *testing.T) {
+			tb := setup(t, s)
+			oldSite(t, tb, map[string]string{"index.html": "a", "1.txt": "only a 1", "2.txt": "only a 2", "3.txt": "only a 3"})
+			var once sync.Once
+			hs := &hookStore{Store: tb.store}
+			hs.afterDelete = func(key string) {
+				if strings.HasPrefix(key, deployer.BlobPrefix) {
+					once.Do(func() { tb.clock.Add(deployer.DefaultGCLease - deployer.LeaseMargin) })
 				}
-				st, err := tb.on(hs).Prune(t.Context(), tb.site, keepOne)
-				if tc.lost {
-					if err == nil || st.BlobsDeleted != 1 {
-						t.Errorf("Prune = %+v, %v, want an error after one blob", st, err)
-					}
-					// The next Prune takes the expired lease over.
-					if st, err := tb.d.Prune(t.Context(), tb.site, keepOne); err != nil || st.BlobsDeleted != 3 {
-						t.Errorf("next Prune = %+v, %v, want the 3 other blobs deleted", st, err)
-					}
-				} else if err != nil || st.BlobsDeleted != 4 || leasePuts != 2 {
-					t.Errorf("Prune = %+v, %v, lease written %d times; want 4 blobs deleted, the lease renewed once", st, err, leasePuts)
-				}
-				checkBlobs(t, tb.d, s, tb.site)
-				leasesGone(t, s, tb.site)
-			})
-		}
+			}
+			st, err := tb.on(hs).Prune(t.Context(), tb.site, keepOne)
+			if err == nil || st.BlobsDeleted != 1 {
+				t.Errorf("Prune = %+v, %v, want an error after one blob", st, err)
+			}
+			// The lease is left to expire; the next Prune takes it over.
+			tb.clock.Add(deployer.LeaseMargin)
+			if st, err := tb.d.Prune(t.Context(), tb.site, keepOne); err != nil || st.BlobsDeleted != 3 {
+				t.Errorf("next Prune = %+v, %v, want the 3 other blobs deleted", st, err)
+			}
+			checkBlobs(t, tb.d, s, tb.site)
+			leasesGone(t, s, tb.site)
+		})
 	})
 }
 
@@ -561,5 +603,186 @@ func TestRollbackWhilePruning(t *testing.T) {
 				t.Errorf("live manifest: %v", err)
 			}
 		})
+	})
+}
+
+// TestKilledDeployHoldsNoDeployBack: a deploy killed mid-upload leaves its
+// lease behind, renewed no more. A Prune then finds it valid: without
+// Retention.Wait it gives up at once; with it, it waits without taking the
+// GC lease. Either way a new deploy meanwhile never meets a GC lease: it
+// takes its lease at the first try and reads the GC lease once. Once the
+// dead lease expires (one DeployLeaseTTL), the waiting Prune goes ahead.
+func TestKilledDeployHoldsNoDeployBack(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s storage.Store) {
+		tb := setup(t, s)
+		oldSite(t, tb, map[string]string{"index.html": "a", "x.txt": "reused"})
+
+		// The killed deploy: its writes stop after its lease and one blob,
+		// and its lease is never deleted.
+		dead := &failingStore{Store: &hookStore{Store: tb.store, drop: func(key string) bool { return strings.HasPrefix(key, deployer.DeployLeasePrefix) }}}
+		dead.left.Store(2)
+		if _, _, err := tb.on(dead).Deploy(t.Context(), tb.site, toFiles(map[string]string{"y.txt": "killed mid-upload", "z.txt": "never stored"}), deployer.DeployOptions{}); !errors.Is(err, errKilled) {
+			t.Fatalf("killed deploy: error %v, want %v", err, errKilled)
+		}
+
+		var gcPuts atomic.Int64
+		polls := make(chan struct{}, 1)
+		hsP := &hookStore{Store: tb.store}
+		hsP.afterPut = func(key string) {
+			if key == deployer.GCLeaseKey {
+				gcPuts.Add(1)
+			}
+		}
+		hsP.afterList = func(prefix string) {
+			if prefix == deployer.DeployLeasePrefix {
+				select {
+				case polls <- struct{}{}:
+				default:
+				}
+			}
+		}
+		if st, err := tb.on(hsP).Prune(t.Context(), tb.site, keepOne); !errors.Is(err, deployer.ErrDeploysInProgress) || st.DeploysDeleted+st.BlobsDeleted != 0 {
+			t.Errorf("Prune without Wait = %+v, %v; want %v, nothing deleted", st, err, deployer.ErrDeploysInProgress)
+		}
+		select {
+		case <-polls:
+		default:
+		}
+		type result struct {
+			st  deployer.PruneStats
+			err error
+		}
+		pruned := make(chan result, 1)
+		go func() {
+			r := keepOne
+			r.Wait = time.Hour // on the fake clock: until the dead lease expires
+			st, err := tb.on(hsP).Prune(t.Context(), tb.site, r)
+			pruned <- result{st, err}
+		}()
+		<-polls
+		<-polls // the Prune is waiting
+
+		var gcReads atomic.Int64
+		var leaseKeys events
+		hsD := &hookStore{Store: tb.store}
+		hsD.afterGet = func(key string) {
+			if key == deployer.GCLeaseKey {
+				gcReads.Add(1)
+			}
+		}
+		hsD.afterPut = func(key string) {
+			if strings.HasPrefix(key, deployer.DeployLeasePrefix) {
+				leaseKeys.add(key)
+			}
+		}
+		m, _, err := tb.on(hsD).Deploy(t.Context(), tb.site, toFiles(map[string]string{"y.txt": "reused", "w.txt": "new"}), deployer.DeployOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := gcReads.Load(), int64(1); got != want {
+			t.Errorf("the new deploy read the GC lease %d times, want %d: it waited for the GC", got, want)
+		}
+		if got, want := strings.Join(leaseKeys.list, " "), deployer.DeployLeaseKey(m.DeployID, 1); got != want {
+			t.Errorf("the new deploy's leases = %s, want only its first try %s", got, want)
+		}
+		if got := gcPuts.Load(); got != 0 {
+			t.Errorf("the waiting Prune wrote the GC lease %d times, want never", got)
+		}
+
+		tb.clock.Add(deployer.DeployLeaseTTL)
+		if r := <-pruned; r.err != nil || r.st.LeasesExpired != 1 || r.st.DeploysDeleted != 1 {
+			t.Errorf("Prune once the dead lease expired = %+v, %v; want it and A deleted", r.st, r.err)
+		}
+		if _, err := tb.d.ReadManifest(t.Context(), tb.site, m.DeployID); err != nil {
+			t.Errorf("the new deploy: %v", err)
+		}
+		checkBlobs(t, tb.d, s, tb.site)
+		leasesGone(t, s, tb.site)
+	})
+}
+
+// TestPruneWithdraws: a deploy that starts after a Prune found no deploy in
+// progress, but before it took the GC lease, goes ahead; the Prune finds
+// its lease under the GC lease, withdraws that, and waits for the deploy
+// without holding anything, then keeps the deploy's blobs.
+func TestPruneWithdraws(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s storage.Store) {
+		tb := setup(t, s)
+		oldSite(t, tb, map[string]string{"index.html": "a", "x.txt": "reused"})
+		var ev events
+		holding, release := make(chan struct{}), make(chan struct{})
+		holdingOnce := signal(holding)
+		var gcReads atomic.Int64
+		hsD := &hookStore{Store: tb.store}
+		hsD.afterGet = func(key string) {
+			if key == deployer.GCLeaseKey {
+				gcReads.Add(1)
+			}
+		}
+		hsD.afterList = func(prefix string) {
+			if prefix == deployer.BlobPrefix {
+				holdingOnce()
+				<-release
+			}
+		}
+		hsD.afterPut = func(key string) {
+			if strings.HasPrefix(key, deployer.DeployPrefix) {
+				ev.add("deploy done") // before it deletes its lease
+			}
+		}
+		releaseOnce := signal(release)
+		done := make(chan error, 1)
+		var once sync.Once
+		var polled atomic.Int64
+		hsP := &hookStore{Store: tb.store}
+		hsP.afterList = func(prefix string) {
+			if prefix != deployer.DeployLeasePrefix {
+				return
+			}
+			polled.Add(1)
+			once.Do(func() { // after the first look, before P1
+				go func() {
+					_, _, err := tb.on(hsD).Deploy(t.Context(), tb.site, toFiles(map[string]string{"y.txt": "reused"}), deployer.DeployOptions{})
+					done <- err
+				}()
+				<-holding // the deploy holds its lease and found the reused blob
+			})
+		}
+		hsP.afterPut = func(key string) {
+			if key == deployer.GCLeaseKey {
+				ev.add("gc lease taken")
+			}
+		}
+		hsP.afterDelete = func(key string) {
+			if key == deployer.GCLeaseKey {
+				ev.add("gc lease released")
+				// Withdrawn: the Prune now waits for the deploy.
+				if polled.Load() == 2 {
+					releaseOnce()
+				}
+			}
+		}
+		r := keepOne
+		r.Wait = time.Hour // on the fake clock: until the deploy ends
+		st, err := tb.on(hsP).Prune(t.Context(), tb.site, r)
+		if err != nil || st.DeploysDeleted != 1 {
+			t.Errorf("Prune = %+v, %v, want A deleted", st, err)
+		}
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if got, want := strings.Join(ev.list, ", "), "gc lease taken, gc lease released, deploy done, gc lease taken, gc lease released"; got != want {
+			t.Errorf("events: %s, want %s", got, want)
+		}
+		if got, want := gcReads.Load(), int64(1); got != want {
+			t.Errorf("the deploy read the GC lease %d times, want %d", got, want)
+		}
+		if _, err := s.Stat(t.Context(), storage.SiteBucket(tb.site), reusedKey); err != nil {
+			t.Errorf("reused blob: %v", err)
+		}
+		checkBlobs(t, tb.d, s, tb.site)
+		leasesGone(t, s, tb.site)
 	})
 }

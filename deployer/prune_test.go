@@ -82,7 +82,7 @@ func (s *hookStore) DeleteIfGeneration(ctx context.Context, bucket, key, generat
 		return nil
 	}
 	err := cd.DeleteIfGeneration(ctx, bucket, key, generation)
-	if s.afterDelete != nil {
+	if s.afterDelete != nil && !errors.Is(err, errors.ErrUnsupported) {
 		s.afterDelete(key)
 	}
 	return err
@@ -165,13 +165,15 @@ func TestPrune(t *testing.T) {
 func TestPruneInvalid(t *testing.T) {
 	t.Parallel()
 	tb := setup(t, newMemory())
-	for _, r := range []deployer.Retention{{Grace: time.Hour}, {KeepLast: -1}, {KeepDays: -1}} {
+	for _, r := range []deployer.Retention{{Grace: deployer.MinGrace - time.Second}, {Grace: -time.Hour}, {KeepLast: -1}, {KeepDays: -1}, {Wait: -1}} {
 		if _, err := tb.d.Prune(t.Context(), tb.site, r); igny8.ErrorCode(err) != igny8.EInvalid {
 			t.Errorf("Prune(%+v): error %v, want invalid", r, err)
 		}
 	}
-	if st, err := tb.d.Prune(t.Context(), tb.site, deployer.Retention{}); err != nil || st != (deployer.PruneStats{}) {
-		t.Errorf("Prune of an empty site = %+v, %v, want nothing", st, err)
+	for _, r := range []deployer.Retention{{}, {Grace: deployer.MinGrace}} {
+		if st, err := tb.d.Prune(t.Context(), tb.site, r); err != nil || st != (deployer.PruneStats{}) {
+			t.Errorf("Prune(%+v) of an empty site = %+v, %v, want nothing", r, st, err)
+		}
 	}
 }
 
