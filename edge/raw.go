@@ -3,6 +3,7 @@ package edge
 import (
 	"bytes"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -28,7 +29,7 @@ func (s *Server) serveRaw(w http.ResponseWriter, r *http.Request, now time.Time)
 	}
 	for k, v := range r.Header {
 		switch k {
-		case "Range", "If-Match", "If-Range", "Expect":
+		case "Range", "If-Match", "If-Range", "If-Unmodified-Since", "Expect":
 			return nil, 0, 0, false
 		case "Connection":
 			if len(v) != 1 || !strings.EqualFold(v[0], "keep-alive") {
@@ -58,8 +59,16 @@ func (s *Server) serveRaw(w http.ResponseWriter, r *http.Request, now time.Time)
 		return nil, 0, 0, false
 	}
 	t := resolve(d.m, p)
-	if t.file == "" || d.headers.Len() > 0 && len(d.headers.Headers(p)) > 0 || forcedRule(r, d) {
+	if t.file == "" {
 		return nil, 0, 0, false
+	}
+	esc := r.URL.EscapedPath()
+	if s.ruleMayApply(r, d, esc) {
+		return nil, 0, 0, false
+	}
+	var hs [][2]string // the site's headers for the path
+	if d.headers.Len() > 0 {
+		hs = d.headers.Headers(esc)
 	}
 	e := d.files[t.file]
 	if e.Size > s.cfg.CacheMaxObject {
@@ -73,12 +82,12 @@ func (s *Server) serveRaw(w http.ResponseWriter, r *http.Request, now time.Time)
 		w.WriteHeader(http.StatusNoContent)
 		http.NewResponseController(w).Flush()
 	}
-	// With no Last-Modified, If-None-Match is the only precondition that
-	// applies (as in serveSmall); a 304 reads no blob.
-	if inm := r.Header.Get("If-None-Match"); inm != "" && noneMatch(inm, e.etags[rep][0]) {
+	// If-None-Match, else If-Modified-Since, as in serveSmall; a 304
+	// reads no blob.
+	if notModified(r, e.etags[rep][0], e.modtime) {
 		head := append(cc.head[:0], "HTTP/1.1 304 Not Modified\r\n"...)
 		head = append(head, s.dates.line(now)...)
-		head = append(head, e.rawHeader(d, rep, nil)...)
+		head = append(head, e.rawHeader(d, rep, nil, hs)...)
 		cc.head = head
 		cc.sendRaw(head, nil, respond)
 		return d, http.StatusNotModified, 0, true
@@ -89,32 +98,45 @@ func (s *Server) serveRaw(w http.ResponseWriter, r *http.Request, now time.Time)
 	}
 	head := append(cc.head[:0], "HTTP/1.1 200 OK\r\n"...)
 	head = append(head, s.dates.line(now)...)
-	head = append(head, e.rawHeader(d, rep, it.clen)...)
+	head = append(head, e.rawHeader(d, rep, it.clen, hs)...)
 	cc.head = head
 	cc.sendRaw(head, it.data, respond)
 	return d, http.StatusOK, len(it.data), true
 }
 
-// forcedRule reports whether a forced redirect rule of d matches r: only
-// those apply to a path that has a file.
-func forcedRule(r *http.Request, d *deploy) bool {
+// ruleMayApply reports whether a redirect rule of d may decide a request
+// for a path that has a file: a forced rule that matches, or a rule with
+// a Language or Country condition that was weighed, whose answer varies.
+// The ordinary path answers those.
+func (s *Server) ruleMayApply(r *http.Request, d *deploy, esc string) bool {
 	if d.redirects.Len() == 0 {
 		return false
 	}
-	req := r.URL.EscapedPath()
-	if r.URL.RawQuery != "" {
-		req += "?" + r.URL.RawQuery
-	}
-	m, ok := d.redirects.Match(req)
-	return ok && m.Force
+	m, ok := d.redirects.Lookup(s.ruleRequest(r, esc, true))
+	return ok || m.Vary != 0
 }
 
 // rawHeader returns the header lines of a 200 of e's representation rep
 // from d, ending with the blank line: the same fields the ordinary path
 // sets, in net/http's order and escaping, built on first use. clen is the
 // representation's Content-Length; nil asks for the lines of a 304, which
-// leaves out the fields of the body.
-func (e *entry) rawHeader(d *deploy, rep int, clen []string) []byte {
+// leaves out the fields of the body. hs are the site's headers for the
+// path (HeaderTable.Headers), applied as applySiteHeaders does; the block
+// built with them is kept until another path of the file asks with other
+// ones.
+func (e *entry) rawHeader(d *deploy, rep int, clen []string, hs [][2]string) []byte {
+	if len(hs) > 0 {
+		slot := &e.site[rep]
+		if clen == nil {
+			slot = &e.site304[rep]
+		}
+		if sb := slot.Load(); sb != nil && sameHeaders(sb.headers, hs) {
+			return sb.b
+		}
+		b := e.buildRawHeader(d, rep, clen, hs)
+		slot.Store(&siteBlock{headers: hs, b: b})
+		return b
+	}
 	slot := &e.raw[rep]
 	if clen == nil {
 		slot = &e.raw304[rep]
@@ -122,6 +144,13 @@ func (e *entry) rawHeader(d *deploy, rep int, clen []string) []byte {
 	if b := slot.Load(); b != nil {
 		return *b
 	}
+	b := e.buildRawHeader(d, rep, clen, nil)
+	slot.Store(&b)
+	return b
+}
+
+// buildRawHeader renders the block rawHeader returns.
+func (e *entry) buildRawHeader(d *deploy, rep int, clen []string, hs [][2]string) []byte {
 	h := http.Header{
 		"X-Content-Type-Options": hdrNosniff,
 		"Referrer-Policy":        hdrReferrer,
@@ -135,6 +164,12 @@ func (e *entry) rawHeader(d *deploy, rep int, clen []string) []byte {
 		"Accept-Ranges":          hdrAcceptRanges,
 		"Content-Length":         clen,
 	}
+	if ct := siteContentType(hs); ct != nil {
+		h["Content-Type"] = ct
+	}
+	if e.lastMod != nil {
+		h["Last-Modified"] = e.lastMod
+	}
 	if len(e.Encodings) > 0 {
 		h["Vary"] = hdrVaryEncoding
 	}
@@ -142,17 +177,26 @@ func (e *entry) rawHeader(d *deploy, rep int, clen []string) []byte {
 		h["Content-Encoding"] = hdrEncoding[rep]
 	}
 	if clen == nil {
-		// As ServeContent's 304 (and serveSmall's).
-		for _, k := range []string{"Content-Type", "Content-Length", "Content-Encoding", "Accept-Ranges"} {
+		// As ServeContent's 304 (and serveSmall's): no body fields, and
+		// no Last-Modified beside the ETag.
+		for _, k := range []string{"Content-Type", "Content-Length", "Content-Encoding", "Accept-Ranges", "Last-Modified"} {
 			delete(h, k)
 		}
 	}
+	applySiteHeaders(h, hs)
 	var buf bytes.Buffer
 	h.Write(&buf)
 	buf.WriteString("\r\n")
-	b := buf.Bytes()
-	slot.Store(&b)
-	return b
+	return buf.Bytes()
+}
+
+// sameHeaders reports whether two results of HeaderTable.Headers are
+// equal, at once when they are the same list.
+func sameHeaders(a, b [][2]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	return len(a) == 0 || &a[0] == &b[0] || slices.Equal(a, b)
 }
 
 // dateCache holds the Date header line of the current second.

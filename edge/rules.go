@@ -10,22 +10,21 @@ import (
 
 // redirect applies the deploy's first redirect rule matching the request,
 // as Netlify does: a forced rule always, any other only when no file
-// answers the path (t is what the path resolved to). It reports whether
-// it answered the request.
+// answers the path (t is what the path resolved to). esc is the escaped
+// path. It reports whether it answered the request.
 //
 // 3xx rules redirect; 200 rules rewrite to a file of the same deploy
 // without changing the URL; 404 and 410 rules serve their target page
-// with that status (plain text when the target has no file).
-func (s *Server) redirect(w http.ResponseWriter, r *http.Request, d *deploy, p string, t target) bool {
-	if d.redirects.Len() == 0 {
+// with that status (plain text when the target has no file). When a rule
+// with a Language or Country condition was weighed, the response varies
+// on Accept-Language or Config.CountryHeader, whichever rule applied.
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, d *deploy, esc string, t target) bool {
+	if d.redirects == nil || d.redirects.Len() == 0 {
 		return false
 	}
-	req := r.URL.EscapedPath()
-	if r.URL.RawQuery != "" {
-		req += "?" + r.URL.RawQuery
-	}
-	m, ok := d.redirects.Match(req)
-	if !ok || (!m.Force && (t.file != "" || t.redirect != "")) {
+	m, ok := d.redirects.Lookup(s.ruleRequest(r, esc, t.file != "" || t.redirect != ""))
+	s.addRuleVary(w.Header(), m.Vary)
+	if !ok {
 		return false
 	}
 	s.metrics.redirects.Add(1)
@@ -36,6 +35,27 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request, d *deploy, p s
 		w.Header().Set("Cache-Control", cacheRevalid)
 		http.Redirect(w, r, m.To, m.Status)
 		return true
+	}
+}
+
+// ruleRequest is what the redirect rules see of r.
+func (s *Server) ruleRequest(r *http.Request, esc string, shadowed bool) rules.Request {
+	req := rules.Request{Path: esc, Query: r.URL.RawQuery, Language: r.Header.Get("Accept-Language"), Shadowed: shadowed}
+	if s.cfg.CountryHeader != "" {
+		req.Country = r.Header.Get(s.cfg.CountryHeader)
+	}
+	return req
+}
+
+// addRuleVary adds to h's Vary the request headers a lookup depended on.
+// Without a CountryHeader no Country condition can match, whatever the
+// request says, so nothing varies on it.
+func (s *Server) addRuleVary(h http.Header, v rules.Vary) {
+	if v&rules.VaryLanguage != 0 {
+		addVary(h, hdrVaryLanguage)
+	}
+	if v&rules.VaryCountry != 0 && s.cfg.CountryHeader != "" {
+		addVary(h, []string{http.CanonicalHeaderKey(s.cfg.CountryHeader)})
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -78,13 +79,15 @@ func (s *Server) serveDeploy(w http.ResponseWriter, r *http.Request, d *deploy, 
 		plain(w, status, http.StatusText(status))
 		return
 	}
-	if d.headers.Len() > 0 {
-		for _, kv := range d.headers.Headers(p) {
-			w.Header().Add(kv[0], kv[1])
+	// Rules match the escaped path, as the site wrote them.
+	esc := r.URL.EscapedPath()
+	if d.headers != nil && d.headers.Len() > 0 {
+		if hs := d.headers.Headers(esc); len(hs) > 0 {
+			w = newSiteWriter(w, hs)
 		}
 	}
 	t := resolve(d.m, p)
-	if s.redirect(w, r, d, p, t) {
+	if s.redirect(w, r, d, esc, t) {
 		return
 	}
 	switch {
@@ -114,6 +117,7 @@ func setSiteHeaders(w http.ResponseWriter, d *deploy) {
 }
 
 // setSecurityHeaders sets the default security headers of every response.
+// A site's _headers may replace each of them (applySiteHeaders).
 func (s *Server) setSecurityHeaders(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h["X-Content-Type-Options"] = hdrNosniff
@@ -128,16 +132,17 @@ func (s *Server) setSecurityHeaders(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// serveFile serves one file of d. A small file asked for without Range or
-// If-Match, nearly every request, is answered here from the precomputed
-// headers and the cached bytes, in one write; anything else goes through
-// http.ServeContent, which these answers match.
+// serveFile serves one file of d. A small file asked for without Range,
+// If-Match or If-Unmodified-Since, nearly every request, is answered here
+// from the precomputed headers and the cached bytes, in one write;
+// anything else goes through http.ServeContent, which these answers match.
+// The file's Last-Modified is its deploy's creation time.
 func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, d *deploy, e *entry) {
 	h := w.Header()
 	enc := ""
 	rangeReq := r.Header.Get("Range")
 	if len(e.Encodings) > 0 {
-		h["Vary"] = hdrVaryEncoding
+		addVary(h, hdrVaryEncoding)
 		// A range of an encoded variant would be a range of other bytes
 		// than the identity's: Range requests always get identity.
 		if rangeReq == "" {
@@ -146,13 +151,19 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, d *deploy, e 
 	}
 	rep := repIndex(enc)
 	h["Content-Type"] = e.ctype
+	if sw, ok := w.(*siteWriter); ok && sw.ctype != nil {
+		h["Content-Type"] = sw.ctype
+	}
 	h["Cache-Control"] = e.cache
+	if e.lastMod != nil {
+		h["Last-Modified"] = e.lastMod
+	}
 	if rep != repIdentity {
 		h["Content-Encoding"] = hdrEncoding[rep]
 	}
 	h["Etag"] = e.etags[rep]
 	small := e.Size <= s.cfg.CacheMaxObject
-	if small && rangeReq == "" && r.Header.Get("If-Match") == "" && !s.slowPath {
+	if small && rangeReq == "" && r.Header.Get("If-Match") == "" && r.Header.Get("If-Unmodified-Since") == "" && !s.slowPath {
 		s.serveSmall(w, r, d, e, rep)
 		return
 	}
@@ -173,20 +184,23 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, d *deploy, e 
 		br.onSize = func(n int64) { h.Set("Content-Length", strconv.FormatInt(n, 10)) }
 	}
 	defer br.Close()
-	http.ServeContent(w, r, "", time.Time{}, br)
+	http.ServeContent(w, r, "", e.modtime, br)
 }
 
-// serveSmall answers a GET or HEAD without Range or If-Match for a blob of
-// at most CacheMaxObject bytes, with the headers serveFile set. With no
-// Last-Modified, If-Unmodified-Since and If-Modified-Since never apply, so
-// If-None-Match is the only precondition left, as in ServeContent.
+// serveSmall answers a GET or HEAD without Range, If-Match or
+// If-Unmodified-Since for a blob of at most CacheMaxObject bytes, with the
+// headers serveFile set. The preconditions left are If-None-Match and,
+// only without it, If-Modified-Since (RFC 9110 §13.2.2), as in
+// ServeContent.
 func (s *Server) serveSmall(w http.ResponseWriter, r *http.Request, d *deploy, e *entry, rep int) {
 	h := w.Header()
-	if inm := r.Header.Get("If-None-Match"); inm != "" && noneMatch(inm, e.etags[rep][0]) {
-		// A 304 never reads the blob.
+	if notModified(r, e.etags[rep][0], e.modtime) {
+		// A 304 never reads the blob. It keeps the ETag, so it drops
+		// Last-Modified, as ServeContent's does.
 		delete(h, "Content-Type")
 		delete(h, "Content-Length")
 		delete(h, "Content-Encoding")
+		delete(h, "Last-Modified")
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
@@ -287,4 +301,115 @@ func plain(w http.ResponseWriter, code int, msg string) {
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
 	w.Write([]byte(msg + "\n"))
+}
+
+// notModified reports whether a GET or HEAD of a file with the strong
+// ETag etag, last modified at modtime (zero: unknown), is answered 304:
+// If-None-Match matches; or, when there is no If-None-Match, the file is
+// not newer than a valid If-Modified-Since (RFC 9110 §13.1.3, §13.2.2).
+func notModified(r *http.Request, etag string, modtime time.Time) bool {
+	if inm := r.Header.Get("If-None-Match"); inm != "" {
+		return noneMatch(inm, etag)
+	}
+	ims := r.Header.Get("If-Modified-Since")
+	if ims == "" || modtime.IsZero() {
+		return false
+	}
+	t, err := http.ParseTime(ims)
+	return err == nil && !modtime.After(t)
+}
+
+// siteWriter gives a response the site's _headers for its path when its
+// status is written, so they apply whatever the edge set before:
+// applySiteHeaders. Content-Type is the exception: serveFile takes it
+// (ctype), as it is the type of the file, not of a redirect or an error
+// page.
+type siteWriter struct {
+	http.ResponseWriter
+	headers [][2]string
+	ctype   []string // the site's Content-Type values; nil: none
+	wrote   bool
+}
+
+func newSiteWriter(w http.ResponseWriter, hs [][2]string) *siteWriter {
+	return &siteWriter{ResponseWriter: w, headers: hs, ctype: siteContentType(hs)}
+}
+
+func (sw *siteWriter) WriteHeader(code int) {
+	if !sw.wrote {
+		sw.wrote = true
+		applySiteHeaders(sw.Header(), sw.headers)
+	}
+	sw.ResponseWriter.WriteHeader(code)
+}
+
+func (sw *siteWriter) Write(b []byte) (int, error) {
+	if !sw.wrote {
+		sw.WriteHeader(http.StatusOK)
+	}
+	return sw.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (sw *siteWriter) Unwrap() http.ResponseWriter { return sw.ResponseWriter }
+
+// applySiteHeaders sets a site's headers (canonical names, from
+// rules.HeaderTable) on h. A site's header replaces the edge's of the same
+// name, so a site may set its own Cache-Control, X-Frame-Options,
+// Referrer-Policy and the like; names the edge must own never get here
+// (the rules parser refuses them). Two names add to the edge's values
+// instead, as a list: Vary, where the edge's Accept-Encoding must stay or
+// caches would hand brotli to clients that cannot read it, and
+// X-Robots-Tag, where a preview's noindex must stay. Content-Type is left
+// out: see siteWriter. The edge's shared values are never written into.
+func applySiteHeaders(h http.Header, hs [][2]string) {
+	for i, kv := range hs {
+		name := kv[0]
+		if name == "Content-Type" {
+			continue
+		}
+		switch name {
+		case "Vary":
+			addVary(h, []string{kv[1]})
+			continue
+		case "X-Robots-Tag":
+			v := h[name]
+			h[name] = append(v[:len(v):len(v)], kv[1])
+			continue
+		}
+		if !slices.ContainsFunc(hs[:i], func(prev [2]string) bool { return prev[0] == name }) {
+			delete(h, name) // the first of the site's values replaces the edge's
+		}
+		v := h[name]
+		h[name] = append(v[:len(v):len(v)], kv[1])
+	}
+}
+
+// siteContentType returns the Content-Type values among a site's headers,
+// or nil.
+func siteContentType(hs [][2]string) []string {
+	var ct []string
+	for _, kv := range hs {
+		if kv[0] == "Content-Type" {
+			ct = append(ct, kv[1])
+		}
+	}
+	return ct
+}
+
+// addVary adds the field names of vals to h's Vary, each once (compared
+// case-insensitively), keeping the values already there and never writing
+// into a shared slice.
+func addVary(h http.Header, vals []string) {
+	v := h["Vary"]
+	if len(v) == 0 {
+		h["Vary"] = vals
+		return
+	}
+	for _, name := range vals {
+		if !slices.ContainsFunc(v, func(have string) bool { return strings.EqualFold(have, name) }) {
+			v = append(v[:len(v):len(v)], name)
+		}
+	}
+	h["Vary"] = v
 }

@@ -111,6 +111,14 @@ type Config struct {
 	// https request (for Strict-Transport-Security). Set it only behind a
 	// proxy that overwrites the header.
 	TrustForwardedProto bool
+
+	// CountryHeader names the request header holding the visitor's
+	// country as an ISO 3166 code, set by the CDN in front of the edge
+	// (CloudFront-Viewer-Country, CF-IPCountry, ...), for the Country=
+	// conditions of redirect rules. Empty: the country is unknown and no
+	// Country condition matches. Set it only behind a CDN that overwrites
+	// the header, or visitors can choose their country.
+	CountryHeader string
 }
 
 // WithDefaults returns c with every zero knob set to its default.

@@ -48,7 +48,7 @@ func newDeploy(siteID, id string, m *deployer.Manifest) *deploy {
 		surrogateHdr: []string{"site-" + siteID + " deploy-" + id},
 	}
 	for p, e := range m.Files {
-		d.files[p] = newEntry(p, e)
+		d.files[p] = newEntry(p, e, m.CreatedAt)
 	}
 	return d
 }
