@@ -99,12 +99,14 @@ const (
 	HostingMulti      = "multi"
 )
 
-// Site is a website of an account. Its slug names its storage and its
-// <slug>.<sites domain> host, and never changes.
+// Site is a website of an account. Its slug names its <slug>.<sites domain>
+// host and never changes; its objects live under StorageID, which is never
+// reused, so a freed slug taken by a new site comes with empty storage.
 type Site struct {
 	ID          int64     `json:"id"`
 	AccountID   int64     `json:"account_id"`
 	Slug        string    `json:"slug"`
+	StorageID   string    `json:"storage_id"`
 	Name        string    `json:"name"`
 	SiteType    string    `json:"site_type"`
 	HostingType string    `json:"hosting_type"`
@@ -193,24 +195,21 @@ const (
 // site. The object store holds the deploy itself; this row is what the API
 // shows.
 type Deployment struct {
-	ID               int64      `json:"id"`
-	AccountID        int64      `json:"account_id"`
-	SiteID           int64      `json:"site_id"`
-	Version          int        `json:"version"`
-	DeployID         string     `json:"deploy_id"`
-	Type             string     `json:"type"`
-	Status           string     `json:"status"`
-	BlueprintVersion *int       `json:"blueprint_version"`
-	Files            int        `json:"files"`
-	Bytes            int64      `json:"bytes"`
-	UploadedFiles    int        `json:"uploaded_files"`
-	UploadedBytes    int64      `json:"uploaded_bytes"`
-	PreviewURL       string     `json:"preview_url"`
-	Error            string     `json:"error"`
-	CreatedBy        *int64     `json:"created_by"`
-	CreatedAt        time.Time  `json:"created_at"`
-	UpdatedAt        time.Time  `json:"updated_at"`
-	DeployedAt       *time.Time `json:"deployed_at"`
+	ID               int64  `json:"id"`
+	AccountID        int64  `json:"account_id"`
+	SiteID           int64  `json:"site_id"`
+	Version          int    `json:"version"`
+	DeployID         string `json:"deploy_id"`
+	Type             string `json:"type"`
+	Status           string `json:"status"`
+	BlueprintVersion *int   `json:"blueprint_version"`
+	DeployCounts
+	PreviewURL string     `json:"preview_url"`
+	Error      string     `json:"error"`
+	CreatedBy  *int64     `json:"created_by"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
+	DeployedAt *time.Time `json:"deployed_at"`
 }
 
 // Actor is who acts in a request or job: the account whose rows it may

@@ -34,8 +34,13 @@ type Config struct {
 	Members     MemberStore
 	Tokens      TokenStore
 	Sites       SiteStore
+	SiteDeleter SiteDeleter
+	Assets      Assets
 	Sectors     SectorStore
 	Domains     DomainStore
+	// DomainService claims, verifies and removes custom domains, keeping
+	// the edges' routes in step.
+	DomainService DomainService
 	Blueprints  BlueprintStore
 	Pages       PageStore
 	Deployments DeploymentStore
@@ -50,9 +55,6 @@ type Config struct {
 	// LoginLimiter limits login attempts per email address, more tightly
 	// than Limiter, against password guessing; nil uses Limiter.
 	LoginLimiter Limiter
-	// Resolver looks up DNS TXT records for domain verification; nil uses
-	// the system resolver.
-	Resolver func(ctx context.Context, host string) ([]string, error)
 	Logger   *slog.Logger
 	// MaxBodyBytes caps request bodies (default 25 MiB, above the
 	// blueprint format's 20 MiB).
@@ -87,6 +89,8 @@ type route struct {
 	role            igny8.Role // minimum role; "" for public routes
 	system          bool       // only superusers of the system account
 	in              any        // request body example type, or nil
+	rawIn           bool       // the request body is the bytes of a file, of any type
+	rawOut          bool       // the handler writes the response (a file) itself
 	out             any        // response body type, or nil
 	list            bool       // out is an item of a list
 	whole           bool       // the list comes whole, without limit and cursor
@@ -114,9 +118,6 @@ func New(cfg Config) http.Handler {
 	if cfg.LoginTTL == 0 {
 		cfg.LoginTTL = 30 * 24 * time.Hour
 	}
-	if cfg.Resolver == nil {
-		cfg.Resolver = lookupTXT
-	}
 	s := &server{cfg: cfg, log: cfg.Logger, metrics: newMetrics()}
 	s.routes = s.table()
 
@@ -142,7 +143,7 @@ func New(cfg Config) http.Handler {
 func (s *server) wrap(rt *route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		setRoute(r.Context(), rt.pattern)
-		if rt.in != nil {
+		if rt.in != nil && !rt.rawIn {
 			if ct := r.Header.Get("Content-Type"); ct != "" {
 				mt, _, _ := mime.ParseMediaType(ct)
 				if mt != "application/json" && !strings.HasSuffix(mt, "+json") {
@@ -190,6 +191,9 @@ func (s *server) respond(w http.ResponseWriter, r *http.Request, rt *route) {
 	status, body, err := rt.serve(w, r)
 	if err != nil {
 		writeError(w, r, s.log, err)
+		return
+	}
+	if status == 0 { // rawOut: the handler wrote the response
 		return
 	}
 	if body == nil || status == http.StatusNoContent {

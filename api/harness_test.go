@@ -2,18 +2,25 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/igny8/igny8"
+	"github.com/igny8/igny8/domains"
 	"github.com/igny8/igny8/postgres"
 	"github.com/igny8/igny8/postgres/pgtest"
+	"github.com/igny8/igny8/storage"
+	"github.com/igny8/igny8/storage/storagetest"
 )
 
 // fakeDeploys records deployment rows like the real implementation does,
@@ -38,10 +45,93 @@ func (f fakeDeploys) Promote(ctx context.Context, site *igny8.Site, d *igny8.Dep
 	return p, f.db.CreateDeployment(ctx, p, nil)
 }
 
-// dbConfig is a Config with db as every store and fakeDeploys.
+// fakeDeleter deletes a site's rows (with its deletion record), as the
+// real one does before it takes the site off the web.
+type fakeDeleter struct{ db *postgres.DB }
+
+func (f fakeDeleter) DeleteSite(ctx context.Context, id int64) error {
+	_, err := f.db.DeleteSite(ctx, id, time.Hour)
+	return err
+}
+
+// memAssets keeps asset rows in the database and their bytes in memory.
+type memAssets struct {
+	db    *postgres.DB
+	mu    sync.Mutex
+	bytes map[string][]byte // by sha256
+}
+
+func (m *memAssets) PutAsset(ctx context.Context, siteID int64, path, contentType string, body io.Reader) (*igny8.Asset, bool, error) {
+	if _, err := m.db.Site(ctx, siteID); err != nil {
+		return nil, false, err
+	}
+	b, err := io.ReadAll(body)
+	if err != nil {
+		return nil, false, err
+	}
+	sum := sha256.Sum256(b)
+	a := &igny8.Asset{SiteID: siteID, Path: path, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(b)), ContentType: cmp.Or(contentType, "application/octet-stream")}
+	m.mu.Lock()
+	m.bytes[a.SHA256] = b
+	m.mu.Unlock()
+	created, err := m.db.PutAsset(ctx, a)
+	return a, created, err
+}
+
+func (m *memAssets) Assets(ctx context.Context, siteID, after int64, limit int) ([]*igny8.Asset, error) {
+	return m.db.Assets(ctx, siteID, after, limit)
+}
+
+func (m *memAssets) AssetByID(ctx context.Context, siteID, id int64) (*igny8.Asset, error) {
+	return m.db.AssetByID(ctx, siteID, id)
+}
+
+func (m *memAssets) OpenAsset(ctx context.Context, siteID int64, a *igny8.Asset) (io.ReadCloser, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return io.NopCloser(bytes.NewReader(m.bytes[a.SHA256])), nil
+}
+
+func (m *memAssets) DeleteAssetByID(ctx context.Context, siteID, id int64) error {
+	return m.db.DeleteAssetByID(ctx, siteID, id)
+}
+
+// dns is the TXT records domain verification sees in tests.
+type dns struct {
+	mu      sync.Mutex
+	records map[string][]string
+}
+
+func (d *dns) set(name string, values ...string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.records[name] = values
+}
+
+func (d *dns) lookup(ctx context.Context, name string) ([]string, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if r, ok := d.records[name]; ok {
+		return r, nil
+	}
+	return nil, fmt.Errorf("no TXT records at %s", name)
+}
+
+// dbConfig is a Config with db as every store, fakeDeploys, and a domain
+// service whose routes are kept in an in-memory object store.
 func dbConfig(db *postgres.DB) Config {
-	return Config{Auth: db, Accounts: db, Members: db, Tokens: db, Sites: db, Sectors: db, Domains: db,
-		Blueprints: db, Pages: db, Deployments: db, Admin: db, Idempotency: db, Credits: db, Deploys: fakeDeploys{db}}
+	cfg, _, _ := dbConfigWith(db)
+	return cfg
+}
+
+func dbConfigWith(db *postgres.DB) (Config, *dns, storage.Store) {
+	d := &dns{records: map[string][]string{}}
+	store := storagetest.NewMemory()
+	svc := domains.NewService(domains.Config{Store: db, Routes: domains.NewRoutes(store), LookupTXT: d.lookup,
+		Policy: domains.Policy{SitesDomain: "sites.test", Reserved: []string{"api.igny8.test"}}})
+	return Config{Auth: db, Accounts: db, Members: db, Tokens: db, Sites: db, SiteDeleter: fakeDeleter{db},
+		Assets: &memAssets{db: db, bytes: map[string][]byte{}}, Sectors: db, Domains: db, DomainService: svc,
+		Blueprints: db, Pages: db, Deployments: db, Admin: db, Idempotency: db, Credits: db, Deploys: fakeDeploys{db}}, d, store
 }
 
 type harness struct {
@@ -49,6 +139,8 @@ type harness struct {
 	db     *postgres.DB
 	srv    *httptest.Server
 	system string // token of the system account's owner
+	dns    *dns          // TXT records for domain verification
+	routes storage.Store // the routes domain verification writes
 }
 
 func newHarness(t *testing.T, limiter Limiter) *harness {
@@ -58,10 +150,9 @@ func newHarness(t *testing.T, limiter Limiter) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := dbConfig(db)
+	cfg, d, routes := dbConfigWith(db)
 	cfg.Limiter = limiter
-	cfg.Resolver = func(ctx context.Context, host string) ([]string, error) { return nil, fmt.Errorf("no DNS in tests") }
-	h := &harness{t: t, db: db, system: boot.Secret}
+	h := &harness{t: t, db: db, system: boot.Secret, dns: d, routes: routes}
 	handler := New(cfg)
 	h.srv = httptest.NewServer(handler)
 	t.Cleanup(h.srv.Close)
@@ -152,6 +243,7 @@ type tenant struct {
 	sector igny8.Sector
 	domain igny8.Domain
 	deploy igny8.Deployment
+	asset  igny8.Asset
 	token  igny8.NewToken // an extra admin token, to revoke
 	member igny8.Member   // the viewer
 }
@@ -187,6 +279,7 @@ func (h *harness) newTenant(slug string) *tenant {
 	base := fmt.Sprintf("/v1/sites/%d", tn.site.ID)
 	h.must(201, owner, "POST", base+"/sectors", sectorRequest{Slug: "bread", Name: "Bread"}, &tn.sector)
 	h.must(201, owner, "POST", base+"/domains", domainRequest{Hostname: slug + ".example.com"}, &tn.domain)
+	h.must(201, owner, "POST", base+"/assets?path=assets/logo.svg", []byte("<svg/>"), &tn.asset)
 	h.must(200, owner, "PUT", base+"/blueprint", []byte(testBlueprint), nil)
 	h.must(202, owner, "POST", base+"/deploys", nil, &tn.deploy)
 	h.must(201, owner, "POST", "/v1/tokens", igny8.TokenSpec{Name: "ci", Role: igny8.RoleEditor, ExpiresAt: ptr(time.Now().Add(time.Hour))}, &tn.token)

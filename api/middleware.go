@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -16,10 +15,6 @@ import (
 
 	"github.com/igny8/igny8"
 )
-
-func lookupTXT(ctx context.Context, host string) ([]string, error) {
-	return net.DefaultResolver.LookupTXT(ctx, host)
-}
 
 // statusWriter records the status and size of a response.
 type statusWriter struct {

@@ -69,12 +69,18 @@ func (s *server) buildDocument() map[string]any {
 		if params != nil {
 			op["parameters"] = params
 		}
-		if rt.in != nil {
+		switch {
+		case rt.rawIn:
+			op["requestBody"] = map[string]any{"required": true, "description": "The file's bytes; Content-Type says its type.",
+				"content": map[string]any{"*/*": map[string]any{"schema": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}}}}
+		case rt.in != nil:
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 				"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(rt.in))}}}
 		}
 		resp := map[string]any{"description": http.StatusText(rt.status)}
-		if rt.out != nil {
+		if rt.rawOut {
+			resp["content"] = map[string]any{"*/*": map[string]any{"schema": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}}}
+		} else if rt.out != nil {
 			sch := g.schema(reflect.TypeOf(rt.out))
 			if rt.list {
 				sch = map[string]any{"type": "object", "required": []string{"items"}, "properties": map[string]any{

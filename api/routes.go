@@ -14,6 +14,7 @@ func (s *server) table() []*route {
 		s.siteRoutes(),
 		s.sectorRoutes(),
 		s.domainRoutes(),
+		s.assetRoutes(),
 		s.blueprintRoutes(),
 		s.pageRoutes(),
 		s.deployRoutes(),

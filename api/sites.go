@@ -14,6 +14,12 @@ type SiteStore interface {
 	Site(ctx context.Context, id int64) (*igny8.Site, error)
 	Sites(ctx context.Context, after int64, limit int) ([]*igny8.Site, error)
 	UpdateSite(ctx context.Context, id int64, u igny8.SiteUpdate) (*igny8.Site, error)
+}
+
+// SiteDeleter deletes a site: its rows at once, its host names unrouted at
+// once (the edges stop serving it), its files after a grace period
+// (cmd/igny8 wires the database and the site service).
+type SiteDeleter interface {
 	DeleteSite(ctx context.Context, id int64) error
 }
 
@@ -33,7 +39,7 @@ func (s *server) siteRoutes() []*route {
 		{method: "POST", pattern: "/v1/sites", id: "createSite", tag: "sites", summary: "Create a site", role: a, in: siteRequest{}, out: igny8.Site{}, status: 201, serve: s.createSite},
 		{method: "GET", pattern: "/v1/sites/{siteID}", id: "getSite", tag: "sites", summary: "Get a site", role: v, out: igny8.Site{}, status: 200, serve: s.getSite},
 		{method: "PATCH", pattern: "/v1/sites/{siteID}", id: "updateSite", tag: "sites", summary: "Change a site's name or types (the slug never changes)", role: a, in: igny8.SiteUpdate{}, out: igny8.Site{}, status: 200, serve: s.updateSite},
-		{method: "DELETE", pattern: "/v1/sites/{siteID}", id: "deleteSite", tag: "sites", summary: "Delete a site and everything stored for it in the database", role: a, status: 204, serve: s.deleteSite},
+		{method: "DELETE", pattern: "/v1/sites/{siteID}", id: "deleteSite", tag: "sites", summary: "Delete a site: it stops being served at once, its data is deleted, its files after a grace period, and its slug is free again", role: a, status: 204, serve: s.deleteSite},
 	}
 }
 
@@ -47,8 +53,8 @@ func (s *server) createSite(w http.ResponseWriter, r *http.Request) (int, any, e
 		return 0, nil, err
 	}
 	var errs []error
-	if !slugRE.MatchString(req.Slug) {
-		errs = append(errs, invalidField("/slug", "/slug must be 1–63 lower-case letters, digits and inner hyphens: it names the site's host <slug>.<sites domain>."))
+	if err := igny8.CheckSiteSlug(req.Slug); err != nil {
+		errs = append(errs, invalidField("/slug", "/slug: "+igny8.ErrorMessage(err)))
 	}
 	errs = append(errs, required("/name", req.Name, "the site's display name"),
 		oneOf("/site_type", req.SiteType, igny8.SiteTypeNew, igny8.SiteTypeExisting, igny8.SiteTypeHybrid),
@@ -108,5 +114,5 @@ func (s *server) deleteSite(w http.ResponseWriter, r *http.Request) (int, any, e
 	if err != nil {
 		return 0, nil, err
 	}
-	return 204, nil, s.cfg.Sites.DeleteSite(r.Context(), id)
+	return 204, nil, s.cfg.SiteDeleter.DeleteSite(r.Context(), id)
 }

@@ -30,6 +30,7 @@ func bodies(tn *tenant, fresh string) map[string]any {
 		"createSector":      sectorRequest{Slug: fresh, Name: "N"},
 		"renameSector":      nameRequest{Name: "Hacked"},
 		"createDomain":      domainRequest{Hostname: fresh + ".example.net"},
+		"putAsset":          []byte("<svg>" + fresh + "</svg>"),
 		"validateBlueprint": []byte(testBlueprint),
 		"putBlueprint":      []byte(testBlueprint),
 		"createPage":        page(fresh),
@@ -46,6 +47,16 @@ func bodies(tn *tenant, fresh string) map[string]any {
 
 var param = regexp.MustCompile(`\{([A-Za-z]+)\}`)
 
+// target is the URL of route rt on tn's objects, with the query an asset
+// upload needs.
+func target(rt *route, tn *tenant, accountID int64) string {
+	p := path(rt.pattern, tn, accountID)
+	if rt.id == "putAsset" {
+		p += "?path=assets/probe.svg"
+	}
+	return p
+}
+
 // path fills a route's parameters with tn's objects.
 func path(pattern string, tn *tenant, accountID int64) string {
 	return param.ReplaceAllStringFunc(pattern, func(m string) string {
@@ -56,6 +67,8 @@ func path(pattern string, tn *tenant, accountID int64) string {
 			return fmt.Sprint(tn.sector.ID)
 		case "{domainID}":
 			return fmt.Sprint(tn.domain.ID)
+		case "{assetID}":
+			return fmt.Sprint(tn.asset.ID)
 		case "{deploymentID}":
 			return fmt.Sprint(tn.deploy.ID)
 		case "{pageID}":
@@ -86,7 +99,7 @@ func TestCrossTenantMatrix(t *testing.T) {
 	bOwner := b.tokens[igny8.RoleOwner]
 	for i, rt := range (&server{}).table() {
 		t.Run(rt.id, func(t *testing.T) {
-			p := path(rt.pattern, a, accA.ID)
+			p := target(rt, a, accA.ID)
 			body := bodies(b, fmt.Sprintf("beta-x%d", i))[rt.id]
 			r := h.do(bOwner, rt.method, p, body)
 			owned := strings.Contains(rt.pattern, "{siteID}") || strings.Contains(rt.pattern, "{userID}") || strings.Contains(rt.pattern, "{tokenID}")
@@ -121,7 +134,7 @@ func snapshot(h *harness, tn *tenant) string {
 	tok := tn.tokens[igny8.RoleOwner]
 	site := fmt.Sprintf("/v1/sites/%d", tn.site.ID)
 	var sb strings.Builder
-	for _, p := range []string{site, site + "/sectors", site + "/domains", site + "/blueprint", site + "/pages", site + "/deploys", "/v1/members", "/v1/tokens", "/v1/account"} {
+	for _, p := range []string{site, site + "/sectors", site + "/domains", site + "/assets", site + "/blueprint", site + "/pages", site + "/deploys", "/v1/members", "/v1/tokens", "/v1/account"} {
 		r := h.must(200, tok, "GET", p, nil, nil)
 		// Token use times move; drop them.
 		s := regexp.MustCompile(`"last_used_at":"[^"]*"`).ReplaceAllString(string(r.body), "")
@@ -151,7 +164,7 @@ func TestRolesGateWrites(t *testing.T) {
 		}
 		writes++
 		t.Run(rt.id, func(t *testing.T) {
-			p := path(rt.pattern, tn, acc.ID)
+			p := target(rt, tn, acc.ID)
 			if rt.id == "removeMember" {
 				p = fmt.Sprintf("/v1/members/%d", tn.member.User.ID)
 			}

@@ -13,7 +13,8 @@ import (
 )
 
 // DeployHandler runs TypeDeploymentBuild: the site's active blueprint from
-// the store → Builder → Deployer → the deployment row → the edges told.
+// the store → Sites (build, upload, route) → the deployment row ready →
+// Sites.Promote (swap, edges told, CDN purged) → the row live.
 //
 // It is idempotent, keyed by the deployment row, and safe to rerun from
 // any point a worker can die at:
@@ -28,12 +29,10 @@ import (
 // and only a deploy with a manifest can be promoted, so the live site is
 // never half deployed.
 type DeployHandler struct {
-	Store    Store
-	Builder  Builder
-	Deployer Deployer
-	Notifier Notifier // optional
-	Cap      *SiteCap // optional: no per-site limit when nil
-	Logger   *slog.Logger
+	Store  Store
+	Sites  Sites
+	Cap    *SiteCap // optional: no per-site limit when nil
+	Logger *slog.Logger
 }
 
 // ProcessTask implements asynq.Handler.
@@ -126,19 +125,11 @@ func (h *DeployHandler) build(ctx context.Context, logger *slog.Logger, site *ig
 		return d, err
 	}
 	logger.InfoContext(ctx, "building", slog.Int("blueprint_version", version))
-	b, err := h.Builder.Build(ctx, site, bp)
+	deployID, counts, err := h.Sites.DeployBlueprint(ctx, site, bp, h.progress(ctx, logger, d.ID))
 	if err != nil {
-		return nil, fmt.Errorf("build: %w", err)
-	}
-	counts := Counts{Files: b.Files(), Bytes: b.Bytes()}
-	if err := h.Store.DeploymentProgress(ctx, d.ID, counts); err != nil {
 		return nil, err
 	}
-	deployID, counts, err := h.Deployer.Deploy(ctx, site, b, h.progress(ctx, logger, d.ID, counts))
-	if err != nil {
-		return nil, fmt.Errorf("upload: %w", err)
-	}
-	rec, err := h.Store.RecordDeploy(ctx, d.ID, deployID, h.Deployer.PreviewURL(site, deployID), counts)
+	rec, err := h.Store.RecordDeploy(ctx, d.ID, deployID, h.Sites.PreviewURL(site, deployID), counts)
 	if igny8.ErrorCode(err) == igny8.EConflict && rec != nil && rec.DeployID != "" {
 		// Another run of this task recorded its deploy first; that one
 		// stands, and ours is left for garbage collection.
@@ -154,28 +145,37 @@ func (h *DeployHandler) build(ctx context.Context, logger *slog.Logger, site *ig
 	return rec, nil
 }
 
-// progress returns a callback that records upload counts about twenty
-// times over a deploy, not once per blob.
-func (h *DeployHandler) progress(ctx context.Context, logger *slog.Logger, id int64, total Counts) func(Counts) {
-	var mu sync.Mutex
-	step := max(1, total.Files/20)
-	last := 0
-	return func(c Counts) {
-		mu.Lock()
-		defer mu.Unlock()
-		if c.UploadedFiles-last < step {
-			return
-		}
-		last = c.UploadedFiles
-		c.Files, c.Bytes = total.Files, total.Bytes
+// progress returns a callback that records the counts once the site is
+// built and then about twenty times over its upload, not once per file.
+func (h *DeployHandler) progress(ctx context.Context, logger *slog.Logger, id int64) func(igny8.DeployCounts) {
+	var (
+		mu       sync.Mutex
+		throttle func(igny8.DeployCounts)
+	)
+	record := func(c igny8.DeployCounts) {
 		if err := h.Store.DeploymentProgress(ctx, id, c); err != nil {
 			logger.WarnContext(ctx, "record upload progress", slog.Any("error", err))
 		}
 	}
+	return func(c igny8.DeployCounts) {
+		mu.Lock()
+		first := throttle == nil
+		if first {
+			throttle = igny8.ThrottleProgress(c, record)
+		}
+		t := throttle
+		mu.Unlock()
+		if first {
+			record(c) // built: the totals, nothing uploaded yet
+			return
+		}
+		t(c)
+	}
 }
 
 // promote makes d's deploy live unless a later deployment of the site is
-// live already, marks the row live and tells the edges.
+// live already (Sites.Promote tells the edges and purges the CDN), and
+// marks the row live.
 func (h *DeployHandler) promote(ctx context.Context, logger *slog.Logger, site *igny8.Site, d *igny8.Deployment) error {
 	switch d.Status {
 	case igny8.DeploymentLive, igny8.DeploymentFailed:
@@ -184,7 +184,7 @@ func (h *DeployHandler) promote(ctx context.Context, logger *slog.Logger, site *
 	default:
 		return fmt.Errorf("deployment %d is %s, not ready to promote", d.ID, d.Status)
 	}
-	live, err := h.Deployer.Live(ctx, site)
+	live, err := h.Sites.Live(ctx, site)
 	if err != nil {
 		return err
 	}
@@ -204,7 +204,7 @@ func (h *DeployHandler) promote(ctx context.Context, logger *slog.Logger, site *
 				return nil
 			}
 		}
-		if err := h.Deployer.Promote(ctx, site, d.DeployID, live); err != nil {
+		if err := h.Sites.Promote(ctx, site, d.DeployID, live); err != nil {
 			return fmt.Errorf("promote: %w", err)
 		}
 	}
@@ -212,12 +212,6 @@ func (h *DeployHandler) promote(ctx context.Context, logger *slog.Logger, site *
 		return err
 	}
 	logger.InfoContext(ctx, "deploy live", slog.String("deploy_id", d.DeployID), slog.String("previous", live))
-	if h.Notifier != nil {
-		if err := h.Notifier.Announce(ctx, site); err != nil {
-			// Edges poll as well: the change only arrives a little later.
-			logger.WarnContext(ctx, "announce live change", slog.Any("error", err))
-		}
-	}
 	return nil
 }
 

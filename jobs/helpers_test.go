@@ -128,35 +128,12 @@ func waitFor(t *testing.T, s jobs.Store, ctx context.Context, id int64) *igny8.D
 	}
 }
 
-// fakeBuild is a site of files.
-type fakeBuild map[string][]byte
+// fakeSites keeps deploys and live pointers in memory, like package
+// sites: a deploy exists once complete, and promote is a compare-and-swap.
+// Building a blueprint makes three files; build, when set, fails it instead.
+type fakeSites struct {
+	build func(ctx context.Context, site *igny8.Site, bp []byte) error
 
-func (b fakeBuild) Files() int { return len(b) }
-func (b fakeBuild) Bytes() int64 {
-	var n int64
-	for _, d := range b {
-		n += int64(len(d))
-	}
-	return n
-}
-
-// fakeBuilder builds a blueprint into three files; build, when set,
-// replaces that.
-type fakeBuilder struct {
-	build func(ctx context.Context, site *igny8.Site, bp []byte) (jobs.Build, error)
-}
-
-func (f *fakeBuilder) Build(ctx context.Context, site *igny8.Site, bp []byte) (jobs.Build, error) {
-	if f.build != nil {
-		return f.build(ctx, site, bp)
-	}
-	return fakeBuild{"index.html": bp, "a.css": []byte("a"), "b.js": []byte("b")}, nil
-}
-
-// fakeDeployer keeps deploys and live pointers in memory, like the
-// deployer: a deploy exists once complete, and promote is a
-// compare-and-swap.
-type fakeDeployer struct {
 	mu      sync.Mutex
 	deploys map[string]int // site slug → deploys stored
 	live    map[string]string
@@ -167,17 +144,27 @@ type fakeDeployer struct {
 	promoteErr func() error
 }
 
-func newFakeDeployer() *fakeDeployer {
-	return &fakeDeployer{deploys: map[string]int{}, live: map[string]string{}, history: map[string][]string{}, prunes: map[string]int{}}
+func newFakeSites() *fakeSites {
+	return &fakeSites{deploys: map[string]int{}, live: map[string]string{}, history: map[string][]string{}, prunes: map[string]int{}}
 }
 
-func (f *fakeDeployer) Deploy(ctx context.Context, site *igny8.Site, b jobs.Build, progress func(jobs.Counts)) (string, jobs.Counts, error) {
-	c := jobs.Counts{Files: b.Files(), Bytes: b.Bytes()}
-	for range b.Files() {
+func (f *fakeSites) DeployBlueprint(ctx context.Context, site *igny8.Site, bp []byte, progress func(igny8.DeployCounts)) (string, igny8.DeployCounts, error) {
+	if f.build != nil {
+		if err := f.build(ctx, site, bp); err != nil {
+			return "", igny8.DeployCounts{}, err
+		}
+	}
+	files := [][]byte{bp, []byte("a"), []byte("b")}
+	c := igny8.DeployCounts{Files: len(files)}
+	for _, d := range files {
+		c.Bytes += int64(len(d))
+	}
+	progress(c)
+	for _, d := range files {
 		c.UploadedFiles++
+		c.UploadedBytes += int64(len(d))
 		progress(c)
 	}
-	c.UploadedBytes = c.Bytes
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.n++
@@ -185,13 +172,13 @@ func (f *fakeDeployer) Deploy(ctx context.Context, site *igny8.Site, b jobs.Buil
 	return fmt.Sprintf("20260101T000000Z-%08d", f.n), c, nil
 }
 
-func (f *fakeDeployer) Live(ctx context.Context, site *igny8.Site) (string, error) {
+func (f *fakeSites) Live(ctx context.Context, site *igny8.Site) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.live[site.Slug], nil
 }
 
-func (f *fakeDeployer) Promote(ctx context.Context, site *igny8.Site, deployID, expected string) error {
+func (f *fakeSites) Promote(ctx context.Context, site *igny8.Site, deployID, expected string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.promoteErr != nil {
@@ -207,11 +194,11 @@ func (f *fakeDeployer) Promote(ctx context.Context, site *igny8.Site, deployID, 
 	return nil
 }
 
-func (f *fakeDeployer) PreviewURL(site *igny8.Site, deployID string) string {
+func (f *fakeSites) PreviewURL(site *igny8.Site, deployID string) string {
 	return "http://" + deployID + "--" + site.Slug + ".localhost/"
 }
 
-func (f *fakeDeployer) Prune(ctx context.Context, site *igny8.Site) error {
+func (f *fakeSites) Prune(ctx context.Context, site *igny8.Site) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.prunes[site.Slug]++

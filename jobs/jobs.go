@@ -78,14 +78,6 @@ type Pending struct {
 	Payload   []byte
 }
 
-// Counts is the progress of a deploy's upload.
-type Counts struct {
-	Files         int   // files in the deploy
-	Bytes         int64 // their total size
-	UploadedFiles int   // blobs written (those already stored are skipped)
-	UploadedBytes int64
-}
-
 // Store is the control plane as jobs use it. Methods that touch tenant
 // rows act for the actor in ctx (igny8.WithActor).
 type Store interface {
@@ -96,10 +88,10 @@ type Store interface {
 	// StartDeployment moves a build without a recorded deploy to building;
 	// changed is false when the build is past that (ready, live, failed).
 	StartDeployment(ctx context.Context, id int64, blueprintVersion int) (*igny8.Deployment, bool, error)
-	DeploymentProgress(ctx context.Context, id int64, c Counts) error
+	DeploymentProgress(ctx context.Context, id int64, c igny8.DeployCounts) error
 	// RecordDeploy records the build's deploy and marks it ready, once:
 	// repeating it is harmless, a different deploy is a conflict.
-	RecordDeploy(ctx context.Context, id int64, deployID, previewURL string, c Counts) (*igny8.Deployment, error)
+	RecordDeploy(ctx context.Context, id int64, deployID, previewURL string, c igny8.DeployCounts) (*igny8.Deployment, error)
 	MarkDeploymentLive(ctx context.Context, id int64) (*igny8.Deployment, error)
 	// DeployVersion returns the latest version of the site's deployments
 	// that name deployID, 0 when none does.
@@ -129,39 +121,24 @@ type Lease interface {
 	Release(ctx context.Context) error
 }
 
-// Build is a built site ready to upload; only the Builder and Deployer
-// that made and take it know what is inside.
-type Build interface {
-	Files() int
-	Bytes() int64
-}
-
-// Builder compiles a site's blueprint (JSON as stored) into a Build. An
-// invalid blueprint is an igny8 error with code invalid: retrying cannot
-// fix it.
-type Builder interface {
-	Build(ctx context.Context, site *igny8.Site, blueprint []byte) (Build, error)
-}
-
-// Deployer stores builds as deploys and moves a site's live pointer.
-type Deployer interface {
-	// Deploy uploads b as a new deploy of site and returns its id once the
-	// deploy is complete (its manifest written). progress hears the counts
-	// as blobs are uploaded, possibly from several goroutines.
-	Deploy(ctx context.Context, site *igny8.Site, b Build, progress func(Counts)) (deployID string, c Counts, err error)
+// Sites builds, uploads and promotes sites: the sequence package sites
+// owns (cmd/igny8 adapts *sites.Service to it).
+type Sites interface {
+	// DeployBlueprint builds the stored blueprint doc of site and uploads
+	// it as a new deploy, not live yet, and returns its id once complete
+	// (its manifest written). progress hears the counts once built and as
+	// files are uploaded, possibly from several goroutines. An invalid
+	// blueprint is an igny8 error with code invalid: retrying cannot fix it.
+	DeployBlueprint(ctx context.Context, site *igny8.Site, doc []byte, progress func(igny8.DeployCounts)) (deployID string, c igny8.DeployCounts, err error)
 	// Live returns the id of the site's live deploy, "" when none.
 	Live(ctx context.Context, site *igny8.Site) (string, error)
-	// Promote makes deployID live if expected is live now (compare-and-swap).
+	// Promote makes deployID live if expected is live now
+	// (compare-and-swap), then tells the edges and purges the CDN.
 	Promote(ctx context.Context, site *igny8.Site, deployID, expected string) error
 	// PreviewURL is where a deploy can be seen whether or not it is live.
 	PreviewURL(site *igny8.Site, deployID string) string
 	// Prune deletes the site's old deploys and the blobs none kept uses.
 	Prune(ctx context.Context, site *igny8.Site) error
-}
-
-// Notifier tells the edges that a site's live deploy changed.
-type Notifier interface {
-	Announce(ctx context.Context, site *igny8.Site) error
 }
 
 // actorContext returns ctx acting for the account in the task's header.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -21,8 +20,8 @@ import (
 func TestBuildThroughOutboxGoesLiveOnce(t *testing.T) {
 	b := setup(t)
 	rdb := redisClient(t)
-	dep := newFakeDeployer()
-	cfg := jobs.Config{Redis: rdb, Store: b.store, Builder: &fakeBuilder{}, Deployer: dep,
+	dep := newFakeSites()
+	cfg := jobs.Config{Redis: rdb, Store: b.store, Sites: dep,
 		Namespace: namespace(t, rdb), Logger: testLogger(t)}
 	w := jobs.NewWorker(cfg)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -67,7 +66,7 @@ func TestBuildThroughOutboxGoesLiveOnce(t *testing.T) {
 func TestRetryAfterRecordOnlyPromotes(t *testing.T) {
 	b := setup(t)
 	rdb := redisClient(t)
-	dep := newFakeDeployer()
+	dep := newFakeSites()
 	fail := true
 	dep.promoteErr = func() error {
 		if fail {
@@ -76,7 +75,7 @@ func TestRetryAfterRecordOnlyPromotes(t *testing.T) {
 		}
 		return nil
 	}
-	w := jobs.NewWorker(jobs.Config{Redis: rdb, Store: b.store, Builder: &fakeBuilder{}, Deployer: dep, Namespace: namespace(t, rdb), Logger: testLogger(t)})
+	w := jobs.NewWorker(jobs.Config{Redis: rdb, Store: b.store, Sites: dep, Namespace: namespace(t, rdb), Logger: testLogger(t)})
 	d, err := b.store.QueueBuild(b.ctx, b.site)
 	if err != nil {
 		t.Fatal(err)
@@ -105,11 +104,11 @@ func TestRetryAfterRecordOnlyPromotes(t *testing.T) {
 func TestInvalidBlueprintFails(t *testing.T) {
 	b := setup(t)
 	rdb := redisClient(t)
-	dep := newFakeDeployer()
-	builder := &fakeBuilder{build: func(context.Context, *igny8.Site, []byte) (jobs.Build, error) {
-		return nil, igny8.Errorf(igny8.EInvalid, "/pages/0/blocks/1: unknown block type")
-	}}
-	w := jobs.NewWorker(jobs.Config{Redis: rdb, Store: b.store, Builder: builder, Deployer: dep, Namespace: namespace(t, rdb), Logger: testLogger(t)})
+	dep := newFakeSites()
+	dep.build = func(context.Context, *igny8.Site, []byte) error {
+		return igny8.Errorf(igny8.EInvalid, "/pages/0/blocks/1: unknown block type")
+	}
+	w := jobs.NewWorker(jobs.Config{Redis: rdb, Store: b.store, Sites: dep, Namespace: namespace(t, rdb), Logger: testLogger(t)})
 	d, err := b.store.QueueBuild(b.ctx, b.site)
 	if err != nil {
 		t.Fatal(err)
@@ -132,8 +131,8 @@ func TestTaskActsForItsAccountOnly(t *testing.T) {
 	b := setup(t)
 	rdb := redisClient(t)
 	other, _ := b.newSite(t, "other")
-	dep := newFakeDeployer()
-	w := jobs.NewWorker(jobs.Config{Redis: rdb, Store: b.store, Builder: &fakeBuilder{}, Deployer: dep, Namespace: namespace(t, rdb)})
+	dep := newFakeSites()
+	w := jobs.NewWorker(jobs.Config{Redis: rdb, Store: b.store, Sites: dep, Namespace: namespace(t, rdb)})
 	d, err := b.store.QueueBuild(b.ctx, b.site)
 	if err != nil {
 		t.Fatal(err)
@@ -155,7 +154,8 @@ func TestSiteLimitBoundsConcurrentBuilds(t *testing.T) {
 	var mu sync.Mutex
 	active, peak, started := 0, 0, 0
 	release := make(chan struct{})
-	builder := &fakeBuilder{build: func(ctx context.Context, site *igny8.Site, bp []byte) (jobs.Build, error) {
+	builder := newFakeSites()
+	builder.build = func(ctx context.Context, site *igny8.Site, bp []byte) error {
 		mu.Lock()
 		active++
 		started++
@@ -165,11 +165,11 @@ func TestSiteLimitBoundsConcurrentBuilds(t *testing.T) {
 		select {
 		case <-release:
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return ctx.Err()
 		}
-		return fakeBuild{"index.html": []byte(fmt.Sprint(time.Now().UnixNano()))}, nil
-	}}
-	cfg := jobs.Config{Redis: rdb, Store: b.store, Builder: builder, Deployer: newFakeDeployer(),
+		return nil
+	}
+	cfg := jobs.Config{Redis: rdb, Store: b.store, Sites: builder,
 		Namespace: namespace(t, rdb), SiteLimit: limit, Concurrency: 5, Logger: testLogger(t)}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

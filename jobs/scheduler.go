@@ -192,9 +192,9 @@ func (s *Scheduler) SweepLost(ctx context.Context) (int, error) {
 
 // GCHandler runs TypeSiteGC: it prunes one site's old deploys and blobs.
 type GCHandler struct {
-	Store    Store
-	Deployer Deployer
-	Logger   *slog.Logger
+	Store  Store
+	Sites  Sites
+	Logger *slog.Logger
 }
 
 // ProcessTask implements asynq.Handler.
@@ -213,5 +213,5 @@ func (h *GCHandler) ProcessTask(ctx context.Context, t *asynq.Task) error {
 	} else if err != nil {
 		return err
 	}
-	return h.Deployer.Prune(ctx, site)
+	return h.Sites.Prune(ctx, site)
 }

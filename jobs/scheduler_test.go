@@ -23,8 +23,8 @@ func TestSchedulerEnqueuesGCOncePerPeriod(t *testing.T) {
 	b := setup(t)
 	b.newSite(t, "second")
 	rdb := redisClient(t)
-	dep := newFakeDeployer()
-	cfg := jobs.Config{Redis: rdb, Store: b.store, Deployer: dep, Builder: &fakeBuilder{},
+	dep := newFakeSites()
+	cfg := jobs.Config{Redis: rdb, Store: b.store, Sites: dep,
 		Namespace: namespace(t, rdb), GCInterval: 24 * time.Hour, Logger: testLogger(t)}
 	ctx := context.Background()
 	first, err := jobs.NewScheduler(cfg).EnqueueGC(ctx)
@@ -90,7 +90,7 @@ func TestSchedulerHasOneLeader(t *testing.T) {
 func TestSchedulersTakeOver(t *testing.T) {
 	b := setup(t)
 	rdb := redisClient(t)
-	cfg := jobs.Config{Redis: rdb, Store: b.store, Deployer: newFakeDeployer(), Builder: &fakeBuilder{},
+	cfg := jobs.Config{Redis: rdb, Store: b.store, Sites: newFakeSites(),
 		Namespace: namespace(t, rdb), LeaderCheckInterval: 50 * time.Millisecond, Logger: testLogger(t)}
 	held := func() int {
 		var n int
@@ -160,7 +160,7 @@ func TestSchedulersTakeOver(t *testing.T) {
 func TestSweepLostResendsLostTasks(t *testing.T) {
 	b := setup(t)
 	rdb := redisClient(t)
-	cfg := jobs.Config{Redis: rdb, Store: b.store, Deployer: newFakeDeployer(), Builder: &fakeBuilder{},
+	cfg := jobs.Config{Redis: rdb, Store: b.store, Sites: newFakeSites(),
 		Namespace: namespace(t, rdb), Logger: testLogger(t)}
 	ctx := context.Background()
 	kept, err := b.store.QueueBuild(b.ctx, b.site)
@@ -219,7 +219,7 @@ func TestPeriodicRunsOnTheLeaderOnly(t *testing.T) {
 	var runs [2]atomic.Int64
 	var stops []func()
 	for i := range 2 {
-		cfg := jobs.Config{Redis: rdb, Store: b.store, Deployer: newFakeDeployer(), Builder: &fakeBuilder{},
+		cfg := jobs.Config{Redis: rdb, Store: b.store, Sites: newFakeSites(),
 			Namespace: namespace(t, rdb), LeaderCheckInterval: 20 * time.Millisecond, Logger: testLogger(t),
 			Periodic: []jobs.Periodic{{Name: "count", Every: 10 * time.Millisecond, Run: func(context.Context) error {
 				runs[i].Add(1)

@@ -25,12 +25,10 @@ const (
 
 // Config configures a Worker and a Scheduler.
 type Config struct {
-	Redis    redis.UniversalClient // required; not closed by jobs
-	Store    Store                 // required
-	Builder  Builder               // required by Worker
-	Deployer Deployer              // required
-	Notifier Notifier              // optional
-	Logger   *slog.Logger
+	Redis  redis.UniversalClient // required; not closed by jobs
+	Store  Store                 // required
+	Sites  Sites                 // required
+	Logger *slog.Logger
 
 	// Concurrency is how many tasks one worker process runs at once.
 	Concurrency int
@@ -120,10 +118,10 @@ func (w *Worker) Handler() asynq.Handler {
 	c := w.cfg
 	mux := asynq.NewServeMux()
 	mux.Handle(TypeDeploymentBuild, &DeployHandler{
-		Store: c.Store, Builder: c.Builder, Deployer: c.Deployer, Notifier: c.Notifier,
+		Store: c.Store, Sites: c.Sites,
 		Cap: NewSiteCap(c.Redis, "igny8:"+c.Namespace, c.SiteLimit, c.SlotTTL), Logger: c.Logger,
 	})
-	mux.Handle(TypeSiteGC, &GCHandler{Store: c.Store, Deployer: c.Deployer, Logger: c.Logger})
+	mux.Handle(TypeSiteGC, &GCHandler{Store: c.Store, Sites: c.Sites, Logger: c.Logger})
 	return mux
 }
 

@@ -63,7 +63,7 @@ func TestPromoteReachesEdgeAtOnce(t *testing.T) {
 	}
 	defer sub.Close()
 	ready := make(chan struct{}, 1)
-	go sub.Subscribe(ctx, srv.Invalidate, func() { ready <- struct{}{} })
+	go sub.Subscribe(ctx, srv, func() { ready <- struct{}{} })
 	<-ready
 
 	second := deploy("second")

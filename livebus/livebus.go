@@ -15,8 +15,39 @@ import (
 )
 
 // Channel is the Redis channel promotes are announced on; a message is the
-// site id.
+// site's storage id.
 const Channel = "igny8:live"
+
+// HostChannel is the Redis channel route changes are announced on; a
+// message is the host name whose route changed.
+const HostChannel = "igny8:hosts"
+
+// Listener hears announcements: a site's live deploy changed, or a host's
+// route did. *edge.Server is one.
+type Listener interface {
+	Invalidate(siteID string)
+	InvalidateHost(host string)
+}
+
+// Funcs is a Listener made of two functions; either may be nil.
+type Funcs struct {
+	Site func(siteID string)
+	Host func(host string)
+}
+
+// Invalidate implements Listener.
+func (f Funcs) Invalidate(siteID string) {
+	if f.Site != nil {
+		f.Site(siteID)
+	}
+}
+
+// InvalidateHost implements Listener.
+func (f Funcs) InvalidateHost(host string) {
+	if f.Host != nil {
+		f.Host(host)
+	}
+}
 
 // Bus publishes and receives live-deploy changes.
 type Bus struct {
@@ -53,12 +84,20 @@ func (b *Bus) Publish(ctx context.Context, siteID string) error {
 	return nil
 }
 
-// Subscribe calls changed with the site id of every announcement until ctx
-// ends, reconnecting after a Redis outage. ready, if not nil, is called
-// each time the subscription is (re)established. Subscribe returns nil
-// when ctx ends.
-func (b *Bus) Subscribe(ctx context.Context, changed func(siteID string), ready func()) error {
-	ps := b.rdb.Subscribe(ctx, Channel)
+// PublishHost announces that host's route changed (a domain was removed,
+// moved or verified, or a site deleted).
+func (b *Bus) PublishHost(ctx context.Context, host string) error {
+	if err := b.rdb.Publish(ctx, HostChannel, host).Err(); err != nil {
+		return fmt.Errorf("publish route change of %s: %w", host, err)
+	}
+	return nil
+}
+
+// Subscribe tells l of every announcement until ctx ends, reconnecting
+// after a Redis outage. ready, if not nil, is called each time the
+// subscription is (re)established. Subscribe returns nil when ctx ends.
+func (b *Bus) Subscribe(ctx context.Context, l Listener, ready func()) error {
+	ps := b.rdb.Subscribe(ctx, Channel, HostChannel)
 	defer ps.Close()
 	// The channel reconnects by itself and reports each new subscription.
 	ch := ps.ChannelWithSubscriptions(redis.WithChannelHealthCheckInterval(10 * time.Second))
@@ -75,11 +114,17 @@ func (b *Bus) Subscribe(ctx context.Context, changed func(siteID string), ready 
 			}
 			switch m := msg.(type) {
 			case *redis.Subscription:
-				if m.Kind == "subscribe" && ready != nil {
+				// One confirmation per channel; the last one means both
+				// are subscribed.
+				if m.Kind == "subscribe" && m.Count == 2 && ready != nil {
 					ready()
 				}
 			case *redis.Message:
-				changed(m.Payload)
+				if m.Channel == HostChannel {
+					l.InvalidateHost(m.Payload)
+				} else {
+					l.Invalidate(m.Payload)
+				}
 			}
 		}
 	}

@@ -49,7 +49,7 @@ func TestPublishReachesEverySubscriber(t *testing.T) {
 		defer b.Close()
 		e := edge{got: make(chan string, 4), ready: make(chan struct{}, 1)}
 		edges = append(edges, e)
-		go b.Subscribe(ctx, func(site string) { e.got <- site }, func() { e.ready <- struct{}{} })
+		go b.Subscribe(ctx, livebus.Funcs{Site: func(site string) { e.got <- site }}, func() { e.ready <- struct{}{} })
 	}
 	for _, e := range edges {
 		select {
@@ -83,7 +83,7 @@ func TestSubscribeReturnsWhenCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	ready := make(chan struct{}, 1)
-	go func() { done <- b.Subscribe(ctx, func(string) {}, func() { ready <- struct{}{} }) }()
+	go func() { done <- b.Subscribe(ctx, livebus.Funcs{}, func() { ready <- struct{}{} }) }()
 	<-ready
 	cancel()
 	select {

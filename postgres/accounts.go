@@ -176,7 +176,8 @@ func (db *DB) UpdateAccount(ctx context.Context, id int64, u AccountUpdate) (*ig
 
 // Bootstrap makes sure the system account exists with an owner, for a new
 // installation. It is for trusted callers (igny8 dev, tests), not the API.
-// It returns the system account and a new token for its owner.
+// It returns the system account and a new token for its owner. A password
+// is set for an owner who has none; one they have is never replaced.
 func (db *DB) Bootstrap(ctx context.Context, ownerEmail, password string) (*igny8.Account, *NewToken, error) {
 	var acc *igny8.Account
 	var nt *NewToken
@@ -197,6 +198,9 @@ func (db *DB) Bootstrap(ctx context.Context, ownerEmail, password string) (*igny
 			if userID, err = ensureUser(ctx, tx, email, "", password); err == nil {
 				_, err = tx.Exec(ctx, `INSERT INTO memberships (account_id, user_id, role) VALUES ($1, $2, 'owner')
 					ON CONFLICT (account_id, user_id) DO UPDATE SET role = 'owner'`, acc.ID, userID)
+			}
+			if err == nil && password != "" {
+				err = setPasswordIfNone(ctx, tx, userID, password)
 			}
 		}
 		if err != nil {
@@ -265,4 +269,18 @@ func (db *DB) PutPlan(ctx context.Context, p *igny8.Plan) (*igny8.Plan, error) {
 		return audit(ctx, tx, "plan.put", "plan", out.ID, map[string]any{"slug": out.Slug})
 	})
 	return out, err
+}
+
+// setPasswordIfNone gives user id the password, unless they have one.
+func setPasswordIfNone(ctx context.Context, tx pgx.Tx, id int64, password string) error {
+	hash, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	// Only the user may change their row (policy update_self).
+	if _, err := tx.Exec(ctx, `SELECT set_config('app.user_id', $1, true)`, strconv.FormatInt(id, 10)); err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1 AND password_hash = ''`, id, hash)
+	return err
 }

@@ -22,14 +22,6 @@ func scanDeployment(row pgx.Row) (*igny8.Deployment, error) {
 	return &d, nil
 }
 
-// DeploymentCounts is the progress of a build's upload.
-type DeploymentCounts struct {
-	Files         int   // files in the deploy
-	Bytes         int64 // their total size
-	UploadedFiles int   // blobs written so far (those already stored are not written again)
-	UploadedBytes int64
-}
-
 // CreateDeployment inserts d as the next version of its site's history,
 // queued, and in the same transaction writes the outbox message that work
 // returns for it (the job that carries it out), so the row and the request
@@ -158,13 +150,13 @@ func (db *DB) updateDeployment(ctx context.Context, id int64, set, where string,
 // A finished build (ready, live, failed) is left alone: changed is false.
 func (db *DB) StartDeployment(ctx context.Context, id int64, blueprintVersion int) (d *igny8.Deployment, changed bool, err error) {
 	return db.updateDeployment(ctx, id,
-		`status = 'building', blueprint_version = $3, error = '', files = 0, bytes = 0, uploaded_files = 0, uploaded_bytes = 0`,
+		`status = 'building', blueprint_version = nullif($3, 0), error = '', files = 0, bytes = 0, uploaded_files = 0, uploaded_bytes = 0`,
 		`status IN ('queued', 'building', 'uploading') AND deploy_id IS NULL`, blueprintVersion)
 }
 
 // DeploymentProgress records an upload's counts and moves the build to
 // uploading. It changes nothing once the build has a deploy or failed.
-func (db *DB) DeploymentProgress(ctx context.Context, id int64, c DeploymentCounts) error {
+func (db *DB) DeploymentProgress(ctx context.Context, id int64, c igny8.DeployCounts) error {
 	_, _, err := db.updateDeployment(ctx, id,
 		`status = 'uploading', files = $3, bytes = $4, uploaded_files = $5, uploaded_bytes = $6`,
 		`status IN ('building', 'uploading') AND deploy_id IS NULL`, c.Files, c.Bytes, c.UploadedFiles, c.UploadedBytes)
@@ -179,7 +171,7 @@ func (db *DB) DeploymentProgress(ctx context.Context, id int64, c DeploymentCoun
 // returns a conflict; the caller should use the recorded deploy and leave
 // its own to garbage collection. The index deployments_build_once keeps a
 // deploy from being recorded by two rows.
-func (db *DB) RecordDeploy(ctx context.Context, id int64, deployID, previewURL string, c DeploymentCounts) (*igny8.Deployment, error) {
+func (db *DB) RecordDeploy(ctx context.Context, id int64, deployID, previewURL string, c igny8.DeployCounts) (*igny8.Deployment, error) {
 	if deployID == "" {
 		return nil, igny8.Errorf(igny8.EInvalid, "A deploy id is required.")
 	}
@@ -270,4 +262,15 @@ func clip(msg string) string {
 		return msg[:2000]
 	}
 	return msg
+}
+
+// BeginDeployment records a build of the actor's site made outside the job
+// queue (igny8 deploy from the CLI): a new history row, building.
+func (db *DB) BeginDeployment(ctx context.Context, siteID int64) (*igny8.Deployment, error) {
+	d := &igny8.Deployment{SiteID: siteID, Type: igny8.DeploymentBuild}
+	if err := db.CreateDeployment(ctx, d, nil); err != nil {
+		return nil, err
+	}
+	d, _, err := db.StartDeployment(ctx, d.ID, 0)
+	return d, err
 }

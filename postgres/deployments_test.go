@@ -113,13 +113,13 @@ func TestDeploymentLifecycleRecordsADeployOnce(t *testing.T) {
 	if err != nil || !changed || d.Status != igny8.DeploymentBuilding || *d.BlueprintVersion != 7 {
 		t.Fatalf("start: %+v changed=%v err=%v; want building with blueprint 7", d, changed, err)
 	}
-	if err := db.DeploymentProgress(ctx, first.ID, postgres.DeploymentCounts{Files: 10, Bytes: 1000, UploadedFiles: 4, UploadedBytes: 400}); err != nil {
+	if err := db.DeploymentProgress(ctx, first.ID, igny8.DeployCounts{Files: 10, Bytes: 1000, UploadedFiles: 4, UploadedBytes: 400}); err != nil {
 		t.Fatal(err)
 	}
 	if d, _ = db.Deployment(ctx, first.ID); d.Status != igny8.DeploymentUploading || d.UploadedFiles != 4 || d.Files != 10 {
 		t.Errorf("after progress: status %s, %d/%d files; want uploading, 4/10", d.Status, d.UploadedFiles, d.Files)
 	}
-	counts := postgres.DeploymentCounts{Files: 10, Bytes: 1000, UploadedFiles: 10, UploadedBytes: 1000}
+	counts := igny8.DeployCounts{Files: 10, Bytes: 1000, UploadedFiles: 10, UploadedBytes: 1000}
 	if d, err = db.RecordDeploy(ctx, first.ID, "20260101T000000Z-aaaaaaaa", "http://preview/", counts); err != nil || d.Status != igny8.DeploymentReady {
 		t.Fatalf("record: %+v, %v; want ready", d, err)
 	}

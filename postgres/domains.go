@@ -112,40 +112,90 @@ func (db *DB) MakePrimaryDomain(ctx context.Context, siteID, id int64) (*igny8.D
 	return d, err
 }
 
-// MarkDomainVerified records that the domain's verification succeeded.
-func (db *DB) MarkDomainVerified(ctx context.Context, siteID, id int64) (*igny8.Domain, error) {
+// MarkDomainVerified records that the domain's verification succeeded. A
+// verified claim of the same host by another site, of any account, loses
+// its verification (and primary flag) in the same transaction: the newest
+// proof of control wins, and moved says that happened.
+func (db *DB) MarkDomainVerified(ctx context.Context, siteID, id int64) (d *igny8.Domain, moved bool, err error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	err = db.Tx(ctx, func(tx pgx.Tx) error {
+		d, err = scanDomain(tx.QueryRow(ctx, `SELECT `+domainColumns+` FROM domains WHERE account_id = $1 AND site_id = $2 AND id = $3 FOR UPDATE`, a.AccountID, siteID, id))
+		if err == pgx.ErrNoRows {
+			return igny8.Errorf(igny8.ENotFound, "Domain %d not found in site %d.", id, siteID)
+		} else if err != nil {
+			return err
+		}
+		if d.Verified {
+			return nil
+		}
+		// The other holder's row is another tenant's: only WorkerRole's
+		// transfer policy lets this transaction see and unverify it.
+		if _, err := tx.Exec(ctx, "SET LOCAL ROLE "+WorkerRole); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `UPDATE domains SET verified = false, is_primary = false, verified_at = NULL
+			WHERE hostname = $1 AND verified AND id <> $2`, d.Hostname, id)
+		if err != nil {
+			return err
+		}
+		moved = tag.RowsAffected() > 0
+		if _, err := tx.Exec(ctx, "SET LOCAL ROLE "+AppRole); err != nil {
+			return err
+		}
+		d, err = scanDomain(tx.QueryRow(ctx, `UPDATE domains SET verified = true, verified_at = now()
+			WHERE account_id = $1 AND site_id = $2 AND id = $3 RETURNING `+domainColumns, a.AccountID, siteID, id))
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, "domain.verify", "domain", id, map[string]any{"hostname": d.Hostname, "moved": moved})
+	})
+	return d, moved, err
+}
+
+// DeleteDomain releases a host name and returns the claim as it was.
+func (db *DB) DeleteDomain(ctx context.Context, siteID, id int64) (*igny8.Domain, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var d *igny8.Domain
 	err = db.Tx(ctx, func(tx pgx.Tx) error {
-		d, err = scanDomain(tx.QueryRow(ctx, `UPDATE domains SET verified = true, verified_at = coalesce(verified_at, now())
-			WHERE account_id = $1 AND site_id = $2 AND id = $3 RETURNING `+domainColumns, a.AccountID, siteID, id))
+		d, err = scanDomain(tx.QueryRow(ctx, `DELETE FROM domains WHERE account_id = $1 AND site_id = $2 AND id = $3 RETURNING `+domainColumns,
+			a.AccountID, siteID, id))
 		if err == pgx.ErrNoRows {
 			return igny8.Errorf(igny8.ENotFound, "Domain %d not found in site %d.", id, siteID)
 		} else if err != nil {
 			return err
 		}
-		return audit(ctx, tx, "domain.verify", "domain", id, nil)
+		return audit(ctx, tx, "domain.delete", "domain", id, map[string]any{"hostname": d.Hostname})
 	})
 	return d, err
 }
 
-// DeleteDomain releases a host name.
-func (db *DB) DeleteDomain(ctx context.Context, siteID, id int64) error {
-	a, err := actor(ctx)
-	if err != nil {
-		return err
-	}
-	return db.Tx(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `DELETE FROM domains WHERE account_id = $1 AND site_id = $2 AND id = $3`, a.AccountID, siteID, id)
+// Route is a host name and the storage id of the site it serves.
+type Route struct {
+	Host      string
+	StorageID string
+}
+
+// VerifiedRoutes lists every verified domain with its site's storage id,
+// across accounts (as WorkerRole), so routing entries can be reconciled.
+func (db *DB) VerifiedRoutes(ctx context.Context) ([]Route, error) {
+	var out []Route
+	err := db.WorkerTx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT d.hostname, s.storage_id FROM domains d JOIN sites s ON s.id = d.site_id
+			WHERE d.verified ORDER BY d.hostname`)
 		if err != nil {
 			return err
 		}
-		if tag.RowsAffected() == 0 {
-			return igny8.Errorf(igny8.ENotFound, "Domain %d not found in site %d.", id, siteID)
-		}
-		return audit(ctx, tx, "domain.delete", "domain", id, nil)
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Route, error) {
+			var rt Route
+			return rt, r.Scan(&rt.Host, &rt.StorageID)
+		})
+		return err
 	})
+	return out, err
 }

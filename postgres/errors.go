@@ -54,8 +54,12 @@ func uniqueWhat(constraint string) string {
 	switch {
 	case strings.HasPrefix(constraint, "sites_slug"):
 		return "A site with this slug"
-	case strings.HasPrefix(constraint, "domains_hostname"):
-		return "This host name"
+	case strings.HasPrefix(constraint, "domains_site_hostname"):
+		return "A claim of this host name by this site"
+	case strings.HasPrefix(constraint, "domains_verified_hostname"):
+		return "A verified claim of this host name"
+	case strings.HasPrefix(constraint, "sites_storage_id"):
+		return "A site with this storage id"
 	case strings.HasPrefix(constraint, "users_email"):
 		return "A user with this email"
 	case strings.HasPrefix(constraint, "accounts_slug"):

@@ -128,6 +128,8 @@ func seedTwoAccounts(t *testing.T, c *pgx.Conn) (a, b int64) {
 		exec(`INSERT INTO credit_transactions (account_id, kind, amount, balance_after) VALUES ($1, 'grant', 10, 10)`, acc)
 		exec(`INSERT INTO credit_usage (account_id, operation, credits, hold_id) VALUES ($1, 'image', 5, 1)`, acc)
 		exec(`INSERT INTO credit_events (account_id, kind, period, available, threshold) VALUES ($1, 'low_credits', '2026-11', 1, 2)`, acc)
+		exec(`INSERT INTO site_assets (account_id, site_id, path, sha256, size, content_type) VALUES ($1, $2, 'logo.svg', repeat('a', 64), 1, 'image/svg+xml')`, acc, site)
+		exec(`INSERT INTO site_deletions (account_id, site_id, slug, storage_id, purge_after) VALUES ($1, 0, $2, $2, now())`, acc, name+"-gone")
 		ids[i] = acc
 	}
 	return ids[0], ids[1]

@@ -36,8 +36,13 @@ func (db *DB) RecordLiveSwap(ctx context.Context, siteID int64, typ, deployID st
 			WHERE account_id = $1 AND site_id = $2 AND status = 'live'`, a.AccountID, siteID); err != nil {
 			return err
 		}
-		d, err = scanDeployment(tx.QueryRow(ctx, `INSERT INTO deployments (account_id, site_id, version, type, status, deploy_id, created_by, deployed_at)
-			VALUES ($1, $2, (SELECT coalesce(max(version), 0) + 1 FROM deployments WHERE account_id = $1 AND site_id = $2), $3, 'live', $4, $5, now())
+		// A swap uploads nothing; it shows the size of the deploy it made
+		// live, as recorded by that deploy's build.
+		d, err = scanDeployment(tx.QueryRow(ctx, `INSERT INTO deployments (account_id, site_id, version, type, status, deploy_id, created_by, deployed_at,
+				blueprint_version, files, bytes, preview_url)
+			SELECT $1, $2, (SELECT coalesce(max(version), 0) + 1 FROM deployments WHERE account_id = $1 AND site_id = $2), $3, 'live', $4, $5, now(),
+				b.blueprint_version, coalesce(b.files, 0), coalesce(b.bytes, 0), coalesce(b.preview_url, '')
+			FROM (SELECT 1) one LEFT JOIN deployments b ON b.account_id = $1 AND b.site_id = $2 AND b.deploy_id = $4 AND b.type = 'build'
 			RETURNING `+deploymentColumns, a.AccountID, siteID, typ, deployID, createdBy))
 		if err != nil {
 			return err

@@ -4,20 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/igny8/igny8"
 	"github.com/igny8/igny8/api"
-	"github.com/igny8/igny8/cdn"
-	"github.com/igny8/igny8/deployer"
+	"github.com/igny8/igny8/domains"
 	"github.com/igny8/igny8/internal/jobstore"
-	"github.com/igny8/igny8/livebus"
 	"github.com/igny8/igny8/postgres"
+	"github.com/igny8/igny8/sites"
 )
 
 // runAPI serves the HTTP API.
@@ -36,38 +34,40 @@ func runAPI(ctx context.Context, e *env, args []string) error {
 
 // apiHandler is the API wired to the services.
 func (svc *services) apiHandler() http.Handler {
-	d := deployer.New(svc.store, deployer.Config{Logger: svc.logger})
-	deploys := &platformDeploys{db: svc.db, d: d, bus: svc.bus, cdn: svc.cdn, log: svc.logger}
-	return newAPI(svc.db, svc.rdb, deploys, svc.logger)
+	return newAPI(svc, nil)
 }
 
-// newAPI wires the API to the database, Redis (for rate limits; nil: no
-// limits) and the deploy machinery.
-func newAPI(db *postgres.DB, rdb *redis.Client, deploys api.Deploys, logger *slog.Logger) http.Handler {
+// newAPI wires the API to the services; lookup, when set, replaces DNS for
+// domain verification (tests).
+func newAPI(svc *services, lookup domains.LookupTXT) http.Handler {
+	db, rdb := svc.db, svc.rdb
 	var limiter, login api.Limiter
 	if rdb != nil {
 		limiter = &api.RedisLimiter{Client: rdb, Limit: 600, Window: time.Minute}
 		login = &api.RedisLimiter{Client: rdb, Limit: 10, Window: time.Minute, Prefix: "igny8:rl:login:"}
 	}
 	return api.New(api.Config{
-		Auth:         db,
-		Accounts:     db,
-		Members:      db,
-		Tokens:       db,
-		Sites:        db,
-		Sectors:      db,
-		Domains:      db,
-		Blueprints:   db,
-		Pages:        db,
-		Deployments:  db,
-		Admin:        db,
-		Idempotency:  db,
-		Credits:      db,
-		Deploys:      deploys,
-		Limiter:      limiter,
-		LoginLimiter: login,
-		Logger:       logger,
-		Version:      version,
+		Auth:          db,
+		Accounts:      db,
+		Members:       db,
+		Tokens:        db,
+		Sites:         db,
+		SiteDeleter:   &siteDeleter{db: db, sites: svc.sites, grace: svc.cfg.SitePurgeGrace, logger: svc.logger},
+		Assets:        &apiAssets{db: db, sites: svc.sites},
+		Sectors:       db,
+		Domains:       db,
+		DomainService: newDomains(svc.cfg, svc.siteDeps(), lookup),
+		Blueprints:    db,
+		Pages:         db,
+		Deployments:   db,
+		Admin:         db,
+		Idempotency:   db,
+		Credits:       db,
+		Deploys:       &apiDeploys{db: db, sites: svc.sites},
+		Limiter:       limiter,
+		LoginLimiter:  login,
+		Logger:        svc.logger,
+		Version:       version,
 		Ready: func(ctx context.Context) error {
 			if err := db.Ping(ctx); err != nil {
 				return fmt.Errorf("postgres: %w", err)
@@ -109,69 +109,90 @@ func serveHTTP(ctx context.Context, e *env, addr, name string, h http.Handler, l
 	return nil
 }
 
-// platformDeploys implements api.Deploys: builds are queued through the
-// outbox for the workers; rollbacks and promotes are one pointer swap,
-// done at once and recorded in the history.
-type platformDeploys struct {
-	db  *postgres.DB
-	d   *deployer.Deployer
-	bus *livebus.Bus // nil: edges notice within their poll interval
-	cdn *cdn.Hook    // nil: no CDN to purge
-	log *slog.Logger
+// apiDeploys implements api.Deploys: builds are queued through the
+// outbox for the workers; rollbacks and promotes go through the site
+// service at once, which records them.
+type apiDeploys struct {
+	db    *postgres.DB
+	sites *sites.Service
 }
 
-var _ api.Deploys = (*platformDeploys)(nil)
-
-func (p *platformDeploys) Request(ctx context.Context, site *igny8.Site) (*igny8.Deployment, error) {
+func (p *apiDeploys) Request(ctx context.Context, site *igny8.Site) (*igny8.Deployment, error) {
 	return jobstore.New(p.db).QueueBuild(ctx, site.ID)
 }
 
-func (p *platformDeploys) Rollback(ctx context.Context, site *igny8.Site, to string) (*igny8.Deployment, error) {
-	ref, err := p.d.Rollback(ctx, site.Slug, to)
+func (p *apiDeploys) Rollback(ctx context.Context, site *igny8.Site, to string) (*igny8.Deployment, error) {
+	sw, err := p.sites.Rollback(ctx, site, to)
 	if err != nil {
-		return nil, swapError(err, to)
-	}
-	p.afterSwap(ctx, site, ref)
-	return p.db.RecordLiveSwap(ctx, site.ID, igny8.DeploymentRollback, ref.DeployID)
-}
-
-func (p *platformDeploys) Promote(ctx context.Context, site *igny8.Site, d *igny8.Deployment) (*igny8.Deployment, error) {
-	if d.DeployID == "" || (d.Status != igny8.DeploymentReady && d.Status != igny8.DeploymentLive) {
-		return nil, igny8.Errorf(igny8.EConflict, "Deploy %d is %s: only a ready deploy can go live.", d.ID, d.Status)
-	}
-	cur, err := p.d.Live(ctx, site.Slug)
-	if err != nil && igny8.ErrorCode(err) != igny8.ENotFound {
 		return nil, err
 	}
-	if cur.DeployID == d.DeployID {
-		return d, nil
-	}
-	ref, err := p.d.Promote(ctx, site.Slug, d.DeployID, cur.DeployID)
-	if err != nil {
-		return nil, swapError(err, d.DeployID)
-	}
-	p.afterSwap(ctx, site, ref)
-	if d.Type == igny8.DeploymentBuild {
-		return p.db.MarkDeploymentLive(ctx, d.ID)
-	}
-	return p.db.RecordLiveSwap(ctx, site.ID, igny8.DeploymentPromote, ref.DeployID)
+	return sw.Record, nil
 }
 
-// afterSwap tells the edges and purges the CDN; neither undoes the swap.
-func (p *platformDeploys) afterSwap(ctx context.Context, site *igny8.Site, ref deployer.LiveRef) {
-	if p.bus != nil {
-		if err := p.bus.Publish(ctx, site.Slug); err != nil {
-			p.log.WarnContext(ctx, "edges will pick up the change within their poll interval, not at once", "site", site.Slug, "err", err)
+func (p *apiDeploys) Promote(ctx context.Context, site *igny8.Site, d *igny8.Deployment) (*igny8.Deployment, error) {
+	sw, err := p.sites.PromoteDeployment(ctx, site, d)
+	if err != nil {
+		return nil, err
+	}
+	return sw.Record, nil
+}
+
+// siteDeleter deletes a site's rows with a record of what is left, then
+// takes it off the web at once; the scheduler finishes what a storage
+// outage interrupted, and deletes the files after the grace period.
+type siteDeleter struct {
+	db     *postgres.DB
+	sites  *sites.Service
+	grace  time.Duration
+	logger *slog.Logger
+}
+
+func (d *siteDeleter) DeleteSite(ctx context.Context, id int64) error {
+	del, err := d.db.DeleteSite(ctx, id, d.grace)
+	if err != nil {
+		return err
+	}
+	if err := d.sites.Finish(ctx, d.db, del); err != nil {
+		// The rows are gone; the scheduler retries within a minute.
+		d.logger.WarnContext(ctx, "deleted site still to be unpublished", slog.String("site", del.Slug), slog.Any("error", err))
+		if ferr := d.db.DeletionFailed(ctx, del.ID, err.Error()); ferr != nil {
+			d.logger.ErrorContext(ctx, "record deletion failure", slog.Any("error", ferr))
 		}
 	}
-	purgeLogged(ctx, p.cdn, p.log, site.Slug, ref)
+	return nil
 }
 
-// swapError keeps the deployer's user-facing errors and says what a
-// missing deploy means.
-func swapError(err error, deployID string) error {
-	if igny8.ErrorCode(err) == igny8.ENotFound {
-		return igny8.Errorf(igny8.ENotFound, "Deploy %q is not a ready deploy of this site.", deployID)
+// apiAssets implements api.Assets: rows in the database, bytes in the
+// site's storage.
+type apiAssets struct {
+	db    *postgres.DB
+	sites *sites.Service
+}
+
+func (a *apiAssets) PutAsset(ctx context.Context, siteID int64, path, contentType string, body io.Reader) (*igny8.Asset, bool, error) {
+	site, err := a.db.Site(ctx, siteID)
+	if err != nil {
+		return nil, false, err
 	}
-	return err
+	return a.sites.PutAsset(ctx, site, path, contentType, body)
+}
+
+func (a *apiAssets) Assets(ctx context.Context, siteID, after int64, limit int) ([]*igny8.Asset, error) {
+	return a.db.Assets(ctx, siteID, after, limit)
+}
+
+func (a *apiAssets) AssetByID(ctx context.Context, siteID, id int64) (*igny8.Asset, error) {
+	return a.db.AssetByID(ctx, siteID, id)
+}
+
+func (a *apiAssets) OpenAsset(ctx context.Context, siteID int64, as *igny8.Asset) (io.ReadCloser, error) {
+	site, err := a.db.Site(ctx, siteID)
+	if err != nil {
+		return nil, err
+	}
+	return a.sites.OpenAsset(ctx, site, as)
+}
+
+func (a *apiAssets) DeleteAssetByID(ctx context.Context, siteID, id int64) error {
+	return a.db.DeleteAssetByID(ctx, siteID, id)
 }

@@ -1,16 +1,14 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"strings"
+	"time"
 
-	"github.com/igny8/igny8/deployer"
-	"github.com/igny8/igny8/livebus"
 	"github.com/igny8/igny8/storage"
 	"github.com/igny8/igny8/storage/backend"
 	"github.com/igny8/igny8/storage/s3"
@@ -30,6 +28,15 @@ type config struct {
 
 	EdgeDiskCache   string // IGNY8_EDGE_DISK_CACHE: folder of the edge's blob disk cache; empty: off
 	EdgeDiskCacheMB string // IGNY8_EDGE_DISK_CACHE_MB: its bound in MiB (10240)
+
+	// ReservedHosts (IGNY8_RESERVED_HOSTS, comma-separated) are the
+	// platform's own host names: no account may claim them or names under
+	// them as a custom domain.
+	ReservedHosts []string
+	// SitePurgeGrace (IGNY8_SITE_PURGE_GRACE, default 7 days) is how long
+	// a deleted site's objects are kept before they are deleted.
+	SitePurgeGrace time.Duration
+	purgeGrace     string
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -58,11 +65,19 @@ func loadConfig(getenv func(string) string) (config, error) {
 		EdgeDiskCache:   getenv("IGNY8_EDGE_DISK_CACHE"),
 		EdgeDiskCacheMB: or("IGNY8_EDGE_DISK_CACHE_MB", "10240"),
 	}
-	return c, c.validate()
+	for _, h := range strings.Split(getenv("IGNY8_RESERVED_HOSTS"), ",") {
+		if h = strings.ToLower(strings.TrimSpace(h)); h != "" {
+			c.ReservedHosts = append(c.ReservedHosts, h)
+		}
+	}
+	c.purgeGrace = or("IGNY8_SITE_PURGE_GRACE", "168h")
+	err := c.validate()
+	return c, err
 }
 
-// validate returns every problem at once, each saying what to set.
-func (c config) validate() error {
+// validate returns every problem at once, each saying what to set, and
+// fills in the parsed values.
+func (c *config) validate() error {
 	var errs []error
 	switch {
 	case strings.HasPrefix(c.Storage, "fs://"):
@@ -93,6 +108,11 @@ func (c config) validate() error {
 	if _, err := c.edgeDiskCacheBytes(); err != nil {
 		errs = append(errs, err)
 	}
+	if d, err := time.ParseDuration(c.purgeGrace); err == nil && d >= 0 {
+		c.SitePurgeGrace = d
+	} else {
+		errs = append(errs, fmt.Errorf("IGNY8_SITE_PURGE_GRACE=%q: want a duration such as 168h (7 days), or 0s to delete a deleted site's files at once", c.purgeGrace))
+	}
 	return usageError{errors.Join(errs...)}.orNil()
 }
 
@@ -113,22 +133,6 @@ func openStore(e *env) (config, storage.Store, error) {
 	return cfg, store, err
 }
 
-// announce tells the edges that a site's live deploy changed, when Redis is
-// configured. Failing is only worth a warning: edges poll as well.
-func (c config) announce(ctx context.Context, e *env, siteID string) {
-	if c.RedisURL == "" {
-		return
-	}
-	bus, err := livebus.Open(c.RedisURL, nil)
-	if err == nil {
-		defer bus.Close()
-		err = bus.Publish(ctx, siteID)
-	}
-	if err != nil {
-		fmt.Fprintf(e.stderr, "warning: edges will pick up the change within 2 s, not at once: %v\n", err)
-	}
-}
-
 func (c config) logger(w io.Writer) *slog.Logger {
 	if c.LogFormat == "json" {
 		return slog.New(slog.NewJSONHandler(w, nil))
@@ -136,18 +140,7 @@ func (c config) logger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, nil))
 }
 
-// siteHost is the host a site answers at: <slug>.<sites domain>.
-func (c config) siteHost(slug string) string { return slug + "." + c.SitesDomain }
-
-// siteURL is where a site is served by a local edge.
-func (c config) siteURL(slug string) string { return c.edgeURL(c.siteHost(slug)) }
-
-// previewURL is where one deploy of a site can be seen before (or after)
-// it is live.
-func (c config) previewURL(deployID, slug string) string {
-	return c.edgeURL(deployer.PreviewHost(deployID, slug, c.SitesDomain))
-}
-
+// edgeURL is where a host is served by this platform's edge.
 func (c config) edgeURL(host string) string {
 	_, port, _ := net.SplitHostPort(c.EdgeAddr)
 	if port == "80" {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,6 +26,7 @@ import (
 	"github.com/igny8/igny8/internal/jobstore"
 	"github.com/igny8/igny8/jobs"
 	"github.com/igny8/igny8/postgres"
+	"github.com/igny8/igny8/sites"
 )
 
 func runDev(ctx context.Context, e *env, args []string) error {
@@ -80,7 +83,11 @@ func runDev(ctx context.Context, e *env, args []string) error {
 	}
 	defer svc.Close()
 
-	demo, err := seedDemo(ctx, svc.db)
+	adminPassword, err := devAdminPassword(de, dataDir)
+	if err != nil {
+		return err
+	}
+	demo, err := seedDemo(ctx, svc, adminPassword)
 	if err != nil {
 		return fmt.Errorf("seed the demo account: %w", err)
 	}
@@ -99,7 +106,7 @@ func runDev(ctx context.Context, e *env, args []string) error {
 			<-errc
 		}
 	}()
-	jc := svc.jobsConfig(nil)
+	jc := svc.jobsConfig()
 	role("worker", jobs.NewWorker(jc).Run)
 	role("scheduler", jobs.NewScheduler(jc).Run)
 	role("edge", func(ctx context.Context) error { return runEdge(ctx, de, nil) })
@@ -116,8 +123,11 @@ func runDev(ctx context.Context, e *env, args []string) error {
 		}
 		queued = append(queued, d)
 	}
-	fmt.Fprintf(e.stdout, "\nDemo account %q, API token (owner; shown once):\n  %s\n", demo.account.Slug, demo.token)
-	fmt.Fprintf(e.stdout, "API at http://%s/ (export IGNY8_TOKEN=%s)\n\n", displayAddr(cfg.APIAddr), demo.token)
+	fmt.Fprintf(e.stdout, "\nAPI at http://%s/v1/ (OpenAPI document: /v1/openapi.json)\n", displayAddr(cfg.APIAddr))
+	fmt.Fprintf(e.stdout, "Demo account %q, owner %s, API token (shown once):\n  export IGNY8_TOKEN=%s\n", demo.account.Slug, demoOwner, demo.token)
+	fmt.Fprintf(e.stdout, "System administrator %s (creates accounts and plans):\n  password %s\n  token    %s\n", adminEmail, adminPassword, demo.adminToken)
+	fmt.Fprintf(e.stdout, "  a second account: curl -X POST -H \"Authorization: Bearer <admin token>\" -H 'Content-Type: application/json' \\\n    -d '{\"slug\": \"acme\", \"name\": \"Acme\", \"owner_email\": \"you@example.com\", \"password\": \"a long password\"}' http://%s/v1/accounts\n", displayAddr(cfg.APIAddr))
+	fmt.Fprintf(e.stdout, "DATABASE_URL=%s\nREDIS_URL=%s\n\n", cfg.DatabaseURL, cfg.RedisURL)
 	fmt.Fprintf(e.stdout, "Deploying %d example sites through the job queue…\n", len(queued))
 	go func() {
 		for i, d := range queued {
@@ -130,7 +140,7 @@ func runDev(ctx context.Context, e *env, args []string) error {
 				fmt.Fprintf(e.stdout, "  %s: deploy %d failed: %s\n", site.Slug, got.Version, got.Error)
 				continue
 			}
-			fmt.Fprintf(e.stdout, "  %s: %s (deploy %d, %d files, %d uploaded)\n", site.Slug, cfg.siteURL(site.Slug), got.Version, got.Files, got.UploadedFiles)
+			fmt.Fprintf(e.stdout, "  %s: %s (deploy %d, %d files, %d uploaded)\n", site.Slug, svc.sites.SiteURL(site), got.Version, got.Files, got.UploadedFiles)
 		}
 		fmt.Fprintf(e.stdout, "Ctrl-C stops everything. Data in %s.\n", *data)
 	}()
@@ -180,10 +190,33 @@ func waitDeployment(ctx context.Context, db *postgres.DB, actx context.Context, 
 
 // demo is the seeded demo account.
 type demo struct {
-	account *igny8.Account
-	ctx     context.Context // acting as its owner
-	token   string
-	sites   []*igny8.Site
+	account    *igny8.Account
+	ctx        context.Context // acting as its owner
+	token      string
+	adminToken string // the system administrator's
+	sites      []*igny8.Site
+}
+
+// devAdminPassword is the system administrator's password in igny8 dev:
+// IGNY8_ADMIN_PASSWORD, or one made on first use and kept in
+// DATA/admin-password (readable by its owner only).
+func devAdminPassword(e *env, dataDir string) (string, error) {
+	if pw := e.getenv("IGNY8_ADMIN_PASSWORD"); pw != "" {
+		return pw, nil
+	}
+	file := filepath.Join(dataDir, "admin-password")
+	if b, err := os.ReadFile(file); err == nil && len(strings.TrimSpace(string(b))) > 0 {
+		return strings.TrimSpace(string(b)), nil
+	}
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	pw := hex.EncodeToString(b[:])
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return "", err
+	}
+	return pw, os.WriteFile(file, []byte(pw+"\n"), 0o600)
 }
 
 const (
@@ -192,10 +225,12 @@ const (
 	adminEmail = "admin@igny8.localhost"
 )
 
-// seedDemo makes sure the system account, the demo account and its owner,
-// and a site per example exist, and creates a new owner token.
-func seedDemo(ctx context.Context, db *postgres.DB) (*demo, error) {
-	sys, sysTok, err := db.Bootstrap(ctx, adminEmail, "")
+// seedDemo makes sure the system account and its administrator, the demo
+// account and its owner, and a site per example (with the example's asset
+// files in its asset library) exist, and creates new tokens.
+func seedDemo(ctx context.Context, svc *services, adminPassword string) (*demo, error) {
+	db := svc.db
+	sys, sysTok, err := db.Bootstrap(ctx, adminEmail, adminPassword)
 	if err != nil {
 		return nil, err
 	}
@@ -235,7 +270,7 @@ func seedDemo(ctx context.Context, db *postgres.DB) (*demo, error) {
 	if err != nil {
 		return nil, err
 	}
-	dm.token = tok.Secret
+	dm.token, dm.adminToken = tok.Secret, sysTok.Secret
 
 	existing, err := db.Sites(dm.ctx, 0, 100)
 	if err != nil {
@@ -261,9 +296,37 @@ func seedDemo(ctx context.Context, db *postgres.DB) (*demo, error) {
 				return nil, fmt.Errorf("blueprint of %s: %w", name, err)
 			}
 		}
+		if err := uploadExampleAssets(dm.ctx, svc.sites, site, name); err != nil {
+			return nil, fmt.Errorf("assets of %s: %w", name, err)
+		}
 		dm.sites = append(dm.sites, site)
 	}
 	return dm, nil
+}
+
+// uploadExampleAssets puts an example's asset files into the site's asset
+// library, at the paths its blueprint names (stored once per content, so
+// a restart uploads nothing new).
+func uploadExampleAssets(ctx context.Context, svc *sites.Service, site *igny8.Site, example string) error {
+	root, err := fs.Sub(examples.FS(), example)
+	if err != nil {
+		return err
+	}
+	return fs.WalkDir(root, "assets", func(p string, d fs.DirEntry, err error) error {
+		if p == "assets" && errors.Is(err, fs.ErrNotExist) {
+			return nil // an example without asset files
+		}
+		if err != nil || d.IsDir() {
+			return err
+		}
+		f, err := root.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		_, _, err = svc.PutAsset(ctx, site, p, "", f)
+		return err
+	})
 }
 
 func findAccount(ctx context.Context, db *postgres.DB, slug string) (*igny8.Account, error) {

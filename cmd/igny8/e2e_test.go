@@ -81,7 +81,7 @@ func TestEndToEndThroughTheAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	ns := fmt.Sprintf("e2e%d:", time.Now().UnixNano())
-	jc := svc.jobsConfig(nil)
+	jc := svc.jobsConfig()
 	jc.Namespace = ns
 	h := svc.apiHandler()
 	done := make(chan error, 4)

@@ -57,7 +57,7 @@ func runEdge(ctx context.Context, e *env, args []string) error {
 		go func() {
 			// Subscribe reconnects by itself; messages lost while Redis is
 			// away are made up for by polling.
-			err := bus.Subscribe(ctx, srv.Invalidate, func() {
+			err := bus.Subscribe(ctx, srv, func() {
 				logger.Info("listening for promotes on Redis", slog.String("channel", livebus.Channel))
 			})
 			if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/igny8/igny8/blueprints"
 	"github.com/igny8/igny8/builder"
 	"github.com/igny8/igny8/deployer/rules"
+	"github.com/igny8/igny8/sites"
 )
 
 // blueprintRules are the redirect and header rules of a blueprint site:
@@ -22,6 +23,7 @@ import (
 type blueprintRules struct {
 	redirectsFile []byte // the _redirects file as read, nil when absent
 	headersFile   []byte
+	fileRedirects []rules.Redirect // the _redirects file's
 	Redirects     []rules.Redirect // merged: the file's first, then the blueprint's
 	Headers       []rules.HeaderRule
 }
@@ -33,12 +35,11 @@ type blueprintRules struct {
 func loadBlueprintRules(bp *blueprints.Blueprint, file string) (blueprintRules, error) {
 	var br blueprintRules
 	dir := filepath.Dir(file)
-	var fileRedirects []rules.Redirect
 	var err error
 	if br.redirectsFile, err = readOptional(filepath.Join(dir, "_redirects")); err != nil {
 		return br, err
 	} else if br.redirectsFile != nil {
-		if fileRedirects, err = rules.ParseRedirects(bytes.NewReader(br.redirectsFile), filepath.Join(dir, "_redirects")); err != nil {
+		if br.fileRedirects, err = rules.ParseRedirects(bytes.NewReader(br.redirectsFile), filepath.Join(dir, "_redirects")); err != nil {
 			return br, rulesError(err)
 		}
 	}
@@ -49,24 +50,10 @@ func loadBlueprintRules(bp *blueprints.Blueprint, file string) (blueprintRules, 
 			return br, rulesError(err)
 		}
 	}
-	if br.Redirects, err = rules.MergeRedirects(fileRedirects, blueprintRedirects(bp, file)); err != nil {
+	if br.Redirects, err = rules.MergeRedirects(br.fileRedirects, sites.BlueprintRedirects(bp, file)); err != nil {
 		return br, rulesError(err)
 	}
 	return br, nil
-}
-
-// blueprintRedirects converts site.redirects into rules whose Source is
-// the blueprint file and the rule's JSON pointer, so that a problem the
-// rules compiler finds points at the rule.
-func blueprintRedirects(bp *blueprints.Blueprint, file string) []rules.Redirect {
-	out := make([]rules.Redirect, len(bp.Site.Redirects))
-	for i, r := range bp.Site.Redirects {
-		out[i] = rules.Redirect{
-			From: r.From, To: r.To, Status: r.Status, Force: r.Force,
-			Source: fmt.Sprintf("%s#/site/redirects/%d", file, i),
-		}
-	}
-	return out
 }
 
 // files returns the _redirects and _headers files of a built folder: the

@@ -18,7 +18,7 @@ func runScheduler(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer svc.Close()
-	jc := svc.jobsConfig(nil)
+	jc := svc.jobsConfig()
 	jc.GCInterval = *gc
 	svc.logger.Info("scheduler running; waiting to lead", slog.Int64("leader_lock", jobs.LeaderKey))
 	return jobs.NewScheduler(jc).Run(ctx)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -25,7 +24,6 @@ import (
 
 	"github.com/igny8/igny8"
 	"github.com/igny8/igny8/blueprints/examples"
-	"github.com/igny8/igny8/builder"
 	"github.com/igny8/igny8/deployer"
 	"github.com/igny8/igny8/internal/jobstore"
 	"github.com/igny8/igny8/jobs"
@@ -33,8 +31,10 @@ import (
 	"github.com/igny8/igny8/postgres/pgtest"
 	"github.com/igny8/igny8/storage"
 	"github.com/igny8/igny8/storage/backend"
-	"github.com/igny8/igny8/storage/storagetest"
 )
+
+// killSite is the storage id of TestKilledWorkerDeploysOnce's site.
+const killSite = "k111ed0000000001"
 
 // Environment of the worker process TestWorkerProcess runs.
 const (
@@ -60,13 +60,12 @@ func TestWorkerProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer svc.Close()
-	var wrap func(storage.Store) storage.Store
 	if n, _ := strconv.Atoi(os.Getenv(envPauseAfter)); n > 0 {
-		wrap = func(s storage.Store) storage.Store {
-			return &stallingStore{Store: s, after: n, marker: os.Getenv(envPausedFile)}
-		}
+		// The site service writes through a store that stalls mid-upload.
+		svc.store = &stallingStore{Store: svc.store, after: n, marker: os.Getenv(envPausedFile)}
+		svc.sites = newSites(svc.cfg, svc.siteDeps())
 	}
-	jc := svc.jobsConfig(wrap)
+	jc := svc.jobsConfig()
 	jc.Namespace = os.Getenv(envNamespace)
 	if err := jobs.NewWorker(jc).Run(ctx); err != nil {
 		t.Fatal(err)
@@ -175,11 +174,19 @@ func TestKilledWorkerDeploysOnce(t *testing.T) {
 	if err := owner.QueryRow(ctx, `INSERT INTO accounts (slug, name) VALUES ('kill', 'Kill') RETURNING id`).Scan(&acc); err != nil {
 		t.Fatal(err)
 	}
-	// The slug of an example: the worker builds it with the example's assets.
-	if err := owner.QueryRow(ctx, `INSERT INTO sites (account_id, slug, name) VALUES ($1, 'bakery', 'Bakery') RETURNING id`, acc).Scan(&siteID); err != nil {
+	if err := owner.QueryRow(ctx, `INSERT INTO sites (account_id, slug, storage_id, name) VALUES ($1, 'bakery', $2, 'Bakery') RETURNING id`, acc, killSite).Scan(&siteID); err != nil {
 		t.Fatal(err)
 	}
 	actx := igny8.WithActor(ctx, igny8.Actor{AccountID: acc, Role: igny8.RoleOwner})
+	fsStore, err := backend.Open("fs://"+objects, backend.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The example's asset files, in the site's asset library.
+	lib := newSites(config{SitesDomain: "localhost", EdgeAddr: ":8081"}, siteDeps{store: fsStore, db: db})
+	if err := uploadExampleAssets(actx, lib, &igny8.Site{ID: siteID, AccountID: acc, Slug: "bakery", StorageID: killSite}, "bakery"); err != nil {
+		t.Fatal(err)
+	}
 	doc, err := fs.ReadFile(examples.FS(), "bakery/blueprint.json")
 	if err != nil {
 		t.Fatal(err)
@@ -215,10 +222,6 @@ func TestKilledWorkerDeploysOnce(t *testing.T) {
 	}
 	isLive := func(d *igny8.Deployment) bool { return d.Status == igny8.DeploymentLive }
 
-	fsStore, err := backend.Open("fs://"+objects, backend.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	dep := deployer.New(fsStore, deployer.Config{})
 
 	// 1. A first deploy goes live normally.
@@ -229,7 +232,7 @@ func TestKilledWorkerDeploysOnce(t *testing.T) {
 	if err := w1.cmd.Wait(); err != nil {
 		t.Fatalf("worker 1 did not stop cleanly: %v", err)
 	}
-	live1, err := dep.Live(ctx, "bakery")
+	live1, err := dep.Live(ctx, killSite)
 	if err != nil || live1.DeployID != d1.DeployID {
 		t.Fatalf("live after the first deploy: %+v, %v; want %s", live1, err, d1.DeployID)
 	}
@@ -263,7 +266,7 @@ func TestKilledWorkerDeploysOnce(t *testing.T) {
 
 	// The live site is untouched and complete; the killed build left no
 	// deploy behind (its manifest was never written).
-	if live, err := dep.Live(ctx, "bakery"); err != nil || live != live1 {
+	if live, err := dep.Live(ctx, killSite); err != nil || live != live1 {
 		t.Errorf("live after the kill: %+v, %v; want %+v", live, err, live1)
 	}
 	assertComplete(t, ctx, dep, fsStore, d1.DeployID)
@@ -276,7 +279,7 @@ func TestKilledWorkerDeploysOnce(t *testing.T) {
 	startWorker(t, common)
 	d2 := wait(second.ID, isLive, 4*time.Minute)
 
-	live2, err := dep.Live(ctx, "bakery")
+	live2, err := dep.Live(ctx, killSite)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,7 +324,7 @@ func TestKilledWorkerDeploysOnce(t *testing.T) {
 func countBlobs(t *testing.T, ctx context.Context, s storage.Store) int {
 	t.Helper()
 	n := 0
-	for _, err := range storage.All(ctx, s, storage.SiteBucket("bakery"), deployer.BlobPrefix) {
+	for _, err := range storage.All(ctx, s, storage.SiteBucket(killSite), deployer.BlobPrefix) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -332,7 +335,7 @@ func countBlobs(t *testing.T, ctx context.Context, s storage.Store) int {
 
 func deployIDs(t *testing.T, ctx context.Context, d *deployer.Deployer) []string {
 	t.Helper()
-	list, err := d.Deploys(ctx, "bakery")
+	list, err := d.Deploys(ctx, killSite)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -347,7 +350,7 @@ func deployIDs(t *testing.T, ctx context.Context, d *deployer.Deployer) []string
 // variant, is stored.
 func assertComplete(t *testing.T, ctx context.Context, d *deployer.Deployer, s storage.Store, deployID string) {
 	t.Helper()
-	m, err := d.ReadManifest(ctx, "bakery", deployID)
+	m, err := d.ReadManifest(ctx, killSite, deployID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,71 +363,9 @@ func assertComplete(t *testing.T, ctx context.Context, d *deployer.Deployer, s s
 			keys = append(keys, deployer.BlobKey(f.SHA256, enc))
 		}
 		for _, k := range keys {
-			if _, err := s.Stat(ctx, storage.SiteBucket("bakery"), k); err != nil {
+			if _, err := s.Stat(ctx, storage.SiteBucket(killSite), k); err != nil {
 				t.Errorf("deploy %s: %s: blob %s: %v", deployID, path, k, errors.Unwrap(err))
 			}
 		}
-	}
-}
-
-// The worker's builder and deployer: an invalid blueprint is a permanent
-// (invalid) error; a deploy counts the files it uploads, and a second
-// deploy of the same site uploads none.
-func TestPlatformBuildAndDeploy(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds with Hugo")
-	}
-	ctx := context.Background()
-	mem := storagetest.NewMemory()
-	p := &platform{cfg: config{SitesDomain: "localhost", EdgeAddr: ":8081"}, store: mem,
-		builder: builder.New(builder.Config{}), logger: slog.New(slog.DiscardHandler)}
-	site := &igny8.Site{ID: 1, Slug: "bakery"}
-
-	if _, err := p.Build(ctx, site, []byte(`{"version": 1, "site": {}}`)); igny8.ErrorCode(err) != igny8.EInvalid {
-		t.Errorf("building an invalid blueprint: %v, want an invalid error", err)
-	}
-
-	doc, err := fs.ReadFile(examples.FS(), "bakery/blueprint.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := p.Build(ctx, site, doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var last jobs.Counts
-	calls := 0
-	progress := func(c jobs.Counts) {
-		mu.Lock()
-		defer mu.Unlock()
-		last = c
-		calls++
-	}
-	id, c, err := p.Deploy(ctx, site, b, progress)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.Files != b.Files() || c.UploadedFiles == 0 || c.UploadedFiles > c.Files || c.UploadedBytes == 0 {
-		t.Errorf("first deploy counts %+v for a build of %d files; want some uploaded, at most one per file", c, b.Files())
-	}
-	if calls != c.UploadedFiles || last.UploadedFiles != c.UploadedFiles || last.UploadedBytes != c.UploadedBytes {
-		t.Errorf("progress heard %d times, last %+v; want once per uploaded file, ending at %+v", calls, last, c)
-	}
-	if err := p.Promote(ctx, site, id, ""); err != nil {
-		t.Fatal(err)
-	}
-	if live, err := p.Live(ctx, site); err != nil || live != id {
-		t.Errorf("live: %q, %v; want %s", live, err, id)
-	}
-	_, c2, err := p.Deploy(ctx, site, b, func(jobs.Counts) {})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c2.UploadedFiles != 0 || c2.Files != c.Files {
-		t.Errorf("second deploy of the same build: %+v, want nothing uploaded", c2)
-	}
-	if got := p.PreviewURL(site, id); !strings.Contains(got, strings.ToLower(id)+"--bakery.localhost") {
-		t.Errorf("preview URL %q does not name the deploy", got)
 	}
 }

@@ -20,20 +20,6 @@ var _ jobs.Store = Store{}
 // New returns db as a jobs.Store.
 func New(db *postgres.DB) Store { return Store{db} }
 
-func counts(c jobs.Counts) postgres.DeploymentCounts {
-	return postgres.DeploymentCounts{Files: c.Files, Bytes: c.Bytes, UploadedFiles: c.UploadedFiles, UploadedBytes: c.UploadedBytes}
-}
-
-// DeploymentProgress implements jobs.Store.
-func (s Store) DeploymentProgress(ctx context.Context, id int64, c jobs.Counts) error {
-	return s.DB.DeploymentProgress(ctx, id, counts(c))
-}
-
-// RecordDeploy implements jobs.Store.
-func (s Store) RecordDeploy(ctx context.Context, id int64, deployID, previewURL string, c jobs.Counts) (*igny8.Deployment, error) {
-	return s.DB.RecordDeploy(ctx, id, deployID, previewURL, counts(c))
-}
-
 // RelayOutbox implements jobs.Store.
 func (s Store) RelayOutbox(ctx context.Context, limit int, send func(context.Context, jobs.Pending) error) (int, error) {
 	return s.DB.RelayOutbox(ctx, limit, func(ctx context.Context, e postgres.OutboxEntry) error {
