@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/igny8/igny8/edge"
@@ -15,7 +16,7 @@ import (
 )
 
 func runEdge(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "edge", "", "Serves every site's live deploy by host name (<slug>.<IGNY8_SITES_DOMAIN>) from\nIGNY8_STORAGE on IGNY8_EDGE_ADDR, with health and Prometheus metrics on\nIGNY8_EDGE_ADMIN_ADDR. Promotes and rollbacks are picked up within 2 seconds.\nWith IGNY8_EDGE_DISK_CACHE (or -disk-cache), blobs are kept in that folder too,\nup to IGNY8_EDGE_DISK_CACHE_MB (10240) MiB.")
+	fs := newFlags(e, "edge", "", "Serves every site's live deploy by host name (<slug>.<IGNY8_SITES_DOMAIN>) from\nIGNY8_STORAGE on IGNY8_EDGE_ADDR, with health and Prometheus metrics on\nIGNY8_EDGE_ADMIN_ADDR. Promotes and rollbacks are picked up within 2 seconds.\nWith IGNY8_EDGE_DISK_CACHE (or -disk-cache), blobs are kept in that folder too,\nup to IGNY8_EDGE_DISK_CACHE_MB (10240) MiB. IGNY8_EDGE_COUNTRY_HEADER names the\nheader in which the CDN in front sends the visitor's country (Country= rules).")
 	diskDir := fs.String("disk-cache", "", "folder of the blob disk cache (default IGNY8_EDGE_DISK_CACHE; none when both are empty)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
@@ -29,7 +30,11 @@ func runEdge(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv := edge.New(edge.Config{Store: store, SitesDomain: cfg.SitesDomain, Logger: logger, DiskCache: disk})
+	country, err := edgeCountryHeader(e.getenv)
+	if err != nil {
+		return err
+	}
+	srv := edge.New(edge.Config{Store: store, SitesDomain: cfg.SitesDomain, Logger: logger, DiskCache: disk, CountryHeader: country})
 	public := edge.NewHTTPServer(cfg.EdgeAddr, srv, logger)
 	admin := &http.Server{Addr: cfg.EdgeAdminAddr, Handler: srv.AdminHandler(), ReadHeaderTimeout: 5 * time.Second}
 
@@ -80,6 +85,21 @@ func runEdge(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	return serr
+}
+
+// edgeCountryHeader reads IGNY8_EDGE_COUNTRY_HEADER: the request header in
+// which the CDN in front of the edge names the visitor's country, for the
+// Country= conditions of redirect rules (CloudFront-Viewer-Country,
+// CF-IPCountry, ...). It is read here, not in the shared config, because
+// only the edge uses it. "" leaves Country conditions unmatched.
+func edgeCountryHeader(getenv func(string) string) (string, error) {
+	h := strings.TrimSpace(getenv("IGNY8_EDGE_COUNTRY_HEADER"))
+	for i := 0; i < len(h); i++ {
+		if c := h[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return "", usageError{fmt.Errorf("IGNY8_EDGE_COUNTRY_HEADER=%q: want a header name, such as CloudFront-Viewer-Country or CF-IPCountry", h)}
+		}
+	}
+	return http.CanonicalHeaderKey(h), nil
 }
 
 func portSuffix(a net.Addr) string {
