@@ -125,12 +125,27 @@ func unhex(c byte) byte {
 func isLowerHex(c byte) bool { return c >= 'a' && c <= 'f' }
 
 // isUnreserved reports whether c is an RFC 3986 unreserved character.
-func isUnreserved(c byte) bool {
-	return isLetter(c) || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~'
-}
+func isUnreserved(c byte) bool { return byteClass[c]&classUnreserved != 0 }
 
 // rawPathByte reports whether c stays raw in the canonical form: an
 // unreserved character, a sub-delimiter, ":", "@" or "/".
-func rawPathByte(c byte) bool {
-	return isUnreserved(c) || c == '/' || c == ':' || c == '@' || strings.IndexByte("!$&'()*+,;=", c) >= 0
-}
+func rawPathByte(c byte) bool { return byteClass[c]&classRaw != 0 }
+
+// byteClass classifies bytes for canon, which runs on every request path.
+var byteClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		if isLetter(b) || b >= '0' && b <= '9' || strings.IndexByte("-._~", b) >= 0 {
+			t[c] |= classUnreserved | classRaw
+		}
+		if strings.IndexByte("/:@!$&'()*+,;=", b) >= 0 {
+			t[c] |= classRaw
+		}
+	}
+	return t
+}()
+
+const (
+	classUnreserved = 1 << iota
+	classRaw
+)
