@@ -57,7 +57,9 @@ type history struct {
 	log  []string
 }
 
-func (h *history) add(format string, args ...any) { h.log = append(h.log, fmt.Sprintf(format, args...)) }
+func (h *history) add(format string, args ...any) {
+	h.log = append(h.log, fmt.Sprintf(format, args...))
+}
 
 func (h *history) row(id int64) *igny8.Deployment { return h.rows[id-1] }
 
