@@ -13,14 +13,28 @@ import (
 )
 
 func runGC(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "gc", "[--site SLUG]", "Deletes old deploys and the blobs no kept deploy uses. Always kept: the live deploy,\nthe one before it (the undo target), the newest --keep-last and those of the last\n--keep-days days. Blobs younger than --grace are never deleted. A site with\ndeploys in progress is waited for up to --wait (its new deploys wait for the GC),\nthen skipped. Without --site, every routed site.")
+	fs := newFlags(e, "gc", "[--site SLUG]", fmt.Sprintf("Deletes old deploys and the blobs no kept deploy uses. Always kept: the live deploy,\n"+
+		"the one before it (the undo target), the newest --keep-last and those of the last\n"+
+		"--keep-days days. Blobs younger than --grace are never deleted. --grace is at least\n"+
+		"%s, one deploy lease (%s) plus %s of clock margin, since a younger blob may\n"+
+		"belong to a deploy still uploading; --grace 0s means that minimum. A site with\n"+
+		"deploys in progress is waited for up to --wait (without holding its new deploys\n"+
+		"back), then skipped. Without --site, every routed site.",
+		deployer.MinGrace, deployer.DeployLeaseTTL, deployer.LeaseMargin))
 	site := fs.String("site", "", "only this site")
 	keepLast := fs.Int("keep-last", 10, "keep the newest N deploys")
 	keepDays := fs.Int("keep-days", 30, "keep every deploy of the last N days")
-	grace := fs.Duration("grace", deployer.DefaultGrace, "never delete blobs younger than this")
+	grace := fs.Duration("grace", deployer.DefaultGrace, fmt.Sprintf("never delete blobs younger than this (at least %s; 0s means %s)", deployer.MinGrace, deployer.MinGrace))
 	wait := fs.Duration("wait", time.Minute, "wait this long for a site's deploys in progress before skipping it")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	switch {
+	case *grace == 0:
+		*grace = deployer.MinGrace
+		fmt.Fprintf(e.stderr, "igny8 gc: --grace 0s means the minimum, %s: %s\n", deployer.MinGrace, minGraceWhy())
+	case *grace < deployer.MinGrace:
+		return usagef("--grace %s is too short: the minimum is %s, %s", *grace, deployer.MinGrace, minGraceWhy())
 	}
 	cfg, store, err := openStore(e)
 	if err != nil {
@@ -48,6 +62,12 @@ func runGC(ctx context.Context, e *env, args []string) error {
 			s, st.DeploysKept, st.DeploysDeleted, st.BlobsDeleted, humanBytes(st.BytesDeleted), time.Since(start).Round(time.Millisecond))
 	}
 	return nil
+}
+
+// minGraceWhy says where deployer.MinGrace comes from.
+func minGraceWhy() string {
+	return fmt.Sprintf("one deploy lease (%s) plus %s of clock margin, since a younger blob may belong to a deploy still uploading",
+		deployer.DeployLeaseTTL, deployer.LeaseMargin)
 }
 
 // routedSites returns the ids of the sites that have a host route.
