@@ -1,5 +1,7 @@
 package blueprints
 
+import "fmt"
+
 // A migration lifts the props of one block type from version N to N+1. It
 // may modify and return props. Migrations never fail on props that were
 // valid for version N; they return an error only for props that were not.
@@ -36,31 +38,44 @@ func rename(p map[string]any, from, to string) {
 
 // migrate lifts every block of bp to its newest version, validating each
 // intermediate version's props against its schema first so a migration
-// only ever sees props it understands.
-func migrate(bp *Blueprint) Problems {
-	var ps problems
+// only ever sees props it understands. Blocks whose type, version or props
+// are at an opaque pointer (the schema rejected them) are left alone. It
+// returns the problems found and the blocks it could not lift.
+func migrate(bp *Blueprint, opaque pointerSet) (findings, map[*Block]bool) {
+	var f findings
+	var stuck map[*Block]bool
+	fail := func(b *Block) {
+		if stuck == nil {
+			stuck = map[*Block]bool{}
+		}
+		stuck[b] = true
+	}
 	for i, pg := range bp.Pages {
 		walkBlocks(pg.Blocks, ptr("", "pages", i, "blocks"), func(b *Block, at string, _ int) {
 			latest := LatestVersion(b.Type)
-			if latest == 0 || b.V >= latest {
+			if latest == 0 || b.V >= latest || b.V < 1 || b.Props == nil ||
+				opaque.covers(ptr(at, "type")) || opaque.covers(ptr(at, "v")) || opaque.covers(ptr(at, "props")) {
 				return // unknown types and versions are reported by Validate
 			}
 			set := schemas()
 			for b.V < latest {
 				if sch := set.blocks[b.Type][b.V]; sch != nil {
 					if err := sch.Validate(map[string]any(b.Props)); err != nil {
-						ps.list = append(ps.list, schemaProblems(ptr(at, "props"), err)...)
+						f.add(schemaProblems(ptr(at, "props"), err, map[string]any(b.Props)))
+						fail(b)
 						return
 					}
 				}
 				steps := migrations[b.Type]
 				if b.V-1 >= len(steps) {
-					ps.add(ptr(at, "v"), "no migration from %s v%d to v%d", b.Type, b.V, b.V+1)
+					f.add(Problems{{Pointer: ptr(at, "v"), Message: fmt.Sprintf("no migration from %s v%d to v%d", b.Type, b.V, b.V+1)}}, nil)
+					fail(b)
 					return
 				}
 				props, err := steps[b.V-1](b.Props)
 				if err != nil {
-					ps.add(ptr(at, "props"), "migrating %s v%d to v%d: %v", b.Type, b.V, b.V+1, err)
+					f.add(Problems{{Pointer: ptr(at, "props"), Message: fmt.Sprintf("migrating %s v%d to v%d: %v", b.Type, b.V, b.V+1, err)}}, nil)
+					fail(b)
 					return
 				}
 				b.Props = props
@@ -68,7 +83,7 @@ func migrate(bp *Blueprint) Problems {
 			}
 		})
 	}
-	return ps.list.sort()
+	return f, stuck
 }
 
 // walkBlocks calls fn for every block, depth first, with its JSON pointer

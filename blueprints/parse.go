@@ -6,37 +6,39 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
+	"math/big"
 	"strconv"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
-// Options tune Load.
-type Options struct {
-	// Assets holds the files that asset paths are relative to (usually the
-	// blueprint's folder). When nil, asset files are not checked.
-	Assets fs.FS
-}
-
-// Load parses, migrates and validates a blueprint. On failure the error is
-// Problems (every problem, each located by JSON pointer and, when it can be
-// found, line and column) and the blueprint is nil.
-func Load(data []byte, opts Options) (*Blueprint, error) {
-	bp, err := Parse(data)
+// Parse decodes a blueprint and checks it against the blueprint schema,
+// then migrates every block to its newest version. It stops at the first
+// stage that finds problems and does not check block props or references;
+// Load reports every problem at once, Validate checks the rest.
+func Parse(data []byte) (*Blueprint, error) {
+	doc, err := readDoc(data)
 	if err != nil {
 		return nil, err
 	}
-	if ps := Validate(bp, opts); len(ps) > 0 {
-		return nil, locate(data, ps)
+	if err := schemas().blueprint.Validate(doc); err != nil {
+		ps, _ := schemaProblems("", err, doc)
+		return nil, locate(data, ps.sort())
+	}
+	bp, err := decode(data, doc)
+	if err != nil {
+		return nil, err
+	}
+	if f, _ := migrate(bp, nil); len(f.list) > 0 {
+		return nil, locate(data, f.list.sort())
 	}
 	return bp, nil
 }
 
-// Parse decodes a blueprint and checks it against the blueprint schema,
-// then migrates every block to its newest version. It does not check block
-// props or references; Validate does.
-func Parse(data []byte) (*Blueprint, error) {
+// readDoc decodes JSON for the schema. Its problems end validation: an
+// oversized or malformed document, or more pages than a blueprint may have
+// (counted first, so a huge blueprint cannot produce millions of problems).
+func readDoc(data []byte) (any, error) {
 	if len(data) > MaxSize {
 		return nil, Problems{{Message: fmt.Sprintf("blueprint is %d bytes; the limit is %d bytes (20 MiB): move large assets to files next to it", len(data), MaxSize)}}
 	}
@@ -44,25 +46,52 @@ func Parse(data []byte) (*Blueprint, error) {
 	if err != nil {
 		return nil, Problems{syntaxProblem(data, err)}
 	}
-	// Counting pages before schema validation keeps a huge blueprint from
-	// producing millions of problems.
 	if m, ok := doc.(map[string]any); ok {
 		if pages, ok := m["pages"].([]any); ok && len(pages) > MaxPages {
-			return nil, Problems{{Pointer: "/pages", Message: fmt.Sprintf("%d pages; the limit is %d", len(pages), MaxPages)}}
+			return nil, Problems{{Pointer: "/pages", Message: fmt.Sprintf("%d pages; the limit is %d: split the site", len(pages), MaxPages)}}
 		}
 	}
-	if err := schemas().blueprint.Validate(doc); err != nil {
-		return nil, locate(data, schemaProblems("", err).sort())
-	}
+	return doc, nil
+}
+
+// decode decodes a document the schema accepted into a Blueprint.
+func decode(data []byte, doc any) (*Blueprint, error) {
 	var bp Blueprint
-	if err := json.Unmarshal(data, &bp); err != nil {
+	if err := json.Unmarshal(data, &bp); err == nil {
+		return &bp, nil
+	}
+	// The schema counts 1.0 and 1e0 as integers; Go's decoder does not.
+	// Write such numbers as integers and decode again.
+	norm, err := json.Marshal(integralNumbers(doc))
+	if err == nil {
+		bp = Blueprint{}
+		err = json.Unmarshal(norm, &bp)
+	}
+	if err != nil {
 		// The schema accepted the document, so this is a bug, not bad input.
 		return nil, fmt.Errorf("decode blueprint: %w", err)
 	}
-	if ps := migrate(&bp); len(ps) > 0 {
-		return nil, locate(data, ps)
-	}
 	return &bp, nil
+}
+
+// integralNumbers rewrites, in place, every number of doc that is a whole
+// number (1.0, 1e2) in plain integer form.
+func integralNumbers(doc any) any {
+	switch v := doc.(type) {
+	case map[string]any:
+		for k, e := range v {
+			v[k] = integralNumbers(e)
+		}
+	case []any:
+		for i, e := range v {
+			v[i] = integralNumbers(e)
+		}
+	case json.Number:
+		if r, ok := new(big.Rat).SetString(string(v)); ok && r.IsInt() && r.Num().IsInt64() {
+			return json.Number(r.Num().String())
+		}
+	}
+	return doc
 }
 
 // syntaxProblem turns a JSON decoding error into a Problem with line and column.

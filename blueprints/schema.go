@@ -13,9 +13,6 @@ import (
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
-	"github.com/santhosh-tekuri/jsonschema/v6/kind"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 )
 
 //go:embed schema
@@ -37,6 +34,10 @@ type schemaSet struct {
 	blueprint *jsonschema.Schema
 	blocks    map[string]map[int]*jsonschema.Schema // type → version → schema
 	latest    map[string]int
+	// at holds every compiled (sub)schema by its location, such as
+	// "defs.json#/$defs/link", so a validation error's SchemaURL leads
+	// back to the schema that says what was expected.
+	at map[string]*jsonschema.Schema
 }
 
 var blockFileRE = regexp.MustCompile(`^([a-z][a-z0-9-]*)\.v([0-9]+)\.json$`)
@@ -53,7 +54,7 @@ var schemas = sync.OnceValue(func() *schemaSet {
 func compileSchemas(fsys fs.FS) (*schemaSet, error) {
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
-	set := &schemaSet{blocks: map[string]map[int]*jsonschema.Schema{}, latest: map[string]int{}}
+	set := &schemaSet{blocks: map[string]map[int]*jsonschema.Schema{}, latest: map[string]int{}, at: map[string]*jsonschema.Schema{}}
 	var blockFiles []string
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || path.Ext(name) != ".json" {
@@ -81,6 +82,7 @@ func compileSchemas(fsys fs.FS) (*schemaSet, error) {
 	if set.blueprint, err = c.Compile(schemaBase + "blueprint.json"); err != nil {
 		return nil, err
 	}
+	set.index(set.blueprint)
 	for _, name := range blockFiles {
 		m := blockFileRE.FindStringSubmatch(path.Base(name))
 		if m == nil {
@@ -95,9 +97,38 @@ func compileSchemas(fsys fs.FS) (*schemaSet, error) {
 			set.blocks[m[1]] = map[int]*jsonschema.Schema{}
 		}
 		set.blocks[m[1]][v] = sch
+		set.index(sch)
 		set.latest[m[1]] = max(set.latest[m[1]], v)
 	}
 	return set, nil
+}
+
+// index records s and every schema reachable from it in set.at.
+func (set *schemaSet) index(s *jsonschema.Schema) {
+	if s == nil || set.at[schemaKey(s.Location)] != nil {
+		return
+	}
+	set.at[schemaKey(s.Location)] = s
+	for _, sub := range []*jsonschema.Schema{s.Ref, s.Not, s.If, s.Then, s.Else, s.PropertyNames, s.Items2020, s.Contains} {
+		set.index(sub)
+	}
+	for _, list := range [][]*jsonschema.Schema{s.AllOf, s.AnyOf, s.OneOf, s.PrefixItems} {
+		for _, sub := range list {
+			set.index(sub)
+		}
+	}
+	for _, sub := range s.Properties {
+		set.index(sub)
+	}
+	if sub, ok := s.AdditionalProperties.(*jsonschema.Schema); ok {
+		set.index(sub)
+	}
+}
+
+// schemaKey shortens a schema location to the part after schemaBase:
+// "blueprint.json#/$defs/path".
+func schemaKey(location string) string {
+	return strings.TrimPrefix(location, schemaBase)
 }
 
 // BlockTypes returns the names of all block types, sorted.
@@ -115,96 +146,4 @@ func BlockTypes() []string {
 // does not exist.
 func LatestVersion(blockType string) int {
 	return schemas().latest[blockType]
-}
-
-// friendlyPatterns gives a sentence for values that fail a shared pattern,
-// keyed by the schema location that holds the pattern.
-var friendlyPatterns = map[string]string{
-	"defs.json#/$defs/id":                "must be lowercase letters, digits and dashes, starting with a letter or digit",
-	"defs.json#/$defs/link":              "must be page:<page-id>, #anchor, or an http, https, mailto or tel URL",
-	"blueprint.json#/$defs/path":         `must be "/" or lowercase segments each ending in "/", like "/about/" or "/blog/first-post/"`,
-	"blueprint.json#/$defs/lang":         `must be a language code such as "en" or "en-US"`,
-	"blueprint.json#/$defs/date":         "must be a date (YYYY-MM-DD) or an RFC 3339 time",
-	"blueprint.json#/$defs/redirectFrom": "must be a path starting with /, in printable ASCII without spaces or backslashes; URL-encode other characters, as in /caf%C3%A9",
-	"blueprint.json#/$defs/redirectTo":   "must be a path starting with / or an http(s) URL, in printable ASCII without spaces or backslashes; URL-encode other characters",
-}
-
-// english prints the validator's own messages for the kinds of error that
-// have no sentence of ours.
-var english = message.NewPrinter(language.English)
-
-// schemaProblems turns a validation error into Problems under base.
-func schemaProblems(base string, err error) Problems {
-	ve, ok := err.(*jsonschema.ValidationError)
-	if !ok {
-		return Problems{{Pointer: base, Message: err.Error()}}
-	}
-	var out Problems
-	var walk func(e *jsonschema.ValidationError)
-	walk = func(e *jsonschema.ValidationError) {
-		if len(e.Causes) > 0 {
-			if _, isOneOf := e.ErrorKind.(*kind.OneOf); !isOneOf {
-				for _, c := range e.Causes {
-					walk(c)
-				}
-				return
-			}
-		}
-		at := ptr(base, anySlice(e.InstanceLocation)...)
-		switch k := e.ErrorKind.(type) {
-		case *kind.Required:
-			for _, m := range k.Missing {
-				out = append(out, Problem{Pointer: ptr(at, m), Message: "required"})
-			}
-		case *kind.AdditionalProperties:
-			for _, p := range k.Properties {
-				out = append(out, Problem{Pointer: ptr(at, p), Message: "unknown field; check the spelling against the format reference"})
-			}
-		case *kind.Enum:
-			out = append(out, Problem{Pointer: at, Message: "must be one of " + joinAny(k.Want)})
-		case *kind.Const:
-			out = append(out, Problem{Pointer: at, Message: fmt.Sprintf("must be %v", k.Want)})
-		case *kind.Type:
-			out = append(out, Problem{Pointer: at, Message: fmt.Sprintf("must be %s, not %s", strings.Join(k.Want, " or "), k.Got)})
-		case *kind.OneOf:
-			out = append(out, Problem{Pointer: at, Message: `needs either "path", or "data" with "type", not both`})
-		case *kind.Pattern:
-			msg := fmt.Sprintf("%q is not valid", k.Got)
-			for loc, friendly := range friendlyPatterns {
-				if strings.HasPrefix(e.SchemaURL, schemaBase+loc) {
-					msg = fmt.Sprintf("%q %s", truncate(k.Got, 60), friendly)
-				}
-			}
-			out = append(out, Problem{Pointer: at, Message: msg})
-		case *kind.PropertyNames:
-			out = append(out, Problem{Pointer: ptr(at, k.Property), Message: "is not an allowed name here"})
-		default:
-			out = append(out, Problem{Pointer: at, Message: e.ErrorKind.LocalizedString(english)})
-		}
-	}
-	walk(ve)
-	return out
-}
-
-func anySlice(s []string) []any {
-	out := make([]any, len(s))
-	for i, v := range s {
-		out[i] = v
-	}
-	return out
-}
-
-func joinAny(vs []any) string {
-	parts := make([]string, len(vs))
-	for i, v := range vs {
-		parts[i] = fmt.Sprint(v)
-	}
-	return strings.Join(parts, ", ")
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

@@ -2,6 +2,7 @@ package blueprints
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -16,37 +17,77 @@ const MaxAssetSize = 10 << 20
 // page and block structure, references between pages, blocks and assets,
 // and limits. It returns every problem found, sorted by pointer.
 func Validate(bp *Blueprint, opts Options) Problems {
-	v := &validator{bp: bp, opts: opts, pages: map[string]*Page{}}
+	return validate(bp, opts, nil, nil)
+}
+
+// validate is Validate after the schema stage of Load: prior holds what the
+// blueprint schema and migrations found, and unmigrated the blocks whose
+// props migrate already checked against their old version. A problem at or
+// under a value the schemas rejected is dropped, since it would only
+// restate that problem.
+func validate(bp *Blueprint, opts Options, prior *findings, unmigrated map[*Block]bool) Problems {
+	v := &validator{bp: bp, opts: opts, pages: map[string]*Page{}, unmigrated: unmigrated}
+	if prior != nil {
+		v.found.merge(*prior)
+	}
 	v.pagesAndBlocks()
 	v.site()
 	v.redirects()
 	v.assets()
 	v.references()
-	return v.list.sort()
+	out := v.found.list
+	for _, p := range v.list {
+		if !v.restates(p.Pointer) {
+			out = append(out, p)
+		}
+	}
+	return out.sort()
 }
 
 type validator struct {
 	problems
-	bp    *Blueprint
-	opts  Options
-	pages map[string]*Page
+	bp         *Blueprint
+	opts       Options
+	pages      map[string]*Page
+	found      findings // by JSON Schemas: blueprint, migrations, block props
+	unmigrated map[*Block]bool
 }
+
+// restates reports whether a check's problem at p would only restate a
+// schema problem: p is at or under a value the schema rejected, or in a
+// redirect rule the schema rejected part of (a rule's fields are read
+// together).
+func (v *validator) restates(p string) bool {
+	if v.found.opaque.covers(p) {
+		return true
+	}
+	if rest, ok := strings.CutPrefix(p, "/site/redirects/"); ok {
+		i, _, _ := strings.Cut(rest, "/")
+		return v.found.opaque.within("/site/redirects/" + i)
+	}
+	return false
+}
+
+// rejected reports whether the schema rejected the value at p or around it.
+func (v *validator) rejected(p string) bool { return v.found.opaque.covers(p) }
 
 func (v *validator) site() {
 	bp := v.bp
 	langs := bp.Languages()
+	langsKnown := !v.found.opaque.within("/site/languages") && !v.rejected("/site/locale")
 	for i, pg := range bp.Pages {
-		if pg.Lang != "" && !contains(langs, pg.Lang) {
+		if langsKnown && pg.Lang != "" && !contains(langs, pg.Lang) {
 			v.add(ptr("", "pages", i, "lang"), "%q is not one of site.languages (%s)", pg.Lang, strings.Join(langs, ", "))
 		}
 	}
 	c := bp.Theme.Tokens.Colors
-	if c.Text != "" && c.Background != "" {
+	// Contrast is 0 for a colour the schema rejected; say nothing of it.
+	if Luminance(c.Text) >= 0 && Luminance(c.Background) >= 0 {
 		if r := Contrast(c.Text, c.Background); r < 4.5 {
 			v.add("/theme/tokens/colors/text", "contrast with background is %.2f:1; text needs at least 4.5:1 to be readable (WCAG AA)", r)
 		}
 	}
-	if c.Muted != "" && c.Background != "" {
+	if Luminance(c.Muted) >= 0 && Luminance(c.Background) >= 0 {
 		if r := Contrast(c.Muted, c.Background); r < 3 {
 			v.add("/theme/tokens/colors/muted", "contrast with background is %.2f:1; muted text needs at least 3:1", r)
 		}
@@ -77,8 +118,12 @@ func (v *validator) pageAt(p string) *Page {
 func (v *validator) pagesAndBlocks() {
 	paths := map[string]int{}
 	homes := 0
+	typesKnown := true
 	for i, pg := range v.bp.Pages {
 		at := ptr("", "pages", i)
+		if v.rejected(ptr(at, "type")) {
+			typesKnown = false // it may be meant as the home page
+		}
 		if _, dup := v.pages[pg.ID]; dup {
 			v.add(ptr(at, "id"), "duplicate page id %q; page ids must be unique", pg.ID)
 		} else {
@@ -108,12 +153,12 @@ func (v *validator) pagesAndBlocks() {
 				}
 			}
 		}
-		if pg.Product != nil && pg.Type != PageProduct {
+		if pg.Product != nil && pg.Type != PageProduct && !v.rejected(ptr(at, "type")) {
 			v.add(ptr(at, "product"), `only pages of type "product" have product details`)
 		}
 		v.blocks(pg, at)
 	}
-	if homes == 0 {
+	if homes == 0 && typesKnown {
 		v.add("/pages", `no home page: add a page with "type": "home" and "path": "/"`)
 	} else if homes > 1 {
 		v.add("/pages", "%d home pages; a site has exactly one", homes)
@@ -137,20 +182,28 @@ func (v *validator) blocks(pg *Page, at string) {
 		} else {
 			ids[b.ID] = bat
 		}
+		if v.rejected(ptr(bat, "type")) {
+			return
+		}
 		latest := LatestVersion(b.Type)
+		if latest == 0 {
+			v.add(ptr(bat, "type"), "unknown block type %q; the types are %s", b.Type, strings.Join(BlockTypes(), ", "))
+			return
+		}
+		if len(b.Children) > 0 && b.Type != "columns" {
+			v.add(ptr(bat, "children"), "only columns blocks have children; %s does not", b.Type)
+		}
 		switch {
-		case latest == 0:
-			v.add(ptr(bat, "type"), "unknown block type %q; known types: %s", b.Type, strings.Join(BlockTypes(), ", "))
+		case v.rejected(ptr(bat, "v")) || b.V < 1:
 			return
 		case b.V > latest:
 			v.add(ptr(bat, "v"), "%s has no version %d; the newest is %d", b.Type, b.V, latest)
 			return
+		case v.unmigrated[b] || b.Props == nil || v.rejected(ptr(bat, "props")):
+			return
 		}
 		if err := set.blocks[b.Type][b.V].Validate(map[string]any(b.Props)); err != nil {
-			v.list = append(v.list, schemaProblems(ptr(bat, "props"), err)...)
-		}
-		if len(b.Children) > 0 && b.Type != "columns" {
-			v.add(ptr(bat, "children"), "only columns blocks have children; %s does not", b.Type)
+			v.found.add(schemaProblems(ptr(bat, "props"), err, map[string]any(b.Props)))
 		}
 	})
 }
@@ -160,8 +213,11 @@ func (v *validator) assets() {
 		at := ptr("", "assets", id)
 		if a.Data != "" {
 			data, err := base64.StdEncoding.DecodeString(a.Data)
-			if err != nil {
-				v.add(ptr(at, "data"), "not valid base64: %v", err)
+			var bad base64.CorruptInputError
+			if errors.As(err, &bad) {
+				v.add(ptr(at, "data"), "`data` must be the file's bytes in base64 (as `base64 -w0 FILE` prints them); character %d is not base64 or is a misplaced =", int64(bad)+1)
+			} else if err != nil {
+				v.add(ptr(at, "data"), "`data` must be the file's bytes in base64 (as `base64 -w0 FILE` prints them)")
 			} else if len(data) > MaxAssetSize {
 				v.add(ptr(at, "data"), "%d bytes; the limit is %d", len(data), MaxAssetSize)
 			}
@@ -323,7 +379,7 @@ func (v *validator) image(at, id string, hasAlt bool) {
 		v.assetRef(at, id)
 		return
 	}
-	if !hasAlt && a.Alt == nil {
+	if !hasAlt && a.Alt == nil && !v.found.opaque.within(ptr("", "assets", id)) {
 		v.add(parentPointer(at), `no alt text: add "alt" here or on asset %q ("alt": "" marks a decorative image)`, id)
 	}
 }

@@ -75,14 +75,14 @@ func TestBrokenCopies(t *testing.T) {
 		{"future block version", func(d map[string]any) { obj(d, "pages", 1, "blocks", 1)["v"] = 7 },
 			"/pages/1/blocks/1/v", "richtext has no version 7"},
 		{"wrong prop type", func(d map[string]any) { obj(d, "pages", 1, "blocks", 1, "props")["markdown"] = 5 },
-			"/pages/1/blocks/1/props/markdown", "must be string, not number"},
+			"/pages/1/blocks/1/props/markdown", "`markdown` must be Markdown text of at most 200,000 characters (in quotes), not the number 5"},
 		{"enum", func(d map[string]any) { obj(d, "pages", 1, "blocks", 0, "props")["layout"] = "diagonal" },
-			"/pages/1/blocks/0/props/layout", "must be one of centered, split, cover"},
+			"/pages/1/blocks/0/props/layout", `must be one of "centered", "split", "cover", not "diagonal"`},
 		{"unknown prop", func(d map[string]any) { obj(d, "pages", 1, "blocks", 3, "props")["colour"] = "red" },
 			"/pages/1/blocks/3/props/colour", "unknown field"},
 		{"bad link scheme", func(d map[string]any) {
 			obj(d, "pages", 1, "blocks", 3, "props", "actions", 0)["href"] = "javascript:alert(1)"
-		}, "/pages/1/blocks/3/props/actions/0/href", "must be page:<page-id>"},
+		}, "/pages/1/blocks/3/props/actions/0/href", `must be a link: page:<page-id>, page:<page-id>#anchor, #anchor, or an http://, https://, mailto: or tel: URL, not "javascript:alert(1)"`},
 		{"dangling page link", func(d map[string]any) { obj(d, "navigation", "main", 0)["href"] = "page:nowhere" },
 			"/navigation/main/0/href", `page "nowhere" does not exist`},
 		{"dangling link in markdown", func(d map[string]any) {
@@ -135,7 +135,7 @@ func TestBrokenCopies(t *testing.T) {
 			delete(obj(d, "pages", 1, "blocks", 14, "props", "fields", 2), "options")
 		}, "/pages/1/blocks/14/props/fields/2/options", "required"},
 		{"vimeo id pattern", func(d map[string]any) { obj(d, "pages", 1, "blocks", 11, "props")["video_id"] = "abcdefg" },
-			"/pages/1/blocks/11/props/video_id", "is not valid"},
+			"/pages/1/blocks/11/props/video_id", "must be a Vimeo video id"},
 		{"invalid v1 hero before migration", func(d map[string]any) { delete(obj(d, "pages", 0, "blocks", 0, "props"), "title") },
 			"/pages/0/blocks/0/props/title", "required"},
 		{"unknown top-level field", func(d map[string]any) { d["sitename"] = "x" },
@@ -171,6 +171,81 @@ func TestEveryProblemAtOnce(t *testing.T) {
 		if p.Line == 0 {
 			t.Errorf("problem %v has no line number", p)
 		}
+	}
+}
+
+// TestSchemaProblemsDoNotHideOthers breaks the blueprint where its schema
+// looks (site.base_url) and where only the later checks look (a block's
+// props, a page link, an asset): every problem comes back in one answer,
+// once, in document order.
+func TestSchemaProblemsDoNotHideOthers(t *testing.T) {
+	doc := loadDoc(t)
+	obj(doc, "site")["base_url"] = "golden.example"
+	obj(doc, "pages", 1, "blocks", 0, "props")["layout"] = "diagonal"
+	obj(doc, "navigation", "main", 0)["href"] = "page:nowhere"
+	obj(doc, "pages", 1, "blocks", 8, "props", "image")["asset"] = "nope"
+	want := []blueprints.Problem{
+		{Pointer: "/navigation/main/0/href", Message: `page "nowhere" does not exist`},
+		{Pointer: "/pages/1/blocks/0/props/layout", Message: `must be one of "centered", "split", "cover", not "diagonal"`},
+		{Pointer: "/pages/1/blocks/8/props/image/asset", Message: `asset "nope" does not exist`},
+		{Pointer: "/site/base_url", Message: "`base_url` must be an absolute https:// or http:// URL such as https://example.com/"},
+	}
+	ps := problemsOf(t, doc)
+	if len(ps) != len(want) {
+		t.Fatalf("got %d problems, want %d:\n%v", len(ps), len(want), ps)
+	}
+	for i, w := range want {
+		if ps[i].Pointer != w.Pointer || !strings.Contains(ps[i].Message, w.Message) {
+			t.Errorf("problem %d = %v, want %s containing %q", i, ps[i], w.Pointer, w.Message)
+		}
+	}
+	if again := problemsOf(t, doc); again.Error() != ps.Error() {
+		t.Errorf("a second Load reports differently:\n%v\nthen\n%v", ps, again)
+	}
+}
+
+// TestNoRestatedProblems checks that a value the schema rejects is reported
+// once: the later checks of the same value (or of what it holds) stay quiet.
+func TestNoRestatedProblems(t *testing.T) {
+	tests := []struct {
+		name    string
+		break_  func(doc map[string]any)
+		pointer string // the one problem's
+		message string
+	}{
+		{"link of the wrong form is not also dangling", func(d map[string]any) { obj(d, "navigation", "main", 0)["href"] = "page:No Where" },
+			"/navigation/main/0/href", "must be a link"},
+		{"misspelt page type hides no home page", func(d map[string]any) { obj(d, "pages", 0)["type"] = "Home" },
+			"/pages/0/type", `not "Home"`},
+		{"block type of the wrong form is not also unknown", func(d map[string]any) { obj(d, "pages", 1, "blocks", 2)["type"] = "Features" },
+			"/pages/1/blocks/2/type", `such as "hero"`},
+		{"props that are not an object are not checked", func(d map[string]any) { obj(d, "pages", 1, "blocks", 3)["props"] = []any{} },
+			"/pages/1/blocks/3/props", "must be an object with the block's content"},
+		{"version as text hides the props check", func(d map[string]any) { obj(d, "pages", 1, "blocks", 3)["v"] = "1" },
+			"/pages/1/blocks/3/v", "remove the quotes"},
+		{"asset with path and data has no other problem", func(d map[string]any) { obj(d, "assets", "photo")["data"] = "PHN2Zy8+" },
+			"/assets/photo", `either "path"`},
+		{"bad background colour is no contrast problem", func(d map[string]any) {
+			obj(d, "theme", "tokens")["colors"] = map[string]any{"text": "#777777", "background": "grey"}
+		}, "/theme/tokens/colors/background", "#rrggbb"},
+		{"colour of an unknown name", func(d map[string]any) {
+			obj(d, "theme", "tokens")["colors"] = map[string]any{"colour": "red"}
+		}, "/theme/tokens/colors/colour", "the name `colour` is not allowed here"},
+		{"invalid v1 hero is checked once", func(d map[string]any) { delete(obj(d, "pages", 0, "blocks", 0, "props"), "title") },
+			"/pages/0/blocks/0/props/title", "required"},
+		{"redirect rule with a bad status", func(d map[string]any) {
+			obj(d, "site")["redirects"] = []any{map[string]any{"from": "/blocks", "to": "/", "status": 303}}
+		}, "/site/redirects/0/status", "must be one of"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := loadDoc(t)
+			tt.break_(doc)
+			ps := problemsOf(t, doc)
+			if len(ps) != 1 || ps[0].Pointer != tt.pointer || !strings.Contains(ps[0].Message, tt.message) {
+				t.Errorf("want one problem at %s containing %q; got:\n%v", tt.pointer, tt.message, ps)
+			}
+		})
 	}
 }
 
