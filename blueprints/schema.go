@@ -125,6 +125,38 @@ func (set *schemaSet) index(s *jsonschema.Schema) {
 	}
 }
 
+// markdownIn calls fn with the pointer and text of every string in val
+// that the schema s marks as Markdown (a $ref to defs.json's markdown).
+func (set *schemaSet) markdownIn(s *jsonschema.Schema, val any, at string, fn func(at, md string)) {
+	if s == nil {
+		return
+	}
+	switch val := val.(type) {
+	case string:
+		for cur := s; cur != nil; cur = cur.Ref {
+			if schemaKey(cur.Location) == markdownDef {
+				fn(at, val)
+				return
+			}
+		}
+	case map[string]any:
+		for k, e := range val {
+			set.markdownIn(set.property(s, k), e, ptr(at, k), fn)
+		}
+	case []any:
+		var items *jsonschema.Schema
+		for cur := s; cur != nil && items == nil; cur = cur.Ref {
+			items = cur.Items2020
+		}
+		for i, e := range val {
+			set.markdownIn(items, e, ptr(at, i), fn)
+		}
+	}
+}
+
+// markdownDef is the location of the Markdown type in the schemas.
+const markdownDef = "defs.json#/$defs/markdown"
+
 // schemaKey shortens a schema location to the part after schemaBase:
 // "blueprint.json#/$defs/path".
 func schemaKey(location string) string {

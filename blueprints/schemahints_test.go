@@ -57,3 +57,30 @@ func TestFormatMessage(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
+
+func TestURLScheme(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"https://example.com/", "https"},
+		{"JaVaScRiPt:alert(1)", "javascript"},
+		{"  javascript:x", "javascript"},
+		{"\x01\x02javascript:x", "javascript"},
+		{"java\tscript:x", "javascript"},
+		{"java\nscript:x", "javascript"},
+		{"javascript:x \x00", "javascript"},
+		{"page:about", "page"},
+		{"/about/", ""},
+		{"about/x:y", ""},
+		{"./a:b", ""},
+		{"#top", ""},
+		{"?q=1", ""},
+		{"1a:b", ""},
+		{"%6Aavascript:x", ""},
+		{"", ""},
+		{":x", ""},
+	}
+	for _, tt := range tests {
+		if got := urlScheme(tt.in); got != tt.want {
+			t.Errorf("urlScheme(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

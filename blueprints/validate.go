@@ -15,7 +15,8 @@ const MaxAssetSize = 10 << 20
 
 // Validate checks a parsed blueprint: block props against their schemas,
 // page and block structure, references between pages, blocks and assets,
-// and limits. It returns every problem found, sorted by pointer.
+// the URLs in rich text, and limits. It returns every problem found, sorted
+// by pointer.
 func Validate(bp *Blueprint, opts Options) Problems {
 	return validate(bp, opts, nil, nil)
 }
@@ -304,7 +305,14 @@ func (v *validator) references() {
 			v.assetRef(ptr(at, "seo", "image"), pg.SEO.Image)
 		}
 		walkBlocks(pg.Blocks, ptr(at, "blocks"), func(b *Block, bat string, _ int) {
-			v.props(ptr(bat, "props"), b.Props)
+			markdown := map[string]bool{}
+			if sch := schemas().blocks[b.Type][b.V]; sch != nil && !v.rejected(ptr(bat, "type")) && !v.rejected(ptr(bat, "v")) {
+				schemas().markdownIn(sch, map[string]any(b.Props), ptr(bat, "props"), func(at, md string) {
+					markdown[at] = true
+					v.markdown(at, md)
+				})
+			}
+			v.props(ptr(bat, "props"), b.Props, markdown)
 			if b.Type == "product-grid" {
 				ids, _ := b.Props["products"].([]any)
 				for j, id := range ids {
@@ -320,9 +328,26 @@ func (v *validator) references() {
 	}
 }
 
+// markdown checks a Markdown prop: the URLs of its links and images, and
+// that its page: and asset: references find their targets.
+func (v *validator) markdown(at, md string) {
+	problems, refs := checkMarkdown(md)
+	for _, msg := range problems {
+		v.add(at, "%s", msg)
+	}
+	for _, ref := range refs {
+		if ref.Kind == "asset" {
+			v.assetRef(at, ref.ID)
+		} else {
+			v.pageRef(at, ref.ID)
+		}
+	}
+}
+
 // props checks the references inside block props: any "href" is a link, any
 // object with an "asset" is an image, and any string may hold Markdown links.
-func (v *validator) props(at string, val any) {
+// Markdown props (the pointers in markdown) were checked by v.markdown.
+func (v *validator) props(at string, val any, markdown map[string]bool) {
 	switch val := val.(type) {
 	case map[string]any:
 		if id, ok := val["asset"].(string); ok {
@@ -334,13 +359,17 @@ func (v *validator) props(at string, val any) {
 				v.link(ptr(at, k), s)
 				continue
 			}
-			v.props(ptr(at, k), e)
+			v.props(ptr(at, k), e, markdown)
 		}
 	case []any:
 		for i, e := range val {
-			v.props(ptr(at, i), e)
+			v.props(ptr(at, i), e, markdown)
 		}
 	case string:
+		if markdown[at] {
+			return
+		}
+		// The builder resolves references in every string it is given.
 		for _, ref := range MarkdownRefs(val) {
 			if ref.Kind == "asset" {
 				v.assetRef(at, ref.ID)

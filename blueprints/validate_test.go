@@ -176,17 +176,19 @@ func TestEveryProblemAtOnce(t *testing.T) {
 
 // TestSchemaProblemsDoNotHideOthers breaks the blueprint where its schema
 // looks (site.base_url) and where only the later checks look (a block's
-// props, a page link, an asset): every problem comes back in one answer,
-// once, in document order.
+// props, a page link, an asset, a Markdown link): every problem comes back
+// in one answer, once, in document order.
 func TestSchemaProblemsDoNotHideOthers(t *testing.T) {
 	doc := loadDoc(t)
 	obj(doc, "site")["base_url"] = "golden.example"
 	obj(doc, "pages", 1, "blocks", 0, "props")["layout"] = "diagonal"
 	obj(doc, "navigation", "main", 0)["href"] = "page:nowhere"
 	obj(doc, "pages", 1, "blocks", 8, "props", "image")["asset"] = "nope"
+	obj(doc, "pages", 1, "blocks", 1, "props")["markdown"] = "[Win](javascript:alert(1))"
 	want := []blueprints.Problem{
 		{Pointer: "/navigation/main/0/href", Message: `page "nowhere" does not exist`},
 		{Pointer: "/pages/1/blocks/0/props/layout", Message: `must be one of "centered", "split", "cover", not "diagonal"`},
+		{Pointer: "/pages/1/blocks/1/props/markdown", Message: `link "Win" goes to "javascript:alert(1)", which is not allowed`},
 		{Pointer: "/pages/1/blocks/8/props/image/asset", Message: `asset "nope" does not exist`},
 		{Pointer: "/site/base_url", Message: "`base_url` must be an absolute https:// or http:// URL such as https://example.com/"},
 	}
