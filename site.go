@@ -18,8 +18,7 @@ const MaxSiteSlugLen = 36
 // reservedSlugs are labels the platform may need under its sites domain
 // for itself.
 var reservedSlugs = map[string]bool{
-	"www": true, "api": true, "app": true, "admin": true, "dashboard": true,
-	"edge": true, "status": true, "mail": true, "cdn": true, "static": true,
+	"www": true, "api": true, "app": true, "admin": true, "dashboard": true, "status": true, "mail": true,
 }
 
 // CheckSiteSlug reports whether slug may name a site: 1 to MaxSiteSlugLen

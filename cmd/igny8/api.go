@@ -12,7 +12,6 @@ import (
 
 	"github.com/igny8/igny8"
 	"github.com/igny8/igny8/api"
-	"github.com/igny8/igny8/domains"
 	"github.com/igny8/igny8/internal/jobstore"
 	"github.com/igny8/igny8/postgres"
 	"github.com/igny8/igny8/sites"
@@ -34,12 +33,11 @@ func runAPI(ctx context.Context, e *env, args []string) error {
 
 // apiHandler is the API wired to the services.
 func (svc *services) apiHandler() http.Handler {
-	return newAPI(svc, nil)
+	return newAPI(svc)
 }
 
-// newAPI wires the API to the services; lookup, when set, replaces DNS for
-// domain verification (tests).
-func newAPI(svc *services, lookup domains.LookupTXT) http.Handler {
+// newAPI wires the API to the services.
+func newAPI(svc *services) http.Handler {
 	db, rdb := svc.db, svc.rdb
 	var limiter, login api.Limiter
 	if rdb != nil {
@@ -56,7 +54,7 @@ func newAPI(svc *services, lookup domains.LookupTXT) http.Handler {
 		Assets:        &apiAssets{db: db, sites: svc.sites},
 		Sectors:       db,
 		Domains:       db,
-		DomainService: newDomains(svc.cfg, svc.siteDeps(), lookup),
+		DomainService: newDomains(svc.cfg, svc.siteDeps(), svc.lookupTXT),
 		Blueprints:    db,
 		Pages:         db,
 		Deployments:   db,
@@ -66,6 +64,9 @@ func newAPI(svc *services, lookup domains.LookupTXT) http.Handler {
 		Deploys:       &apiDeploys{db: db, sites: svc.sites},
 		Limiter:       limiter,
 		LoginLimiter:  login,
+		Signups:       db,
+		SignupLimiter: signupLimiter(rdb),
+		Invites:       db,
 		Logger:        svc.logger,
 		Version:       version,
 		Ready: func(ctx context.Context) error {

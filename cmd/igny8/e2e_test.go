@@ -43,13 +43,24 @@ func e2eBlueprint(text string) string {
    "blocks": [{"id": "intro", "type": "richtext", "v": 1, "props": {"markdown": %q}}]}]}`, text)
 }
 
-// The whole platform on random ports (API, worker, scheduler and edge in
-// this process, as `igny8 dev` runs them; real Postgres, Redis, Hugo and
-// file storage), driven through the API only: an administrator creates an
-// account; its owner logs in, creates a site, stores a blueprint and
-// deploys it; the edge serves the page by Host header; a second deploy
-// replaces it; a rollback brings the first page back.
-func TestEndToEndThroughTheAPI(t *testing.T) {
+// platform is the whole platform on random ports, in this process, as
+// `igny8 dev` runs it: API, worker, scheduler and edge, on a real
+// Postgres, Redis, Hugo and file storage.
+type platform struct {
+	t        *testing.T
+	vars     map[string]string
+	svc      *services
+	db       *postgres.DB
+	api      *apiClient
+	edgeAddr string
+	system   string // the system owner's token (a new installation prints it)
+	dns      map[string][]string
+	dnsMu    sync.Mutex
+}
+
+// startPlatform starts the platform; extra are more environment variables.
+func startPlatform(t *testing.T, extra map[string]string) *platform {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("builds with Hugo")
 	}
@@ -67,6 +78,9 @@ func TestEndToEndThroughTheAPI(t *testing.T) {
 		"IGNY8_SITES_DOMAIN": "localhost", "IGNY8_API_ADDR": apiAddr,
 		"IGNY8_EDGE_ADDR": edgeAddr, "IGNY8_EDGE_ADMIN_ADDR": adminAddr, "IGNY8_LOG_FORMAT": "text",
 	}
+	for k, v := range extra {
+		vars[k] = v
+	}
 	var logs bytes.Buffer
 	e := &env{stdout: io.Discard, stderr: &syncWriter{w: &logs}, getenv: func(k string) string { return vars[k] }}
 	t.Cleanup(func() {
@@ -80,6 +94,8 @@ func TestEndToEndThroughTheAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	p := &platform{t: t, vars: vars, svc: svc, edgeAddr: edgeAddr, dns: map[string][]string{}}
+	svc.lookupTXT = p.lookupTXT
 	ns := fmt.Sprintf("e2e%d:", time.Now().UnixNano())
 	jc := svc.jobsConfig()
 	jc.Namespace = ns
@@ -109,81 +125,129 @@ func TestEndToEndThroughTheAPI(t *testing.T) {
 			ins.DeleteQueue(ns+q, true)
 		}
 	})
-
-	// The bootstrap token of the system account is the only thing not
-	// obtained through the API: a new installation prints it (igny8 dev).
-	db, err := postgres.Open(ctx, dbURL)
+	if p.db, err = postgres.Open(ctx, dbURL); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.db.Close)
+	_, boot, err := p.db.Bootstrap(ctx, "root@example.com", "root-password")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	_, boot, err := db.Bootstrap(ctx, "root@example.com", "root-password")
-	if err != nil {
-		t.Fatal(err)
+	p.system = boot.Secret
+	p.api = &apiClient{t: t, base: "http://" + apiAddr}
+	p.api.waitUp(p.api.base + "/readyz")
+	p.api.waitUp("http://" + adminAddr + "/healthz")
+	return p
+}
+
+// lookupTXT is the DNS the platform's domain verification sees.
+func (p *platform) lookupTXT(ctx context.Context, name string) ([]string, error) {
+	p.dnsMu.Lock()
+	defer p.dnsMu.Unlock()
+	if r, ok := p.dns[name]; ok {
+		return r, nil
 	}
+	return nil, fmt.Errorf("lookup %s: no such host", name)
+}
 
-	c := &apiClient{t: t, base: "http://" + apiAddr}
-	c.waitUp(c.base + "/readyz")
-	c.waitUp("http://" + adminAddr + "/healthz")
+func (p *platform) setTXT(name string, values ...string) {
+	p.dnsMu.Lock()
+	defer p.dnsMu.Unlock()
+	p.dns[name] = values
+}
 
-	c.call(boot.Secret, "POST", "/v1/accounts", map[string]any{"slug": "acme", "name": "Acme", "owner_email": "owner@acme.example", "password": "acme-password"}, 201, nil)
+// account creates an account through the API and returns its owner's token.
+func (p *platform) account(slug string) string {
+	p.t.Helper()
+	email := "owner@" + slug + ".example"
+	p.api.call(p.system, "POST", "/v1/accounts", map[string]any{"slug": slug, "name": slug, "owner_email": email, "password": slug + "-password"}, 201, nil)
 	var tok igny8.NewToken
-	c.call("", "POST", "/v1/login", map[string]any{"email": "owner@acme.example", "password": "acme-password"}, 201, &tok)
+	p.api.call("", "POST", "/v1/login", map[string]any{"email": email, "password": slug + "-password"}, 201, &tok)
+	return tok.Secret
+}
+
+// deploy stores blueprint as the site's and deploys it through the job
+// queue; it returns the deployment once live.
+func (p *platform) deploy(token string, siteID int64, blueprint string) igny8.Deployment {
+	p.t.Helper()
+	base := fmt.Sprintf("/v1/sites/%d", siteID)
+	p.api.call(token, "PUT", base+"/blueprint", json.RawMessage(blueprint), 200, nil)
+	var d igny8.Deployment
+	p.api.call(token, "POST", base+"/deploys", nil, 202, &d)
+	return p.waitLive(token, siteID, d)
+}
+
+func (p *platform) waitLive(token string, siteID int64, d igny8.Deployment) igny8.Deployment {
+	p.t.Helper()
+	deadline := time.Now().Add(3 * time.Minute)
+	for d.Status != igny8.DeploymentLive {
+		if d.Status == igny8.DeploymentFailed || time.Now().After(deadline) {
+			p.t.Fatalf("deploy %d: status %s, error %q", d.ID, d.Status, d.Error)
+		}
+		time.Sleep(100 * time.Millisecond)
+		p.api.call(token, "GET", fmt.Sprintf("/v1/sites/%d/deploys/%d", siteID, d.ID), nil, 200, &d)
+	}
+	if d.DeployID == "" || d.Files == 0 || d.DeployedAt == nil {
+		p.t.Errorf("live deploy row lacks its facts: %+v", d)
+	}
+	return d
+}
+
+// edge answers a GET of path at host.
+func (p *platform) edge(host, path string) (string, int) {
+	p.t.Helper()
+	return getByHost(p.t, "http://"+p.edgeAddr+path, host)
+}
+
+// edgeShows waits until the edge answers path at host with status and a
+// body containing want; Redis announces changes, and the edges' 2 s poll
+// covers a lost message.
+func (p *platform) edgeShows(host, path string, status int, want string) {
+	p.t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		body, got := p.edge(host, path)
+		if got == status && strings.Contains(body, want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("%s%s: the edge answers %d, want %d with %q:\n%.400s", host, path, got, status, want, body)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// The whole platform, driven through the API only: an administrator
+// creates an account; its owner logs in, creates a site, stores a
+// blueprint and deploys it; the edge serves the page by Host header; a
+// second deploy replaces it; a rollback brings the first page back.
+func TestEndToEndThroughTheAPI(t *testing.T) {
+	p := startPlatform(t, nil)
+	tok := p.account("acme")
 	var site igny8.Site
-	c.call(tok.Secret, "POST", "/v1/sites", map[string]any{"slug": "e2e-shop", "name": "Shop"}, 201, &site)
+	p.api.call(tok, "POST", "/v1/sites", map[string]any{"slug": "e2e-shop", "name": "Shop"}, 201, &site)
 	base := fmt.Sprintf("/v1/sites/%d", site.ID)
 
-	deploy := func(text string) igny8.Deployment {
-		t.Helper()
-		c.call(tok.Secret, "PUT", base+"/blueprint", json.RawMessage(e2eBlueprint(text)), 200, nil)
-		var d igny8.Deployment
-		c.call(tok.Secret, "POST", base+"/deploys", nil, 202, &d)
-		deadline := time.Now().Add(3 * time.Minute)
-		for d.Status != igny8.DeploymentLive {
-			if d.Status == igny8.DeploymentFailed || time.Now().After(deadline) {
-				t.Fatalf("deploy %d: status %s, error %q", d.ID, d.Status, d.Error)
-			}
-			time.Sleep(100 * time.Millisecond)
-			c.call(tok.Secret, "GET", fmt.Sprintf("%s/deploys/%d", base, d.ID), nil, 200, &d)
-		}
-		if d.DeployID == "" || d.Files == 0 || d.DeployedAt == nil {
-			t.Errorf("live deploy row lacks its facts: %+v", d)
-		}
-		return d
-	}
-	edgeShows := func(want string) {
-		t.Helper()
-		// Redis announces the swap; allow the poll's 2 s if a message is lost.
-		deadline := time.Now().Add(5 * time.Second)
-		for {
-			body, status := getByHost(t, "http://"+edgeAddr+"/", "e2e-shop.localhost")
-			if status == 200 && strings.Contains(body, want) {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("the edge answers %d without %q:\n%.400s", status, want, body)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
-
-	first := deploy("Version one of the shop")
-	edgeShows("Version one of the shop")
-	second := deploy("Version two of the shop")
-	edgeShows("Version two of the shop")
+	first := p.deploy(tok, site.ID, e2eBlueprint("Version one of the shop"))
+	p.edgeShows("e2e-shop.localhost", "/", 200, "Version one of the shop")
+	second := p.deploy(tok, site.ID, e2eBlueprint("Version two of the shop"))
+	p.edgeShows("e2e-shop.localhost", "/", 200, "Version two of the shop")
 	if first.DeployID == second.DeployID {
 		t.Fatalf("two different blueprints gave one deploy id %s", first.DeployID)
 	}
 
 	var rb igny8.Deployment
-	c.call(tok.Secret, "POST", base+"/rollback", nil, 200, &rb)
+	p.api.call(tok, "POST", base+"/rollback", nil, 200, &rb)
 	if rb.Type != igny8.DeploymentRollback || rb.DeployID != first.DeployID || rb.Status != igny8.DeploymentLive {
 		t.Errorf("rollback row: %+v; want a live rollback to %s", rb, first.DeployID)
 	}
-	edgeShows("Version one of the shop")
+	if rb.Files != first.Files || rb.Bytes != first.Bytes || rb.UploadedFiles != 0 {
+		t.Errorf("rollback row counts %+v; want the size of the deploy it made live (%d files, %d bytes), nothing uploaded", rb.DeployCounts, first.Files, first.Bytes)
+	}
+	p.edgeShows("e2e-shop.localhost", "/", 200, "Version one of the shop")
 
 	var hist struct{ Items []igny8.Deployment }
-	c.call(tok.Secret, "GET", base+"/deploys", nil, 200, &hist)
+	p.api.call(tok, "GET", base+"/deploys", nil, 200, &hist)
 	var live []int
 	for _, d := range hist.Items {
 		if d.Status == igny8.DeploymentLive {

@@ -43,7 +43,7 @@ func TestDeployLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, stdout, stderr = runEnv(t, vars, "deploy", out, "--site", "golden")
-	if code != exitOK || !strings.Contains(stdout, "uploaded 0 objects") {
+	if code != exitOK || !strings.Contains(stdout, "uploaded 0 files") {
 		t.Fatalf("second deploy: exit %d, want nothing uploaded\n%s%s", code, stdout, stderr)
 	}
 	second := regexp.MustCompile(`Deploy (\S+):`).FindStringSubmatch(stdout)[1]

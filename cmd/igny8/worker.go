@@ -51,6 +51,8 @@ type services struct {
 	store  storage.Store
 	sites  *sites.Service
 	logger *slog.Logger
+	// lookupTXT replaces DNS for domain verification when set (tests).
+	lookupTXT domains.LookupTXT
 }
 
 // openServices connects to Postgres, Redis and object storage as the
