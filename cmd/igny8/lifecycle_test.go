@@ -9,7 +9,6 @@ import (
 	"github.com/igny8/igny8"
 )
 
-
 // edgeWithin waits at most limit for the edge to answer path at host with
 // status: what "within the poll interval" means for a change.
 func (p *platform) edgeWithin(limit time.Duration, host, path string, status int, want string) {
