@@ -8,14 +8,15 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/igny8/igny8"
 	"github.com/igny8/igny8/storage"
 )
 
-// DeployStats counts what a deploy stored. Blobs include the precompressed
-// variants.
+// DeployStats counts what a deploy stored. Its DeployCounts count files:
+// all of the deploy's, and those whose bytes had to be written. The Blobs
+// counts include the precompressed variants.
 type DeployStats struct {
-	Files         int   // files in the deploy
-	Bytes         int64 // their total size
+	igny8.DeployCounts
 	BlobsUploaded int   // blobs written because they were missing
 	BytesUploaded int64 // bytes of those blobs
 	// BlobsSkipped counts the blobs of the files passed that were already
@@ -40,6 +41,8 @@ type uploader struct {
 
 	uploaded, skipped atomic.Int64
 	bytesUploaded     atomic.Int64
+	// files whose identity bytes this deploy wrote, and their size
+	filesUploaded, fileBytesUploaded atomic.Int64
 
 	// stored holds keys known to be stored: listed, or named by the base
 	// manifest. Every blob key up to listedTo was listed, so one of them
@@ -82,6 +85,7 @@ type blobResult struct {
 
 func (u *uploader) stats() DeployStats {
 	return DeployStats{
+		DeployCounts:  igny8.DeployCounts{UploadedFiles: int(u.filesUploaded.Load()), UploadedBytes: u.fileBytesUploaded.Load()},
 		BlobsUploaded: int(u.uploaded.Load()),
 		BytesUploaded: u.bytesUploaded.Load(),
 		BlobsSkipped:  int(u.skipped.Load()),
@@ -142,8 +146,12 @@ func (u *uploader) storeVariants(ctx context.Context, sha string, data []byte, c
 	identity := func() ([]byte, error) { return data, nil }
 	if _, wrote, err := u.ensure(ctx, BlobKey(sha, ""), identity); err != nil {
 		return nil, err
-	} else if wrote && u.onUpload != nil {
-		u.onUpload(int64(len(data)))
+	} else if wrote {
+		u.filesUploaded.Add(1)
+		u.fileBytesUploaded.Add(int64(len(data)))
+		if u.onUpload != nil {
+			u.onUpload(int64(len(data)))
+		}
 	}
 	if !compress || len(data) < minCompressSize {
 		return nil, nil

@@ -20,16 +20,16 @@ func (s *Service) Upload(ctx context.Context, site *igny8.Site, b *Build, progre
 	if _, err := s.Live(ctx, site); errors.Is(err, deployer.ErrSiteDeleted) {
 		return nil, igny8.DeployCounts{}, err
 	}
-	var mu sync.Mutex
-	c := b.Counts()
 	opts := b.Options
-	opts.OnUpload = func(size int64) {
-		mu.Lock()
-		c.UploadedFiles++
-		c.UploadedBytes += size
-		cur := c
-		mu.Unlock()
-		if progress != nil {
+	if progress != nil {
+		var mu sync.Mutex
+		c := b.Counts()
+		opts.OnUpload = func(size int64) {
+			mu.Lock()
+			c.UploadedFiles++
+			c.UploadedBytes += size
+			cur := c
+			mu.Unlock()
 			progress(cur)
 		}
 	}
@@ -40,10 +40,7 @@ func (s *Service) Upload(ctx context.Context, site *igny8.Site, b *Build, progre
 	if err := s.route(ctx, site); err != nil {
 		return nil, igny8.DeployCounts{}, err
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	c.Files, c.Bytes = st.Files, st.Bytes
-	return m, c, nil
+	return m, st.DeployCounts, nil
 }
 
 // route makes the site's host route to its storage.
