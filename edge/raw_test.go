@@ -127,20 +127,27 @@ func TestRawPathMatchesOrdinaryPath(t *testing.T) {
 // FuzzRawPath sends arbitrary paths, Accept-Encoding and If-None-Match
 // headers over TCP
 // to a server and to one whose files all go through http.ServeContent,
-// and wants the same responses on the wire.
+// and wants the same responses on the wire; both on the basic deploy and
+// on one with site headers, conditional redirects and a Last-Modified
+// (withSiteRules).
 func FuzzRawPath(f *testing.F) {
 	home := `"` + sum("<h1>home</h1>")
 	for _, seed := range [][3]string{
 		{"/", "gzip", ""}, {"/about/", "", ""}, {"/about", "br", ""}, {"/css/site.abc123.css?v=1", "gzip;q=0", ""},
 		{"/blog/post.html", "*", ""}, {"/%2e%2e/x", "", ""}, {"//raw", "x-gzip", ""}, {"/data.txt#x", "br, gzip", ""},
 		{"/", "br", home + `-br"`}, {"/", "", home + `"`}, {"/", "gzip", `W/` + home + `-gzip", "x"`}, {"/about/", "", "*"},
+		{"/geo/", "gzip", ""}, {"/caf%c3%a9/", "", ""}, {"/data.txt", "gzip", `"` + sum("0123456789") + `-gzip"`}, {"/store?id=1", "", ""},
 	} {
 		f.Add(seed[0], seed[1], seed[2])
 	}
-	var fastAddr, slowAddr string
+	var fastAddr, slowAddr, fastRulesAddr, slowRulesAddr string
 	fast, slow := setup(f, nil), setup(f, nil)
 	slow.srv.slowPath = true
-	for _, b := range []*testBundle{fast, slow} {
+	fastRules, slowRules := setup(f, nil), setup(f, nil)
+	slowRules.srv.slowPath = true
+	withSiteRules(f, fastRules)
+	withSiteRules(f, slowRules)
+	for _, b := range []*testBundle{fast, slow, fastRules, slowRules} {
 		b.srv.log = slog.New(slog.DiscardHandler)
 		hs := NewHTTPServer("", b.srv, nil)
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -149,10 +156,15 @@ func FuzzRawPath(f *testing.F) {
 		}
 		go hs.Serve(NewListener(ln))
 		f.Cleanup(func() { hs.Close() })
-		if b == fast {
+		switch b {
+		case fast:
 			fastAddr = ln.Addr().String()
-		} else {
+		case slow:
 			slowAddr = ln.Addr().String()
+		case fastRules:
+			fastRulesAddr = ln.Addr().String()
+		default:
+			slowRulesAddr = ln.Addr().String()
 		}
 	}
 	f.Fuzz(func(t *testing.T, p, accept, inm string) {
@@ -165,6 +177,10 @@ func FuzzRawPath(f *testing.F) {
 		got, want := roundTripReq(t, fastAddr, raw, req), roundTripReq(t, slowAddr, raw, req)
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("%q: raw path differs (-want +got):\n%s", raw, diff)
+		}
+		got, want = roundTripReq(t, fastRulesAddr, raw, req), roundTripReq(t, slowRulesAddr, raw, req)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%q, with site rules: raw path differs (-want +got):\n%s", raw, diff)
 		}
 	})
 }

@@ -323,7 +323,8 @@ func notModified(r *http.Request, etag string, modtime time.Time) bool {
 // status is written, so they apply whatever the edge set before:
 // applySiteHeaders. Content-Type is the exception: serveFile takes it
 // (ctype), as it is the type of the file, not of a redirect or an error
-// page.
+// page. A 5xx gets none of them: it is the edge's failure, not the site's
+// answer, and a site's long Cache-Control must not make a CDN keep it.
 type siteWriter struct {
 	http.ResponseWriter
 	headers [][2]string
@@ -338,7 +339,9 @@ func newSiteWriter(w http.ResponseWriter, hs [][2]string) *siteWriter {
 func (sw *siteWriter) WriteHeader(code int) {
 	if !sw.wrote {
 		sw.wrote = true
-		applySiteHeaders(sw.Header(), sw.headers)
+		if code < 500 {
+			applySiteHeaders(sw.Header(), sw.headers)
+		}
 	}
 	sw.ResponseWriter.WriteHeader(code)
 }

@@ -129,6 +129,31 @@ func TestSiteHeadersReplaceDefaults(t *testing.T) {
 	}
 }
 
+// TestSiteHeadersNotOnFailures: a 5xx is the edge's, and gets none of
+// the site's headers: a CDN must not keep it for the site's max-age.
+func TestSiteHeadersNotOnFailures(t *testing.T) {
+	t.Parallel()
+	for _, slowPath := range []bool{false, true} {
+		b := setup(t, nil)
+		b.srv.slowPath = slowPath
+		headers, err := rules.ParseHeaders(strings.NewReader(siteHeaders))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.f.deploy("site1", "d2", basicFiles(), func(m *deployer.Manifest) {
+			m.Headers = headers
+			m.Files["ghost.txt"] = deployer.FileEntry{SHA256: sum("ghost"), Size: 5, ContentType: "text/plain"}
+		})
+		b.f.promote("site1", "d2", "d1", b.clock.Now())
+		b.srv.Invalidate("site1")
+		res := do(t, b.srv, http.MethodGet, origin+"/ghost.txt")
+		if res.StatusCode != http.StatusInternalServerError || res.Header.Get("Cache-Control") == "public, max-age=600" || res.Header.Get("X-Frame-Options") != "SAMEORIGIN" {
+			t.Errorf("slow path %v: %d, Cache-Control %q, X-Frame-Options %q; want 500 with the edge's headers",
+				slowPath, res.StatusCode, res.Header.Get("Cache-Control"), res.Header.Get("X-Frame-Options"))
+		}
+	}
+}
+
 // TestSiteHeadersOnPreview: a preview keeps its noindex beside the site's
 // X-Robots-Tag.
 func TestSiteHeadersOnPreview(t *testing.T) {
