@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/igny8/igny8"
+	"github.com/igny8/igny8/domains"
 )
 
 // bodies gives each operation a valid request body, so that a refusal is
@@ -199,4 +201,101 @@ func btoi(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// Squatting: an unverified claim reserves nothing and routes nothing; the
+// first account to verify gets the route; another account's later
+// verification moves it; names under the sites domain or the platform's
+// own cannot be claimed, and slugs that could be preview hosts cannot be
+// made.
+func TestDomainClaimsAcrossAccounts(t *testing.T) {
+	h := newHarness(t, nil)
+	a, b := h.newTenant("alpha"), h.newTenant("beta")
+	ao, bo := a.tokens[igny8.RoleOwner], b.tokens[igny8.RoleOwner]
+	abase, bbase := fmt.Sprintf("/v1/sites/%d/domains", a.site.ID), fmt.Sprintf("/v1/sites/%d/domains", b.site.ID)
+	route := func() string {
+		t.Helper()
+		id, err := domains.NewRoutes(h.routes).Lookup(context.Background(), "shop.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+
+	var da, db igny8.Domain
+	h.must(201, ao, "POST", abase, domainRequest{Hostname: "shop.example"}, &da)
+	h.must(201, bo, "POST", bbase, domainRequest{Hostname: "shop.example"}, &db)
+	if got := route(); got != "" {
+		t.Errorf("unverified claims route shop.example to %q", got)
+	}
+	if r := h.do(bo, "POST", fmt.Sprintf("%s/%d/verify", bbase, db.ID), nil); r.status != 409 || !strings.Contains(string(r.body), "_igny8.shop.example") {
+		t.Errorf("verifying without the TXT record: %d %s; want 409 naming the record", r.status, r.body)
+	}
+	h.dns.set("_igny8.shop.example", da.VerificationToken)
+	h.must(200, ao, "POST", fmt.Sprintf("%s/%d/verify", abase, da.ID), nil, &da)
+	if got := route(); !da.Verified || got != a.site.StorageID {
+		t.Errorf("after alpha's verification: verified=%v, route %q; want alpha's storage %s", da.Verified, got, a.site.StorageID)
+	}
+	// Beta cannot take it without proving control of the DNS…
+	h.do(bo, "POST", fmt.Sprintf("%s/%d/verify", bbase, db.ID), nil)
+	if got := route(); got != a.site.StorageID {
+		t.Errorf("beta's verify without its record moved the route to %q", got)
+	}
+	// …and can with it.
+	h.dns.set("_igny8.shop.example", db.VerificationToken)
+	h.must(200, bo, "POST", fmt.Sprintf("%s/%d/verify", bbase, db.ID), nil, &db)
+	h.must(200, ao, "GET", fmt.Sprintf("%s/%d", abase, da.ID), nil, &da)
+	if got := route(); !db.Verified || da.Verified || got != b.site.StorageID {
+		t.Errorf("after beta's verification: beta %v, alpha %v, route %q; want beta's alone, routed to %s", db.Verified, da.Verified, got, b.site.StorageID)
+	}
+	// Alpha releasing its stale claim leaves beta's route alone.
+	h.must(204, ao, "DELETE", fmt.Sprintf("%s/%d", abase, da.ID), nil, nil)
+	if got := route(); got != b.site.StorageID {
+		t.Errorf("alpha's removal of its stale claim changed the route to %q", got)
+	}
+	h.must(204, bo, "DELETE", fmt.Sprintf("%s/%d", bbase, db.ID), nil, nil)
+	if got := route(); got != "" {
+		t.Errorf("after beta removed it the host still routes to %q", got)
+	}
+
+	for _, host := range []string{"x.sites.test", "sites.test", "api.igny8.test", "a.api.igny8.test", "https://shop.example/", "shop.example:8080", "*.example.com", "127.0.0.1"} {
+		r := h.do(ao, "POST", abase, domainRequest{Hostname: host})
+		if r.status != 400 || r.problem(t).Errors[0].Pointer != "/hostname" {
+			t.Errorf("claiming %q: %d %s; want 400 at /hostname", host, r.status, r.body)
+		}
+	}
+	for _, slug := range []string{"20261202t215542z-515ace17--shop", "a--b", strings.Repeat("a", igny8.MaxSiteSlugLen+1), "www"} {
+		r := h.do(ao, "POST", "/v1/sites", siteRequest{Slug: slug, Name: "N"})
+		if r.status != 400 || r.problem(t).Errors[0].Pointer != "/slug" {
+			t.Errorf("site slug %q: %d %s; want 400 at /slug", slug, r.status, r.body)
+		}
+	}
+}
+
+// A site deleted by one account and made again, with the same slug, by
+// another: new storage, and none of the old site's history, assets or
+// domains through any route.
+func TestFreedSlugStartsEmpty(t *testing.T) {
+	h := newHarness(t, nil)
+	a, b := h.newTenant("alpha"), h.newTenant("beta")
+	ao, bo := a.tokens[igny8.RoleOwner], b.tokens[igny8.RoleOwner]
+	old := a.site
+	h.must(204, ao, "DELETE", fmt.Sprintf("/v1/sites/%d", old.ID), nil, nil)
+	var renewed igny8.Site
+	h.must(201, bo, "POST", "/v1/sites", siteRequest{Slug: old.Slug, Name: "Again"}, &renewed)
+	if renewed.StorageID == old.StorageID || renewed.ID == old.ID {
+		t.Fatalf("the new site reuses the old one's id or storage: %+v, old %+v", renewed, old)
+	}
+	nb := fmt.Sprintf("/v1/sites/%d", renewed.ID)
+	for _, p := range []string{"/deploys", "/assets", "/domains"} {
+		var list struct{ Items []json.RawMessage }
+		h.must(200, bo, "GET", nb+p, nil, &list)
+		if len(list.Items) != 0 {
+			t.Errorf("GET %s%s: %d items of the deleted site", nb, p, len(list.Items))
+		}
+	}
+	h.must(404, bo, "GET", fmt.Sprintf("%s/deploys/%d", nb, a.deploy.ID), nil, nil)
+	h.must(404, bo, "GET", fmt.Sprintf("%s/assets/%d", nb, a.asset.ID), nil, nil)
+	h.must(404, ao, "GET", fmt.Sprintf("/v1/sites/%d", old.ID), nil, nil)
+	h.must(404, ao, "GET", nb, nil, nil)
 }
