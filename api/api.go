@@ -211,7 +211,7 @@ func (s *server) respond(w http.ResponseWriter, r *http.Request, rt *route) {
 func (s *server) ready(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.Ready != nil {
 		if err := s.cfg.Ready(r.Context()); err != nil {
-			s.log.WarnContext(r.Context(), "not ready", "err", err)
+			s.log.WarnContext(r.Context(), "not ready", "error", err)
 			http.Error(w, "not ready\n", http.StatusServiceUnavailable)
 			return
 		}

@@ -134,7 +134,7 @@ func (s *server) limit(w http.ResponseWriter, r *http.Request, l Limiter, key st
 	}
 	ok, after, err := l.Allow(r.Context(), key)
 	if err != nil {
-		s.log.WarnContext(r.Context(), "rate limiter unavailable; allowing", "err", err)
+		s.log.WarnContext(r.Context(), "rate limiter unavailable; allowing", "error", err)
 		return nil
 	}
 	if !ok {
@@ -221,7 +221,7 @@ func (s *server) idempotent(w http.ResponseWriter, r *http.Request, rt *route) {
 	ctx := context.WithoutCancel(r.Context())
 	if rec.status >= 500 {
 		if err := s.cfg.Idempotency.AbandonIdempotent(ctx, key); err != nil {
-			s.log.ErrorContext(ctx, "release idempotency key", "err", err)
+			s.log.ErrorContext(ctx, "release idempotency key", "error", err)
 		}
 		return
 	}
@@ -232,7 +232,7 @@ func (s *server) idempotent(w http.ResponseWriter, r *http.Request, rt *route) {
 		}
 	}
 	if err := s.cfg.Idempotency.FinishIdempotent(ctx, key, igny8.StoredResponse{Status: rec.status, Header: hdr, Body: rec.buf.Bytes()}); err != nil {
-		s.log.ErrorContext(ctx, "store idempotent response", "err", err, "account_id", actorAccount(ctx))
+		s.log.ErrorContext(ctx, "store idempotent response", "error", err, "account_id", actorAccount(ctx))
 	}
 }
 

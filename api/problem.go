@@ -119,7 +119,7 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	case errors.Is(err, errBodyTooLarge):
 		p = problem(CodeTooLarge, err.Error())
 	default:
-		log.ErrorContext(r.Context(), "internal error", "err", err, "method", r.Method, "path", r.URL.Path, "request_id", requestID(r.Context()))
+		log.ErrorContext(r.Context(), "internal error", "error", err, "method", r.Method, "path", r.URL.Path, "request_id", requestID(r.Context()))
 		p = problem(igny8.EInternal, "Something went wrong on our side; the request id identifies it in our logs.")
 	}
 	var ic *igny8.InsufficientCreditsError

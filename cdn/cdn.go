@@ -164,7 +164,7 @@ func (h *Hook) AfterSwap(ctx context.Context, siteID string, ref deployer.LiveRe
 		return inv, fmt.Errorf("purge %s: %w", siteID, err)
 	}
 	if h.Logger != nil {
-		h.Logger.InfoContext(ctx, "cdn purged", "site_id", siteID, "deploy_id", ref.DeployID,
+		h.Logger.InfoContext(ctx, "cdn purged", "storage_id", siteID, "deploy_id", ref.DeployID,
 			"previous", ref.Previous, "paths", len(inv.Paths), "reference", inv.Reference())
 	}
 	return inv, nil

@@ -97,7 +97,7 @@ func (d *Deployer) swap(ctx context.Context, siteID, deployID string, check func
 	} else if err != nil {
 		return LiveRef{}, fmt.Errorf("stat deploy %s: %w", id, err)
 	}
-	d.logger.InfoContext(ctx, "deploy promoted", "site_id", siteID, "deploy_id", id, "previous", cur.DeployID)
+	d.logger.InfoContext(ctx, "deploy promoted", "storage_id", siteID, "deploy_id", id, "previous", cur.DeployID)
 	return next, nil
 }
 
