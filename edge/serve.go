@@ -65,8 +65,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // serveDeploy answers a request from one deploy: the live one, with the
-// retired deploys of skew as the fallback for hashed assets of replaced
-// deploys, or a preview's (skew nil).
+// retired deploys of skew as the fallback for assets of replaced deploys
+// the live one lacks, or a preview's (skew nil).
 func (s *Server) serveDeploy(w http.ResponseWriter, r *http.Request, d *deploy, skew *view) {
 	setSiteHeaders(w, d)
 	p, status := cleanPath(r.URL)
@@ -87,7 +87,19 @@ func (s *Server) serveDeploy(w http.ResponseWriter, r *http.Request, d *deploy, 
 		}
 	}
 	t := resolve(d.m, p)
-	if s.redirect(w, r, d, esc, t) {
+	// An asset of a retired deploy shadows the rules as a file would, so
+	// a catch-all rewrite (an SPA's /* /index.html 200) does not answer a
+	// page of the old deploy asking for its script.
+	var old *deploy
+	var oldFile *entry
+	if skew != nil && t.file == "" && t.redirect == "" {
+		old, oldFile, _ = skew.skewFile(p[1:], s.now())
+	}
+	rt := t
+	if oldFile != nil {
+		rt.file = oldFile.name
+	}
+	if s.redirect(w, r, d, esc, rt) {
 		return
 	}
 	switch {
@@ -96,15 +108,11 @@ func (s *Server) serveDeploy(w http.ResponseWriter, r *http.Request, d *deploy, 
 		http.Redirect(w, r, location(t.redirect, r.URL.RawQuery), http.StatusMovedPermanently)
 	case t.file != "":
 		s.serveFile(w, r, d, d.files[t.file])
+	case oldFile != nil:
+		s.metrics.skewHits.Add(1)
+		setSiteHeaders(w, old)
+		s.serveFile(w, r, old, oldFile)
 	default:
-		if skew != nil {
-			if old, e, ok := skew.skewFile(p[1:], s.now()); ok {
-				s.metrics.skewHits.Add(1)
-				setSiteHeaders(w, old)
-				s.serveFile(w, r, old, e)
-				return
-			}
-		}
 		s.serveNotFound(w, r, d, p)
 	}
 }

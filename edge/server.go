@@ -28,8 +28,9 @@
 // gets `"<sha256>-br"` or `"<sha256>-gzip"`, so a resumed download never
 // mixes bytes of two codings. Variants are chosen br > gzip > identity by
 // Accept-Encoding (q=0 honoured), with Vary: Accept-Encoding, and never for
-// a Range request. Cache-Control is immutable for a hashed file, else
-// max-age=0, must-revalidate.
+// a Range request. Cache-Control is immutable for a file whose name carries
+// its own sha256 (FileEntry.Immutable), else max-age=0, must-revalidate:
+// a short content hash (Vite's, webpack's) does not prove the bytes.
 //
 // Every response carries nosniff, Referrer-Policy, X-Frame-Options and
 // Permissions-Policy headers; Strict-Transport-Security only when the
@@ -43,9 +44,12 @@
 // path is redirected to its clean form; encoded slashes, backslashes,
 // control bytes and invalid UTF-8 are 400; overlong paths 414) and looked up
 // as a key of Manifest.Files under the URL policy. A miss falls back to the
-// immutable files of recently replaced deploys (skew protection, for pages
-// loaded before a promote), then to the nearest 404.html up the directory
-// tree, then Manifest.NotFound, answered with status 404.
+// assets (scripts, stylesheets, fonts, images, media, source maps; never a
+// page) of recently replaced deploys, whatever their names (skew
+// protection, for pages loaded before a promote; before non-forced
+// redirect rules, as a file would), then to the nearest 404.html up the
+// directory tree, then Manifest.NotFound, answered with status 404. A site
+// whose live pointer is gone or a tombstone serves nothing.
 //
 // A deploy's _redirects and _headers rules (compiled into the manifest)
 // are applied as Netlify does; see Server.redirect.
@@ -101,8 +105,8 @@ type Config struct {
 	// when memory no longer holds them, large ones included. Off when nil.
 	DiskCache *DiskCache
 
-	// SkewWindow is how long the immutable (hashed) files of a replaced
-	// deploy stay servable after a promote (10m).
+	// SkewWindow is how long the assets of a replaced deploy stay
+	// servable, at paths the live deploy lacks, after a promote (10m).
 	SkewWindow time.Duration
 	// SkewDeploys is how many replaced deploys are kept for that (3).
 	SkewDeploys int

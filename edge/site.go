@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,8 +26,8 @@ const (
 // reloadTimeout bounds one read of refs/live and a manifest.
 const reloadTimeout = 10 * time.Second
 
-// deploy is a loaded manifest. A retired deploy keeps only its immutable
-// files and is served, for skew protection, until retireAt.
+// deploy is a loaded manifest. A retired deploy keeps only its assets
+// (isAsset) and is served, for skew protection, until retireAt.
 type deploy struct {
 	id        string
 	bucket    string // the site's bucket
@@ -161,14 +163,17 @@ func (s *Server) reload(ctx context.Context, st *site, old *view, now time.Time)
 	var ref deployer.LiveRef
 	err := s.readJSON(ctx, st.bucket, deployer.LiveKey, maxLiveRefBytes, &ref)
 	if errors.Is(err, storage.ErrNotFound) || errors.Is(err, storage.ErrBucketNotFound) {
-		return &view{retired: prune(old, nil, "", now, s.cfg.SkewDeploys)}, nil
+		// Never deployed, or deleted: nothing of the site is served, not
+		// even the assets of its last deploys.
+		return &view{}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	if ref.DeployID == "" {
-		// A first promote that backed out leaves a pointer to nothing.
-		return &view{retired: prune(old, nil, "", now, s.cfg.SkewDeploys)}, nil
+	if ref.Deleted || ref.DeployID == "" {
+		// A deleted site's tombstone, or the pointer to nothing a first
+		// promote that backed out leaves: as above.
+		return &view{}, nil
 	}
 	if old != nil && old.live != nil && old.live.id == ref.DeployID {
 		return &view{live: old.live, retired: prune(old, nil, old.live.id, now, s.cfg.SkewDeploys)}, nil
@@ -183,7 +188,7 @@ func (s *Server) reload(ctx context.Context, st *site, old *view, now time.Time)
 		gone = retire(old.live, now.Add(s.cfg.SkewWindow))
 	} else if ref.Previous != "" && ref.Previous != ref.DeployID {
 		// A cold start right after a promote: the previous deploy's
-		// hashed assets may still be requested by pages loaded before it.
+		// assets may still be requested by pages loaded before it.
 		if until := ref.UpdatedAt.Add(s.cfg.SkewWindow); now.Before(until) {
 			if prev, err := s.loadDeploy(ctx, st.id, ref.Previous); err == nil {
 				gone = retire(prev, until)
@@ -256,22 +261,62 @@ func (s *Server) readJSON(ctx context.Context, bucket, key string, limit int64, 
 	return nil
 }
 
-// retire returns a copy of d holding only its immutable files.
+// retire returns a copy of d holding only its assets, served until until.
+// A file whose name carries its sha256 keeps its immutable caching; any
+// other is revalidated on every use (max-age=0 and its strong ETag), so no
+// cache keeps the old deploy's bytes past the window, or once a later
+// deploy has the path again.
 func retire(d *deploy, until time.Time) *deploy {
 	files := map[string]deployer.FileEntry{}
 	entries := map[string]*entry{}
-	for p, e := range d.m.Files {
-		if e.Immutable {
-			files[p] = e
-			entries[p] = d.files[p]
+	for p, en := range d.files {
+		if !isAsset(p, en.ctype[0]) {
+			continue
 		}
+		files[p] = en.FileEntry
+		if !en.Immutable {
+			en = newEntry(p, en.FileEntry, d.m.CreatedAt)
+			en.cache = hdrCacheRevalid
+		}
+		entries[p] = en
 	}
 	r := *d
-	r.m = &deployer.Manifest{DeployID: d.id, SiteID: d.m.SiteID, Files: files}
+	r.m = &deployer.Manifest{DeployID: d.id, SiteID: d.m.SiteID, CreatedAt: d.m.CreatedAt, Files: files}
 	r.files = entries
 	r.redirects, r.headers = nil, nil
 	r.retireAt = until
 	return &r
+}
+
+// isAsset reports whether a file may be served from a retired deploy, for
+// skew protection: a subresource a page loads, by its content type (a
+// stylesheet, script, WebAssembly module, font, image, audio or video, or
+// a source map), whatever its name. Never a page or anything else a
+// visitor navigates to or a crawler reads: HTML and XHTML, XML (feeds,
+// sitemaps), JSON other than source maps, text, PDF, downloads
+// (application/octet-stream), nor a name without an extension or with an
+// HTML one, whatever its type says.
+func isAsset(name, ctype string) bool {
+	ext := strings.ToLower(path.Ext(name))
+	switch ext {
+	case "", ".html", ".htm", ".xhtml", ".shtml":
+		return false
+	}
+	mt, _, _ := strings.Cut(ctype, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	switch mt {
+	case "text/css", "text/javascript", "application/javascript", "application/x-javascript",
+		"text/ecmascript", "application/ecmascript", "application/wasm",
+		"application/font-woff", "application/vnd.ms-fontobject":
+		return true
+	case "application/json":
+		return ext == ".map"
+	}
+	switch kind, _, _ := strings.Cut(mt, "/"); kind {
+	case "image", "font", "audio", "video":
+		return true
+	}
+	return false
 }
 
 // prune returns gone (if any) followed by old's retired deploys that are
@@ -296,10 +341,11 @@ func prune(old *view, gone *deploy, liveID string, now time.Time, keep int) []*d
 	return out
 }
 
-// skewFile finds path among the retired deploys still in their window.
-func (v *view) skewFile(path string, now time.Time) (*deploy, *entry, bool) {
+// skewFile finds p, a manifest path the live deploy lacks, among the
+// assets of the retired deploys still in their window, newest first.
+func (v *view) skewFile(p string, now time.Time) (*deploy, *entry, bool) {
 	for _, d := range v.retired {
-		if e, ok := d.files[path]; ok && e.Immutable && now.Before(d.retireAt) {
+		if e, ok := d.files[p]; ok && now.Before(d.retireAt) {
 			return d, e, true
 		}
 	}

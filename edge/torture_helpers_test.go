@@ -3,6 +3,7 @@ package edge
 import (
 	"compress/gzip"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -25,13 +26,22 @@ func tortureLogger(tb testing.TB) *slog.Logger {
 }
 
 // tortureSite is the content of one deploy of the torture test: every page
-// and asset embeds "deploy=<n>", and every asset's name carries the sha256
-// of its own bytes, so the deployer marks it immutable.
+// and asset embeds "deploy=<n>", and every asset's name carries a hash of
+// its own bytes: the whole sha256 (Hugo's fingerprints and the builder's
+// media), which the deployer marks immutable, or a short one, as Vite
+// (index-BxR4kq2Z.js) and webpack (main.8f573f658b.css) write them,
+// which it does not.
 type tortureSite struct {
 	n      int
 	files  []deployer.File
-	assets map[string]bool // URL paths of the hashed assets
+	assets map[string]string // URL path → hashFull or hashShort
 }
+
+// Kinds of hashed names.
+const (
+	hashFull  = "sha256"
+	hashShort = "short"
+)
 
 // torturePages are the URL paths the clients load, by page slug.
 var torturePages = []struct{ url, file, slug string }{
@@ -51,6 +61,44 @@ func hashedName(dir, stem, ext string, data []byte) string {
 	return dir + "/" + stem + "." + hexSHA(data) + "." + ext
 }
 
+// viteName returns dir/stem-<8 base64url characters of data's sha256>.ext,
+// shaped as Vite names its chunks and assets.
+func viteName(dir, stem, ext string, data []byte) string {
+	return dir + "/" + stem + "-" + viteHash(data) + "." + ext
+}
+
+func viteHash(data []byte) string {
+	h := sha256.Sum256(data)
+	return base64.RawURLEncoding.EncodeToString(h[:])[:8]
+}
+
+// webpackName returns dir/stem.<10 hex digits of data's sha256>.ext, shaped
+// as webpack's [contenthash:10].
+func webpackName(dir, stem, ext string, data []byte) string {
+	return dir + "/" + stem + "." + hexSHA(data)[:10] + "." + ext
+}
+
+var (
+	fullHashRE    = regexp.MustCompile(`\.([0-9a-f]{64})\.[a-z0-9]+$`)
+	webpackHashRE = regexp.MustCompile(`\.([0-9a-f]{10})\.[a-z0-9]+$`)
+	viteHashRE    = regexp.MustCompile(`-([A-Za-z0-9_-]{8})\.[a-z0-9]+$`)
+)
+
+// nameMatches reports whether the hash in an asset's name is the hash of
+// body its naming style uses.
+func nameMatches(name string, body []byte) bool {
+	if m := fullHashRE.FindStringSubmatch(name); m != nil {
+		return m[1] == hexSHA(body)
+	}
+	if m := webpackHashRE.FindStringSubmatch(name); m != nil {
+		return m[1] == hexSHA(body)[:10]
+	}
+	if m := viteHashRE.FindStringSubmatch(name); m != nil {
+		return m[1] == viteHash(body)
+	}
+	return false
+}
+
 // bigAsset returns size bytes starting with the deploy marker and filled
 // with hex digits (so the marker occurs once), larger than the edge's
 // CacheMaxObject in the test, to exercise the streamed, ranged path.
@@ -67,52 +115,67 @@ func bigAsset(n, size int) []byte {
 
 // newTortureSite builds deploy number n.
 func newTortureSite(n int) *tortureSite {
-	s := &tortureSite{n: n, assets: map[string]bool{}}
+	s := &tortureSite{n: n, assets: map[string]string{}}
 	add := func(p string, data []byte) {
 		s.files = append(s.files, deployer.File{Path: p, Data: data})
 	}
-	asset := func(dir, stem, ext string, data []byte) string {
-		p := hashedName(dir, stem, ext, data)
+	asset := func(p, kind string, data []byte) string {
 		add(p, data)
-		s.assets["/"+p] = true
+		s.assets["/"+p] = kind
 		return "/" + p
+	}
+	full := func(dir, stem, ext string, data []byte) string {
+		return asset(hashedName(dir, stem, ext, data), hashFull, data)
 	}
 	// Padding makes the text assets worth compressing, so br and gzip
 	// variants exist and are negotiated.
 	pad := strings.Repeat(fmt.Sprintf(".c%d{margin:%dpx}\n", n, n), 40)
-	css := asset("css", "site", "css", []byte(fmt.Sprintf("/* deploy=%d */\nbody{color:#%06x}\n%s", n, n*111111, pad)))
-	js := asset("js", "app", "js", []byte(fmt.Sprintf("// deploy=%d\nconsole.log(%q);\n%s", n, fmt.Sprintf("app %d", n), strings.Repeat("var x=1;\n", 60))))
-	logo := asset("media", "logo", "svg", []byte(fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg"><!-- deploy=%d --><circle r="%d"/></svg>`, n, n)))
-	photo := asset("media", "photo", "png", bigAsset(n, 20<<10))
+	css := full("css", "site", "css", []byte(fmt.Sprintf("/* deploy=%d */\nbody{color:#%06x}\n%s", n, n*111111, pad)))
+	js := full("js", "app", "js", []byte(fmt.Sprintf("// deploy=%d\nconsole.log(%q);\n%s", n, fmt.Sprintf("app %d", n), strings.Repeat("var x=1;\n", 60))))
+	logo := full("media", "logo", "svg", []byte(fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg"><!-- deploy=%d --><circle r="%d"/></svg>`, n, n)))
+	photo := full("media", "photo", "png", bigAsset(n, 20<<10))
+	// A Vite build's entry script and stylesheet, and a webpack build's
+	// stylesheet.
+	viteJSData := []byte(fmt.Sprintf("// deploy=%d\nimport{h}from'./vendor';h(%d);\n%s", n, n, strings.Repeat("let y=2;\n", 60)))
+	viteJS := asset(viteName("assets", "index", "js", viteJSData), hashShort, viteJSData)
+	viteCSSData := []byte(fmt.Sprintf("/* deploy=%d */\n#app{padding:%dpx}\n%s", n, n, pad))
+	viteCSS := asset(viteName("assets", "index", "css", viteCSSData), hashShort, viteCSSData)
+	packData := []byte(fmt.Sprintf("/* deploy=%d */\nmain{margin:%dpx}\n%s", n, n, pad))
+	pack := asset(webpackName("static/css", "main", "css", packData), hashShort, packData)
 	seenSlug := map[string]bool{}
 	for _, p := range torturePages {
 		if seenSlug[p.slug] {
 			continue
 		}
 		seenSlug[p.slug] = true
-		chunk := asset("js", "page-"+p.slug, "js", []byte(fmt.Sprintf("// deploy=%d\nrender(%q);\n", n, p.slug)))
+		chunk := full("js", "page-"+p.slug, "js", []byte(fmt.Sprintf("// deploy=%d\nrender(%q);\n", n, p.slug)))
 		html := fmt.Sprintf(`<!doctype html>
 <!-- deploy=%d -->
 <html><head><title>%s</title>
 <link rel="stylesheet" href="%s">
+<link rel="stylesheet" href="%s">
+<link rel="stylesheet" href="%s">
 <script src="%s"></script>
+<script type="module" src="%s"></script>
 </head><body>
 <h1>%s of deploy=%d</h1>
 <img src="%s" alt="logo"><img src="%s" alt="photo">
 <script src="%s"></script>
 %s
 </body></html>
-`, n, p.slug, css, js, p.slug, n, logo, photo, chunk, strings.Repeat("<p>lorem ipsum</p>\n", 30))
+`, n, p.slug, css, viteCSS, pack, js, viteJS, p.slug, n, logo, photo, chunk, strings.Repeat("<p>lorem ipsum</p>\n", 30))
 		add(p.file, []byte(html))
 	}
 	add("404.html", []byte(fmt.Sprintf("<!-- deploy=%d -->not found", n)))
 	return s
 }
 
+// tortureAssetsPerPage is how many assets each page references.
+const tortureAssetsPerPage = 8
+
 var (
 	markerRE   = regexp.MustCompile(`deploy=(\d+)`)
 	assetRefRE = regexp.MustCompile(`(?:href|src)="(/[^"]+)"`)
-	hashRE     = regexp.MustCompile(`\.([0-9a-f]{64})\.[a-z]+$`)
 )
 
 // marker returns the single deploy number body carries, or an error when it

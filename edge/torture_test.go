@@ -24,9 +24,11 @@ import (
 
 // TestTortureConcurrentPromotes serves a site through a real HTTP server
 // while a driver makes 50 promotes and rollbacks with the real deployer.
-// Clients load pages and then every hashed asset they reference; each
-// response must be 2xx and come from the page's own deploy (skew
-// protection), and every deploy must reach the clients.
+// Clients load pages and then every hashed asset they reference, named
+// with the whole sha256 or with a short hash as Vite and webpack write
+// them; each response must be 2xx (no asset 404 across a swap) and come
+// from the page's own deploy (skew protection), with immutable caching
+// only for the sha256 names, and every deploy must reach the clients.
 func TestTortureConcurrentPromotes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("torture test: skipped with -short")
@@ -55,8 +57,8 @@ const (
 	tortureUpfront  = 4 // deploys made before serving; the rest by the driver, while serving
 	tortureSwaps    = 50
 	tortureClients  = 6
-	tortureBudget   = 9 * time.Second // per store: the driver must be done by then
-	tortureMaxDelay = 3 * time.Second // longest a swap may take to reach a client
+	tortureBudget   = 45 * time.Second // per store: the driver must be done by then (about 10 s on an idle machine)
+	tortureMaxDelay = 3 * time.Second  // longest a swap may take to reach a client
 )
 
 func runTorture(t *testing.T, name string, store storage.Store) {
@@ -107,9 +109,11 @@ func runTorture(t *testing.T, name string, store storage.Store) {
 		if err != nil {
 			t.Fatalf("deploy %d: %v", n, err)
 		}
-		for p := range s.assets {
-			if e := m.Files[p[1:]]; !e.Immutable {
-				t.Fatalf("deploy %d: asset %s is not immutable: %+v", n, p, e)
+		for p, kind := range s.assets {
+			// Only a name carrying the file's whole sha256 proves its
+			// bytes; a short hash does not.
+			if e := m.Files[p[1:]]; e.Immutable != (kind == hashFull) {
+				t.Fatalf("deploy %d: asset %s (%s hash): immutable %v", n, p, kind, e.Immutable)
 			}
 		}
 		idsMu.Lock()
@@ -134,7 +138,30 @@ func runTorture(t *testing.T, name string, store storage.Store) {
 		SkewWindow:     time.Hour,
 		SkewDeploys:    tortureDeploys + 2,
 	})
-	hs := httptest.NewServer(srv)
+	// Count the assets served from a retired deploy, by kind of name: a
+	// response whose X-Deploy-Id is not the live deploy of the view the
+	// request was served with (the same view before and after it).
+	st := srv.site(siteID)
+	viewNow := func() *view {
+		st.mu.Lock()
+		defer st.mu.Unlock()
+		return st.view
+	}
+	var skewFull, skewShort atomic.Int64
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		before := viewNow()
+		srv.ServeHTTP(w, r)
+		if before == nil || before.live == nil || viewNow() != before {
+			return
+		}
+		if id := w.Header().Get("X-Deploy-Id"); id != "" && id != before.live.id {
+			if fullHashRE.MatchString(r.URL.Path) {
+				skewFull.Add(1)
+			} else {
+				skewShort.Add(1)
+			}
+		}
+	}))
 	defer hs.Close()
 	client := &http.Client{
 		Transport: &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 4 * tortureClients},
@@ -152,14 +179,14 @@ func runTorture(t *testing.T, name string, store storage.Store) {
 	)
 	swaps := newSwapState(ref.DeployID)
 
-	// get fetches one URL and returns the decoded body and X-Deploy-Id, or
-	// records a failure.
-	get := func(rctx context.Context, path, acceptEncoding string) ([]byte, string, bool) {
+	// get fetches one URL, a page or an asset (what), and returns the
+	// decoded body, X-Deploy-Id and Cache-Control, or records a failure.
+	get := func(rctx context.Context, what, path, acceptEncoding string) ([]byte, string, string, bool) {
 		requests.Add(1)
 		req, err := http.NewRequestWithContext(rctx, "GET", hs.URL+path, nil)
 		if err != nil {
 			t.Error(err)
-			return nil, "", false
+			return nil, "", "", false
 		}
 		req.Host = host
 		if acceptEncoding != "" {
@@ -170,23 +197,23 @@ func runTorture(t *testing.T, name string, store storage.Store) {
 			if rctx.Err() == nil {
 				fails.add("transport error", "GET %s: %v", path, err)
 			}
-			return nil, "", false
+			return nil, "", "", false
 		}
 		defer res.Body.Close()
 		ce := res.Header.Get("Content-Encoding")
 		body, err := decodeBody(res.Body, ce)
 		if err != nil {
 			fails.add("body error", "GET %s (AE %q, CE %q): %v", path, acceptEncoding, ce, err)
-			return nil, "", false
+			return nil, "", "", false
 		}
 		if res.StatusCode < 200 || res.StatusCode > 299 {
-			fails.add("non-2xx", "GET %s: status %d, X-Deploy-Id %q, body %.80q", path, res.StatusCode, res.Header.Get("X-Deploy-Id"), body)
-			return nil, "", false
+			fails.add(what+" non-2xx", "GET %s: status %d, X-Deploy-Id %q, body %.80q", path, res.StatusCode, res.Header.Get("X-Deploy-Id"), body)
+			return nil, "", "", false
 		}
 		if ce != "" && !strings.Contains(acceptEncoding, ce) {
 			fails.add("bad encoding", "GET %s: Content-Encoding %q not accepted by %q", path, ce, acceptEncoding)
 		}
-		return body, res.Header.Get("X-Deploy-Id"), true
+		return body, res.Header.Get("X-Deploy-Id"), res.Header.Get("Cache-Control"), true
 	}
 
 	// checkBody checks a response's marker against its X-Deploy-Id.
@@ -207,7 +234,7 @@ func runTorture(t *testing.T, name string, store storage.Store) {
 	// runs between the page and its assets.
 	loadPage := func(rctx context.Context, page, ae string, beforeAssets func()) bool {
 		epoch, _, _ := swaps.get()
-		body, pageDeploy, ok := get(rctx, page, ae)
+		body, pageDeploy, _, ok := get(rctx, "page", page, ae)
 		if !ok {
 			return false
 		}
@@ -221,8 +248,8 @@ func runTorture(t *testing.T, name string, store storage.Store) {
 			return false
 		}
 		refs := assetRefRE.FindAllSubmatch(body, -1)
-		if len(refs) != 5 {
-			fails.add("bad page", "GET %s: %d asset references, want 5", page, len(refs))
+		if len(refs) != tortureAssetsPerPage {
+			fails.add("bad page", "GET %s: %d asset references, want %d", page, len(refs), tortureAssetsPerPage)
 			return false
 		}
 		if beforeAssets != nil {
@@ -230,7 +257,7 @@ func runTorture(t *testing.T, name string, store storage.Store) {
 		}
 		for _, m := range refs {
 			a := string(m[1])
-			abody, aDeploy, ok := get(rctx, a, ae)
+			abody, aDeploy, cache, ok := get(rctx, "asset", a, ae)
 			if !ok {
 				continue
 			}
@@ -239,8 +266,15 @@ func runTorture(t *testing.T, name string, store storage.Store) {
 			if an != n || aDeploy != pageDeploy {
 				fails.add("mixed page", "page %s of deploy=%d (%s) got asset %s of deploy=%d (X-Deploy-Id %s)", page, n, pageDeploy, a, an, aDeploy)
 			}
-			if h := hashRE.FindStringSubmatch(a); h == nil || hexSHA(abody) != h[1] {
+			if !nameMatches(a, abody) {
 				fails.add("corrupt asset", "GET %s: body sha256 %s does not match its name (%d bytes)", a, hexSHA(abody), len(abody))
+			}
+			wantCache := cacheRevalid
+			if fullHashRE.MatchString(a) {
+				wantCache = cacheImmutable
+			}
+			if cache != wantCache {
+				fails.add("bad Cache-Control", "GET %s (X-Deploy-Id %s): Cache-Control %q, want %q", a, aDeploy, cache, wantCache)
 			}
 		}
 		return true
@@ -401,7 +435,7 @@ func runTorture(t *testing.T, name string, store storage.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, got, ok := get(ctx, "/", "br"); !ok || got != final.DeployID {
+	if _, got, _, ok := get(ctx, "page", "/", "br"); !ok || got != final.DeployID {
 		t.Errorf("after the swaps: X-Deploy-Id = %q, want the live %q", got, final.DeployID)
 	}
 
@@ -416,8 +450,9 @@ func runTorture(t *testing.T, name string, store storage.Store) {
 		t.Errorf("straggler pages whose assets were fetched after a swap = %d, want at least %d", got, min)
 	}
 	skew := srv.Metrics().skewHits.Load()
-	if skew == 0 {
-		t.Errorf("no request was served by skew protection: the test did not test it")
+	if skewFull.Load() == 0 || skewShort.Load() == 0 {
+		t.Errorf("assets served from a retired deploy: %d with sha256 names, %d with short hashes; want both: the test did not test skew protection",
+			skewFull.Load(), skewShort.Load())
 	}
 	observedMu.Lock()
 	for n := 1; n <= tortureDeploys; n++ {
@@ -440,11 +475,14 @@ func runTorture(t *testing.T, name string, store storage.Store) {
 			pollDelays = append(pollDelays, h.delay)
 		}
 	}
-	t.Logf("%s in %s: %d requests (%d pages, %d assets), %d straggler pages (%d across a swap), %d skew hits, %d swaps %v; "+
+	t.Logf("%s in %s: %d requests (%d pages, %d assets), %d straggler pages (%d across a swap), %d skew hits "+
+		"(%d sha256 names, %d short hashes), %d page and %d asset non-2xx, %d mixed pages, %d swaps %v; "+
 		"delay to first client: invalidate max %s, poll max %s",
 		name, elapsed.Round(time.Millisecond), requests.Load(), pages.Load(), assetReqs.Load(),
-		stragglerPages.Load(), stragglerAcross.Load(), skew, len(history), ops, maxDur(invDelays), maxDur(pollDelays))
-	if fails.count("mixed page") > 0 || fails.count("non-2xx") > 0 {
+		stragglerPages.Load(), stragglerAcross.Load(), skew, skewFull.Load(), skewShort.Load(),
+		fails.count("page non-2xx"), fails.count("asset non-2xx"), fails.count("mixed page"),
+		len(history), ops, maxDur(invDelays), maxDur(pollDelays))
+	if fails.count("mixed page") > 0 || fails.count("page non-2xx") > 0 || fails.count("asset non-2xx") > 0 {
 		t.Logf("swap history: %v", history)
 	}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
