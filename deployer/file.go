@@ -136,8 +136,16 @@ func compressible(contentType string) bool {
 	return strings.HasPrefix(mt, "text/")
 }
 
-// immutable reports whether a file's name carries its own sha256, which
-// makes its URL safe to cache forever.
+// immutable reports whether a file's name carries its own sha256 (the 64
+// hex digits, in any case), which makes its URL safe to cache forever: the
+// name can only ever mean these bytes. A short content hash, as Vite
+// (index-BxR4kq2Z.js) or webpack (main.8f573f658b.css) write, does not
+// qualify: it is made by another tool with an algorithm of its own, and
+// the deployer cannot check that it covers the bytes, so a build that
+// reuses such a name for other bytes would leave caches serving the old
+// ones for a year. Those files are revalidated instead (the edge answers
+// 304 on their strong ETag); the edge's skew protection serves them for
+// pages loaded before a promote whatever their names.
 func immutable(p, sha string) bool {
 	return strings.Contains(strings.ToLower(path.Base(p)), sha)
 }
