@@ -81,9 +81,10 @@
 //     D already deleted it after writing its manifest (P then reads that
 //     manifest and keeps every blob it names), or a Prune deleted it as
 //     expired. P goes on only if it finds the lease expired (or deleted as
-//     such): by (L), D no longer held it, so D either wrote its manifest
-//     before (P reads it after P2, and keeps its blobs) or never will (its
-//     blobs are orphans).
+//     such): by (L), D no longer held it then, nor ever after. So D's
+//     manifest landed before P2 (P reads it after P2, and keeps its
+//     blobs), or D never writes it, or D's second check fails and D
+//     deletes it again: the blobs of the last two are orphans.
 //   - D2 after P1: D2 finds P's lease, unless P already deleted it, which P
 //     does after its last delete: then D checks nothing before P is done.
 //     If D finds it valid, D has checked nothing yet; it withdraws its
