@@ -55,6 +55,21 @@ type Config struct {
 	// LoginLimiter limits login attempts per email address, more tightly
 	// than Limiter, against password guessing; nil uses Limiter.
 	LoginLimiter Limiter
+	// SignupMode says who may create an account with POST /v1/signup:
+	// igny8.SignupOpen, igny8.SignupInvite, or igny8.SignupClosed (also
+	// the zero value, so that nothing opens sign-up by accident).
+	SignupMode igny8.SignupMode
+	// SignupPlan is the slug of the plan new accounts get, with its
+	// monthly credits at once; "" gives none. A slug with no plan makes
+	// every sign-up fail with a problem that says so.
+	SignupPlan string
+	// Signups creates the accounts of sign-ups; nil keeps sign-up closed.
+	Signups SignupStore
+	// SignupLimiter limits sign-ups per client address (the IP, an IPv6
+	// /64); nil uses Limiter.
+	SignupLimiter Limiter
+	// Invites manages sign-up invites; nil: those routes answer 501.
+	Invites InviteStore
 	Logger   *slog.Logger
 	// MaxBodyBytes caps request bodies (default 25 MiB, above the
 	// blueprint format's 20 MiB).

@@ -20,5 +20,7 @@ func (s *server) table() []*route {
 		s.deployRoutes(),
 		s.adminRoutes(),
 		s.creditRoutes(),
+		s.signupRoutes(),
+		s.inviteRoutes(),
 	)
 }

@@ -44,6 +44,8 @@ func bodies(tn *tenant, fresh string) map[string]any {
 		"updateAccount":     igny8.AccountUpdate{Name: ptr("Hacked")},
 		"updateCredits":     creditSettings{LowCreditWebhookURL: ptr("https://hooks.example.com/" + fresh)},
 		"changeCredits":     igny8.CreditChange{Kind: igny8.CreditTopUp, Amount: 100, Reason: "test"},
+		"signup":            signupRequest{Email: fresh + "@example.com", Password: "a long password", AccountName: fresh},
+		"createInvite":      igny8.InviteSpec{Email: fresh + "@example.com"},
 	}
 }
 
@@ -79,6 +81,8 @@ func path(pattern string, tn *tenant, accountID int64) string {
 			return fmt.Sprint(tn.member.User.ID)
 		case "{tokenID}":
 			return fmt.Sprint(tn.token.ID)
+		case "{inviteID}":
+			return "1"
 		case "{accountID}":
 			return fmt.Sprint(accountID)
 		case "{slug}":
@@ -109,6 +113,12 @@ func TestCrossTenantMatrix(t *testing.T) {
 			case rt.system:
 				if r.status != http.StatusForbidden {
 					t.Errorf("%s %s as a tenant: status %d, want 403: %s", rt.method, p, r.status, r.body)
+				}
+			case rt.id == "signup":
+				// Public, and closed unless configured (the harness
+				// keeps the default); signup_test.go opens it.
+				if r.status != http.StatusForbidden {
+					t.Errorf("%s %s with sign-up closed: status %d, want 403: %s", rt.method, p, r.status, r.body)
 				}
 			case owned:
 				if r.status != http.StatusNotFound {
