@@ -57,6 +57,7 @@ func commands() []command {
 		{"edge", "serve every site's live deploy by host name", runEdge},
 		{"migrate", "apply the database schema migrations (DATABASE_URL)", runMigrate},
 		{"bootstrap", "create the system account's administrator and print a first API token", runBootstrap},
+		{"invite", "make a sign-up invite in the system account's name and print its code", runInvite},
 		{"worker", "run background jobs: builds, deploys, garbage collection", runWorker},
 		{"scheduler", "enqueue periodic work (one leader among many)", runScheduler},
 		{"dev", "run everything in one process, with its own Postgres and Redis when unset", runDev},
