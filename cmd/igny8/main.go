@@ -11,7 +11,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
+
+	"github.com/igny8/igny8"
 )
 
 // Exit statuses.
@@ -26,6 +29,17 @@ type usageError struct{ err error }
 
 func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
+
+// errorText is err for people: an igny8 error in its chain is shown by its
+// message, without the code the API uses.
+func errorText(err error) string {
+	text := err.Error()
+	var ie *igny8.Error
+	if errors.As(err, &ie) {
+		text = strings.Replace(text, ie.Error(), ie.Message, 1)
+	}
+	return text
+}
 
 func usagef(format string, args ...any) error {
 	return usageError{fmt.Errorf(format, args...)}
@@ -92,10 +106,10 @@ func run(ctx context.Context, args []string, e *env) int {
 		case errors.Is(err, flag.ErrHelp):
 			return exitOK
 		case errors.As(err, &ue):
-			fmt.Fprintf(e.stderr, "igny8 %s: %v\n", c.name, err)
+			fmt.Fprintf(e.stderr, "igny8 %s: %s\n", c.name, errorText(err))
 			return exitUsage
 		default:
-			fmt.Fprintf(e.stderr, "igny8 %s: %v\n", c.name, err)
+			fmt.Fprintf(e.stderr, "igny8 %s: %s\n", c.name, errorText(err))
 			return exitFailure
 		}
 	}
