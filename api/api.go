@@ -41,11 +41,11 @@ type Config struct {
 	// DomainService claims, verifies and removes custom domains, keeping
 	// the edges' routes in step.
 	DomainService DomainService
-	Blueprints  BlueprintStore
-	Pages       PageStore
-	Deployments DeploymentStore
-	Admin       AdminStore
-	Idempotency IdempotencyStore
+	Blueprints    BlueprintStore
+	Pages         PageStore
+	Deployments   DeploymentStore
+	Admin         AdminStore
+	Idempotency   IdempotencyStore
 	// Deploys builds and moves live pointers.
 	Deploys Deploys
 	// Credits serves /v1/credits; nil: those routes answer 501.
@@ -70,7 +70,7 @@ type Config struct {
 	SignupLimiter Limiter
 	// Invites manages sign-up invites; nil: those routes answer 501.
 	Invites InviteStore
-	Logger   *slog.Logger
+	Logger  *slog.Logger
 	// MaxBodyBytes caps request bodies (default 25 MiB, above the
 	// blueprint format's 20 MiB).
 	MaxBodyBytes int64

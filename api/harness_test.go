@@ -131,14 +131,15 @@ func dbConfigWith(db *postgres.DB) (Config, *dns, storage.Store) {
 		Policy: domains.Policy{SitesDomain: "sites.test", Reserved: []string{"api.igny8.test"}}})
 	return Config{Auth: db, Accounts: db, Members: db, Tokens: db, Sites: db, SiteDeleter: fakeDeleter{db},
 		Assets: &memAssets{db: db, bytes: map[string][]byte{}}, Sectors: db, Domains: db, DomainService: svc,
-		Blueprints: db, Pages: db, Deployments: db, Admin: db, Idempotency: db, Credits: db, Deploys: fakeDeploys{db}}, d, store
+		Blueprints: db, Pages: db, Deployments: db, Admin: db, Idempotency: db, Credits: db, Deploys: fakeDeploys{db},
+		Signups: db, Invites: db}, d, store
 }
 
 type harness struct {
 	t      *testing.T
 	db     *postgres.DB
 	srv    *httptest.Server
-	system string // token of the system account's owner
+	system string        // token of the system account's owner
 	dns    *dns          // TXT records for domain verification
 	routes storage.Store // the routes domain verification writes
 }

@@ -64,6 +64,8 @@ func newAPI(svc *services) http.Handler {
 		Deploys:       &apiDeploys{db: db, sites: svc.sites},
 		Limiter:       limiter,
 		LoginLimiter:  login,
+		SignupMode:    svc.cfg.Signup.Mode,
+		SignupPlan:    svc.cfg.Signup.Plan,
 		Signups:       db,
 		SignupLimiter: signupLimiter(rdb),
 		Invites:       db,

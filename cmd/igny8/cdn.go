@@ -65,31 +65,3 @@ func newCDNHook(ctx context.Context, e *env, d *deployer.Deployer, logger *slog.
 	})
 	return &cdn.Hook{Purger: cloudfront.New(client, c.DistributionID), Manifests: d, Logger: logger}, nil
 }
-
-// purgeCDN purges what changed with a swap of the live pointer. A failure
-// is a warning: the swap happened, and cached pages expire on their own.
-// purgeLogged purges what a swap of the live deploy changed, for the
-// long-running roles: the swap already happened, so a failed purge is a
-// warning in the log (cached pages expire on their own).
-func purgeLogged(ctx context.Context, h *cdn.Hook, logger *slog.Logger, siteID string, ref deployer.LiveRef) {
-	if h == nil {
-		return
-	}
-	if _, err := h.AfterSwap(ctx, siteID, ref); err != nil {
-		logger.WarnContext(ctx, "CDN purge failed; the CDN may serve the previous deploy until its cache expires",
-			slog.String("site", siteID), slog.Any("error", err))
-	}
-}
-
-func purgeCDN(ctx context.Context, e *env, h *cdn.Hook, siteID string, ref deployer.LiveRef) {
-	if h == nil {
-		return
-	}
-	inv, err := h.AfterSwap(ctx, siteID, ref)
-	switch {
-	case err != nil:
-		fmt.Fprintf(e.stderr, "warning: the CDN was not purged, so it may serve the previous deploy until its cache expires: %v\n", err)
-	case len(inv.Paths) > 0:
-		fmt.Fprintf(e.stdout, "CDN purge of %d paths requested (%s)\n", len(inv.Paths), inv.Reference())
-	}
-}

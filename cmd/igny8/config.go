@@ -37,6 +37,9 @@ type config struct {
 	// a deleted site's objects are kept before they are deleted.
 	SitePurgeGrace time.Duration
 	purgeGrace     string
+	// Signup is who may sign up for an account (IGNY8_SIGNUP,
+	// IGNY8_SIGNUP_PLAN; see signup.go).
+	Signup signupConfig
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -71,7 +74,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 	}
 	c.purgeGrace = or("IGNY8_SITE_PURGE_GRACE", "168h")
+	signup, serr := loadSignupConfig(getenv)
+	c.Signup = signup
 	err := c.validate()
+	if serr != nil {
+		err = usageError{errors.Join(err, serr)}
+	}
 	return c, err
 }
 
