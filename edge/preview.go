@@ -51,6 +51,16 @@ func (s *Server) servePreview(w http.ResponseWriter, r *http.Request, deployID, 
 		plain(w, http.StatusNotFound, "site not found")
 		return
 	}
+	// A deleted site's previews go with it, within the poll interval like
+	// its host, whatever the host route cache still says.
+	if v, err := s.current(ctx, s.site(siteID)); err != nil {
+		s.log.LogAttrs(ctx, slog.LevelError, "load live deploy", slog.String("storage_id", siteID), slog.Any("error", err))
+		plain(w, http.StatusServiceUnavailable, "service unavailable")
+		return
+	} else if v.deleted {
+		plain(w, http.StatusNotFound, "site not found")
+		return
+	}
 	key := siteID + "/" + deployID
 	d := s.previews.get(key)
 	if d == nil {
@@ -60,7 +70,7 @@ func (s *Server) servePreview(w http.ResponseWriter, r *http.Request, deployID, 
 			return
 		}
 		if err != nil {
-			s.log.LogAttrs(ctx, slog.LevelError, "load preview", slog.String("site_id", siteID), slog.String("deploy_id", deployID), slog.Any("error", err))
+			s.log.LogAttrs(ctx, slog.LevelError, "load preview", slog.String("storage_id", siteID), slog.String("deploy_id", deployID), slog.Any("error", err))
 			plain(w, http.StatusServiceUnavailable, "service unavailable")
 			return
 		}

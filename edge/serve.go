@@ -53,7 +53,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	v, err := s.current(ctx, s.site(siteID))
 	if err != nil {
-		s.log.LogAttrs(ctx, slog.LevelError, "load live deploy", slog.String("site_id", siteID), slog.Any("error", err))
+		s.log.LogAttrs(ctx, slog.LevelError, "load live deploy", slog.String("storage_id", siteID), slog.Any("error", err))
 		plain(w, http.StatusServiceUnavailable, "service unavailable")
 		return
 	}

@@ -61,6 +61,9 @@ func newDeploy(siteID, id string, m *deployer.Manifest) *deploy {
 type view struct {
 	live    *deploy
 	retired []*deploy
+	// deleted: the live pointer is a deleted site's tombstone; not even
+	// its previews are served.
+	deleted bool
 }
 
 // site holds one site's view and refreshes it.
@@ -149,7 +152,7 @@ func (s *Server) current(ctx context.Context, st *site) (*view, error) {
 		}
 		// Keep serving what we have; retry after the next interval.
 		s.log.LogAttrs(ctx, slog.LevelWarn, "reload live deploy",
-			slog.String("site_id", st.id), slog.Any("error", err))
+			slog.String("storage_id", st.id), slog.Any("error", err))
 		st.checked, st.done = now, wanted
 		return v, nil
 	}
@@ -173,7 +176,7 @@ func (s *Server) reload(ctx context.Context, st *site, old *view, now time.Time)
 	if ref.Deleted || ref.DeployID == "" {
 		// A deleted site's tombstone, or the pointer to nothing a first
 		// promote that backed out leaves: as above.
-		return &view{}, nil
+		return &view{deleted: ref.Deleted}, nil
 	}
 	if old != nil && old.live != nil && old.live.id == ref.DeployID {
 		return &view{live: old.live, retired: prune(old, nil, old.live.id, now, s.cfg.SkewDeploys)}, nil
