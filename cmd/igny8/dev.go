@@ -127,6 +127,11 @@ func runDev(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "Demo account %q, owner %s, API token (shown once):\n  export IGNY8_TOKEN=%s\n", demo.account.Slug, demoOwner, demo.token)
 	fmt.Fprintf(e.stdout, "System administrator %s (creates accounts and plans):\n  password %s\n  token    %s\n", adminEmail, adminPassword, demo.adminToken)
 	fmt.Fprintf(e.stdout, "  a second account: curl -X POST -H \"Authorization: Bearer <admin token>\" -H 'Content-Type: application/json' \\\n    -d '{\"slug\": \"acme\", \"name\": \"Acme\", \"owner_email\": \"you@example.com\", \"password\": \"a long password\"}' http://%s/v1/accounts\n", displayAddr(cfg.APIAddr))
+	if cfg.Signup.Mode == igny8.SignupClosed {
+		fmt.Fprintf(e.stdout, "Sign-up (POST /v1/signup) is closed; IGNY8_SIGNUP=open or invite opens it.\n")
+	} else {
+		fmt.Fprintf(e.stdout, "Sign-up (POST /v1/signup) is %s; new accounts get the %s plan.\n", cfg.Signup.Mode, cfg.Signup.Plan)
+	}
 	fmt.Fprintf(e.stdout, "DATABASE_URL=%s\nREDIS_URL=%s\n\n", cfg.DatabaseURL, cfg.RedisURL)
 	fmt.Fprintf(e.stdout, "Deploying %d example sites through the job queue…\n", len(queued))
 	go func() {
