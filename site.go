@@ -111,6 +111,13 @@ type SiteDeletion struct {
 	LastError       string     `json:"last_error"`
 }
 
+// Route is a host name and the storage id of the site it serves: a
+// routing entry as the edges read it.
+type Route struct {
+	Host      string
+	StorageID string
+}
+
 // Asset is a file of a site's asset library: an image, font or document its
 // blueprint refers to by Path (as "assets/logo.svg"). The bytes are stored
 // once per content, under their sha256, in the site's storage.

@@ -33,7 +33,7 @@ type Policy struct {
 }
 
 // profile turns user input into the ASCII form DNS and Host headers use
-// (IDNA 2008 with UTS #46 mapping: "Bäckerei.Example" → "xn--bckerei-4wa.example").
+// (IDNA 2008 with UTS #46 mapping: "Bäckerei.Example" → "xn--bckerei-5wa.example").
 var profile = idna.New(idna.MapForLookup(), idna.Transitional(false), idna.StrictDomainName(true), idna.VerifyDNSLength(true))
 
 // Normalize returns host in the form it is stored, routed and matched in:

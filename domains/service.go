@@ -2,6 +2,7 @@ package domains
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -144,6 +145,33 @@ func (s *Service) Unroute(ctx context.Context, storageID string, hosts ...string
 		return fmt.Errorf("unroute: %w", errs[0])
 	}
 	return nil
+}
+
+// Reconcile makes every route of want (the verified domains, as the
+// control plane has them) point where it says, restoring any a storage
+// failure lost or left stale, and tells the edges of each it changed. It
+// returns how many it changed.
+func (s *Service) Reconcile(ctx context.Context, want []igny8.Route) (int, error) {
+	changed := 0
+	var errs []error
+	for _, rt := range want {
+		cur, err := s.cfg.Routes.Lookup(ctx, rt.Host)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if cur == rt.StorageID {
+			continue
+		}
+		if err := s.cfg.Routes.Set(ctx, rt.Host, rt.StorageID); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		changed++
+		s.cfg.Logger.InfoContext(ctx, "route restored", slog.String("host", rt.Host), slog.String("storage_id", rt.StorageID))
+		s.announce(ctx, rt.Host)
+	}
+	return changed, errors.Join(errs...)
 }
 
 func (s *Service) announce(ctx context.Context, host string) {

@@ -175,24 +175,18 @@ func (db *DB) DeleteDomain(ctx context.Context, siteID, id int64) (*igny8.Domain
 	return d, err
 }
 
-// Route is a host name and the storage id of the site it serves.
-type Route struct {
-	Host      string
-	StorageID string
-}
-
 // VerifiedRoutes lists every verified domain with its site's storage id,
 // across accounts (as WorkerRole), so routing entries can be reconciled.
-func (db *DB) VerifiedRoutes(ctx context.Context) ([]Route, error) {
-	var out []Route
+func (db *DB) VerifiedRoutes(ctx context.Context) ([]igny8.Route, error) {
+	var out []igny8.Route
 	err := db.WorkerTx(ctx, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT d.hostname, s.storage_id FROM domains d JOIN sites s ON s.id = d.site_id
 			WHERE d.verified ORDER BY d.hostname`)
 		if err != nil {
 			return err
 		}
-		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Route, error) {
-			var rt Route
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (igny8.Route, error) {
+			var rt igny8.Route
 			return rt, r.Scan(&rt.Host, &rt.StorageID)
 		})
 		return err

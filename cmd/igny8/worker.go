@@ -155,21 +155,6 @@ func (s *services) reconcileRoutes(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	r := domains.NewRoutes(s.store)
-	var errs []error
-	for _, rt := range routes {
-		if cur, err := r.Lookup(ctx, rt.Host); err != nil || cur == rt.StorageID {
-			errs = append(errs, err)
-			continue
-		}
-		if err := r.Set(ctx, rt.Host, rt.StorageID); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		s.logger.InfoContext(ctx, "route restored", slog.String("host", rt.Host), slog.String("storage_id", rt.StorageID))
-		if err := s.bus.PublishHost(ctx, rt.Host); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
+	_, err = newDomains(s.cfg, s.siteDeps(), nil).Reconcile(ctx, routes)
+	return err
 }
