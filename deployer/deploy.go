@@ -107,7 +107,7 @@ func (d *Deployer) Deploy(ctx context.Context, siteID string, files []File, opts
 	} else if err != nil {
 		return nil, stats, fmt.Errorf("deploy %s: %w", siteID, err)
 	}
-	d.logger.InfoContext(ctx, "deploy stored", "site_id", siteID, "deploy_id", id,
+	d.logger.InfoContext(ctx, "deploy stored", "storage_id", siteID, "deploy_id", id,
 		"files", stats.Files, "blobs_uploaded", stats.BlobsUploaded, "blobs_skipped", stats.BlobsSkipped)
 	return m, stats, nil
 }

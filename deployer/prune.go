@@ -120,7 +120,7 @@ func (d *Deployer) Prune(ctx context.Context, siteID string, r Retention) (Prune
 	if err := d.sweep(ctx, lease, marked, r.Grace, &st); err != nil {
 		return st, fmt.Errorf("prune %s: %w", siteID, err)
 	}
-	d.logger.InfoContext(ctx, "site pruned", "site_id", siteID, "deploys_deleted", st.DeploysDeleted, "blobs_deleted", st.BlobsDeleted)
+	d.logger.InfoContext(ctx, "site pruned", "storage_id", siteID, "deploys_deleted", st.DeploysDeleted, "blobs_deleted", st.BlobsDeleted)
 	return st, nil
 }
 
