@@ -183,7 +183,9 @@ func TestDeployWaitsForPrune(t *testing.T) {
 						<-seen // the deploy found the GC lease
 					})
 				})
-				hsP.afterDelete = func(key string) {
+				// Recorded as the delete is sent: the deploy may see the
+				// lease gone before an after hook would run.
+				hsP.beforeDelete = func(key string) {
 					if key == deployer.GCLeaseKey {
 						ev.add("gc lease released")
 					}

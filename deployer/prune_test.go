@@ -16,16 +16,18 @@ import (
 
 var keepOne = deployer.Retention{KeepLast: 1, Grace: 3 * time.Hour}
 
-// hookStore calls its hooks after the matching call returns; drop makes
-// Delete of a key do nothing, like a process killed before it.
+// hookStore calls its after hooks after the matching call returns, and
+// beforeDelete before a delete is sent; drop makes Delete of a key do
+// nothing, like a process killed before it.
 type hookStore struct {
 	storage.Store
-	afterList   func(prefix string)
-	afterStat   func(key string)
-	afterPut    func(key string)
-	afterGet    func(key string)
-	afterDelete func(key string)
-	drop        func(key string) bool
+	afterList    func(prefix string)
+	afterStat    func(key string)
+	afterPut     func(key string)
+	afterGet     func(key string)
+	beforeDelete func(key string)
+	afterDelete  func(key string)
+	drop         func(key string) bool
 }
 
 func (s *hookStore) List(ctx context.Context, bucket string, opts storage.ListOptions) (storage.ListPage, error) {
@@ -64,6 +66,9 @@ func (s *hookStore) Delete(ctx context.Context, bucket, key string) error {
 	if s.drop != nil && s.drop(key) {
 		return nil
 	}
+	if s.beforeDelete != nil {
+		s.beforeDelete(key)
+	}
 	err := s.Store.Delete(ctx, bucket, key)
 	if s.afterDelete != nil {
 		s.afterDelete(key)
@@ -80,6 +85,9 @@ func (s *hookStore) DeleteIfGeneration(ctx context.Context, bucket, key, generat
 	}
 	if s.drop != nil && s.drop(key) {
 		return nil
+	}
+	if s.beforeDelete != nil {
+		s.beforeDelete(key)
 	}
 	err := cd.DeleteIfGeneration(ctx, bucket, key, generation)
 	if s.afterDelete != nil && !errors.Is(err, errors.ErrUnsupported) {
