@@ -67,6 +67,8 @@ if [[ ! -x $bin ]]; then
 fi
 
 mkdir -p "$data"
+# data/ is a module of its own, so that go ./... never walks MinIO's files.
+[[ -f $repo/data/go.mod ]] || printf 'module igny8.local/data\n' > "$repo/data/go.mod"
 say "starting $bin on $addr (data in data/minio, log in data/minio.log)"
 MINIO_ROOT_USER=$user MINIO_ROOT_PASSWORD=$pass MINIO_BROWSER=off \
   setsid nohup "$bin" server "$data" --address "$addr" --quiet > "$log" 2>&1 < /dev/null &
