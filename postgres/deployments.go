@@ -45,11 +45,7 @@ func (db *DB) CreateDeployment(ctx context.Context, d *igny8.Deployment, work fu
 	return db.Tx(ctx, func(tx pgx.Tx) error {
 		// Versions are per site: the lock on the site row serializes them
 		// (and keeps the site from being deleted under the new row).
-		var locked int64
-		err := tx.QueryRow(ctx, `SELECT id FROM sites WHERE account_id = $1 AND id = $2 FOR UPDATE`, a.AccountID, d.SiteID).Scan(&locked)
-		if err == pgx.ErrNoRows {
-			return igny8.Errorf(igny8.ENotFound, "Site %d not found.", d.SiteID)
-		} else if err != nil {
+		if err := lockSiteForUpdate(ctx, tx, a.AccountID, d.SiteID); err != nil {
 			return err
 		}
 		got, err := scanDeployment(tx.QueryRow(ctx, `INSERT INTO deployments (account_id, site_id, version, type, deploy_id, blueprint_version, created_by)

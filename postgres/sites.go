@@ -113,19 +113,19 @@ func (db *DB) UpdateSite(ctx context.Context, id int64, u SiteUpdate) (*igny8.Si
 // lockSite checks the actor's site id exists and locks it against
 // concurrent deletion for the rest of tx.
 func lockSite(ctx context.Context, tx pgx.Tx, accountID, siteID int64) error {
-	var id int64
-	err := tx.QueryRow(ctx, `SELECT id FROM sites WHERE account_id = $1 AND id = $2 FOR SHARE`, accountID, siteID).Scan(&id)
-	if err == pgx.ErrNoRows {
-		return igny8.Errorf(igny8.ENotFound, "Site %d not found.", siteID)
-	}
-	return err
+	return lockSiteRow(ctx, tx, accountID, siteID, "FOR SHARE")
 }
 
 // lockSiteForUpdate checks the actor's site id exists and locks it against
-// any concurrent change for the rest of tx.
+// any concurrent change for the rest of tx (it serializes, for instance,
+// the versions of its deployments).
 func lockSiteForUpdate(ctx context.Context, tx pgx.Tx, accountID, siteID int64) error {
+	return lockSiteRow(ctx, tx, accountID, siteID, "FOR UPDATE")
+}
+
+func lockSiteRow(ctx context.Context, tx pgx.Tx, accountID, siteID int64, mode string) error {
 	var id int64
-	err := tx.QueryRow(ctx, `SELECT id FROM sites WHERE account_id = $1 AND id = $2 FOR UPDATE`, accountID, siteID).Scan(&id)
+	err := tx.QueryRow(ctx, `SELECT id FROM sites WHERE account_id = $1 AND id = $2 `+mode, accountID, siteID).Scan(&id)
 	if err == pgx.ErrNoRows {
 		return igny8.Errorf(igny8.ENotFound, "Site %d not found.", siteID)
 	}

@@ -25,11 +25,7 @@ func (db *DB) RecordLiveSwap(ctx context.Context, siteID int64, typ, deployID st
 	}
 	var d *igny8.Deployment
 	err = db.Tx(ctx, func(tx pgx.Tx) error {
-		var locked int64
-		err := tx.QueryRow(ctx, `SELECT id FROM sites WHERE account_id = $1 AND id = $2 FOR UPDATE`, a.AccountID, siteID).Scan(&locked)
-		if err == pgx.ErrNoRows {
-			return igny8.Errorf(igny8.ENotFound, "Site %d not found.", siteID)
-		} else if err != nil {
+		if err := lockSiteForUpdate(ctx, tx, a.AccountID, siteID); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE deployments SET status = 'ready', updated_at = now()
