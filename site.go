@@ -66,21 +66,21 @@ type DeployCounts struct {
 	UploadedBytes int64 `json:"uploaded_bytes"` // their size
 }
 
-// ThrottleProgress returns a progress callback that passes on about twenty
-// of an upload's updates to fn, not one per file, each with the totals of
-// total. It is safe for concurrent use.
-func ThrottleProgress(total DeployCounts, fn func(DeployCounts)) func(DeployCounts) {
+// ThrottleProgress returns a progress callback that passes on the first
+// update (the totals, before the upload) and then about twenty of an
+// upload's updates to fn, not one per file. It is safe for concurrent use.
+func ThrottleProgress(fn func(DeployCounts)) func(DeployCounts) {
 	var mu sync.Mutex
-	step := max(1, total.Files/20)
-	last := 0
+	step, last := 0, 0
 	return func(c DeployCounts) {
 		mu.Lock()
 		defer mu.Unlock()
-		if c.UploadedFiles-last < step {
+		if step == 0 {
+			step = max(1, c.Files/20)
+		} else if c.UploadedFiles-last < step {
 			return
 		}
 		last = c.UploadedFiles
-		c.Files, c.Bytes = total.Files, total.Bytes
 		fn(c)
 	}
 }

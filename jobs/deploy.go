@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 
 	"github.com/hibiken/asynq"
 
@@ -148,29 +147,11 @@ func (h *DeployHandler) build(ctx context.Context, logger *slog.Logger, site *ig
 // progress returns a callback that records the counts once the site is
 // built and then about twenty times over its upload, not once per file.
 func (h *DeployHandler) progress(ctx context.Context, logger *slog.Logger, id int64) func(igny8.DeployCounts) {
-	var (
-		mu       sync.Mutex
-		throttle func(igny8.DeployCounts)
-	)
-	record := func(c igny8.DeployCounts) {
+	return igny8.ThrottleProgress(func(c igny8.DeployCounts) {
 		if err := h.Store.DeploymentProgress(ctx, id, c); err != nil {
 			logger.WarnContext(ctx, "record upload progress", slog.Any("error", err))
 		}
-	}
-	return func(c igny8.DeployCounts) {
-		mu.Lock()
-		first := throttle == nil
-		if first {
-			throttle = igny8.ThrottleProgress(c, record)
-		}
-		t := throttle
-		mu.Unlock()
-		if first {
-			record(c) // built: the totals, nothing uploaded yet
-			return
-		}
-		t(c)
-	}
+	})
 }
 
 // promote makes d's deploy live unless a later deployment of the site is

@@ -20,6 +20,11 @@ func (s *Service) Upload(ctx context.Context, site *igny8.Site, b *Build, progre
 	if _, err := s.Live(ctx, site); errors.Is(err, deployer.ErrSiteDeleted) {
 		return nil, igny8.DeployCounts{}, err
 	}
+	return s.upload(ctx, site, b, progress)
+}
+
+// upload is Upload for a caller that has read the live pointer itself.
+func (s *Service) upload(ctx context.Context, site *igny8.Site, b *Build, progress func(igny8.DeployCounts)) (*deployer.Manifest, igny8.DeployCounts, error) {
 	opts := b.Options
 	if progress != nil {
 		var mu sync.Mutex
@@ -122,17 +127,20 @@ func (s *Service) publish(ctx context.Context, site *igny8.Site, b *Build, opts 
 	}
 	var progress func(igny8.DeployCounts)
 	if row != nil {
-		progress = igny8.ThrottleProgress(b.Counts(), func(c igny8.DeployCounts) {
+		progress = igny8.ThrottleProgress(func(c igny8.DeployCounts) {
 			if err := s.cfg.History.DeploymentProgress(ctx, row.ID, c); err != nil {
 				s.logger.WarnContext(ctx, "record upload progress", slog.Any("error", err))
 			}
 		})
+		progress(b.Counts())
 	}
+	// The live pointer read once: the promote's expected deploy, and the
+	// refusal of a deleted site's deploy (ErrSiteDeleted).
 	live, err := s.Live(ctx, site)
 	if err != nil {
 		return nil, err
 	}
-	m, c, err := s.Upload(ctx, site, b, progress)
+	m, c, err := s.upload(ctx, site, b, progress)
 	if err != nil {
 		return nil, err
 	}
