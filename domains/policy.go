@@ -14,7 +14,6 @@
 package domains
 
 import (
-	"fmt"
 	"strings"
 
 	"golang.org/x/net/idna"
@@ -104,8 +103,3 @@ func clip(s string) string {
 
 // TXTName is where the verification token of host is published.
 func TXTName(host string) string { return "_igny8." + host }
-
-// Instructions tells a site owner how to prove a claim.
-func Instructions(d *igny8.Domain) string {
-	return fmt.Sprintf("Publish a DNS TXT record at %s with the value %q, then verify the domain; also point %s at the edge (a CNAME to your sites domain, or its A/AAAA records).", TXTName(d.Hostname), d.VerificationToken, d.Hostname)
-}

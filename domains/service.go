@@ -130,23 +130,6 @@ func (s *Service) Remove(ctx context.Context, siteID, id int64) error {
 	return err
 }
 
-// Unroute removes the routes of hosts that point at storageID and tells
-// the edges: what deleting a site does to its host names.
-func (s *Service) Unroute(ctx context.Context, storageID string, hosts ...string) error {
-	var errs []error
-	for _, h := range hosts {
-		if err := s.cfg.Routes.Remove(ctx, h, storageID); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		s.announce(ctx, h)
-	}
-	if len(errs) > 0 {
-		return fmt.Errorf("unroute: %w", errs[0])
-	}
-	return nil
-}
-
 // Reconcile makes every route of want (the verified domains, as the
 // control plane has them) point where it says, restoring any a storage
 // failure lost or left stale, and tells the edges of each it changed. It

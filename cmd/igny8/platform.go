@@ -34,7 +34,6 @@ func newSites(cfg config, d siteDeps) *sites.Service {
 		SitesDomain: cfg.SitesDomain,
 		URL:         cfg.edgeURL,
 		Logger:      d.logger,
-		Retention:   deployer.Retention{KeepLast: 10, KeepDays: 30, Grace: deployer.DefaultGrace},
 	}
 	if d.db != nil {
 		// The database decides which site a host belongs to.
