@@ -22,7 +22,8 @@ func scanAsset(row pgx.Row) (*igny8.Asset, error) {
 // PutAsset records that the actor's site has the asset at a.Path with
 // a.SHA256, a.Size and a.ContentType (whose bytes the caller has stored),
 // replacing what was at that path; created says the path is new. a is
-// filled in from the row.
+// filled in from the row. Putting the same bytes and type again changes
+// nothing (so igny8 dev's upload of the examples at every start is free).
 func (db *DB) PutAsset(ctx context.Context, a *igny8.Asset) (created bool, err error) {
 	act, err := actor(ctx)
 	if err != nil {
@@ -40,13 +41,19 @@ func (db *DB) PutAsset(ctx context.Context, a *igny8.Asset) (created bool, err e
 			return err
 		}
 		var inserted bool
+		dest := []any{&a.ID, &a.AccountID, &a.SiteID, &a.Path, &a.SHA256, &a.Size, &a.ContentType, &a.CreatedBy, &a.CreatedAt, &a.UpdatedAt}
 		err := tx.QueryRow(ctx, `INSERT INTO site_assets (account_id, site_id, path, sha256, size, content_type, created_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)
 			ON CONFLICT (site_id, path) DO UPDATE SET sha256 = excluded.sha256, size = excluded.size,
 				content_type = excluded.content_type, created_by = excluded.created_by, updated_at = now()
+			WHERE (site_assets.sha256, site_assets.content_type) IS DISTINCT FROM (excluded.sha256, excluded.content_type)
 			RETURNING `+assetColumns+`, (xmax = 0)`, act.AccountID, a.SiteID, a.Path, a.SHA256, a.Size, a.ContentType, createdBy).
-			Scan(&a.ID, &a.AccountID, &a.SiteID, &a.Path, &a.SHA256, &a.Size, &a.ContentType, &a.CreatedBy, &a.CreatedAt, &a.UpdatedAt, &inserted)
-		if err != nil {
+			Scan(append(dest, &inserted)...)
+		if err == pgx.ErrNoRows {
+			// The same bytes and type again: nothing changes, nothing to audit.
+			return tx.QueryRow(ctx, `SELECT `+assetColumns+` FROM site_assets WHERE account_id = $1 AND site_id = $2 AND path = $3`,
+				act.AccountID, a.SiteID, a.Path).Scan(dest...)
+		} else if err != nil {
 			return err
 		}
 		created = inserted

@@ -163,6 +163,10 @@ func TestAssetLibrary(t *testing.T) {
 	if created, err := f.db.PutAsset(f.alpha, b); err != nil || created || b.ID != a.ID {
 		t.Errorf("replacing: created=%v id=%d (was %d) %v; want the same row replaced", created, b.ID, a.ID, err)
 	}
+	again := &igny8.Asset{SiteID: site.ID, Path: "assets/logo.svg", SHA256: b.SHA256, Size: 20, ContentType: "image/svg+xml"}
+	if created, err := f.db.PutAsset(f.alpha, again); err != nil || created || again.ID != a.ID || !again.UpdatedAt.Equal(b.UpdatedAt) {
+		t.Errorf("the same bytes again: created=%v id=%d updated %v (was %v), %v; want the row unchanged", created, again.ID, again.UpdatedAt, b.UpdatedAt, err)
+	}
 	if _, err := f.db.PutAsset(f.alpha, &igny8.Asset{SiteID: site.ID, Path: "../x", SHA256: sha, ContentType: "a/b"}); igny8.ErrorCode(err) != igny8.EInvalid {
 		t.Errorf("a path with ..: %v, want invalid", err)
 	}
