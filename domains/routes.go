@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/igny8/igny8"
@@ -105,6 +107,27 @@ func (r *Routes) Remove(ctx context.Context, host, storageID string) error {
 		return fmt.Errorf("unroute %s: %w", host, err)
 	}
 	return nil
+}
+
+// StorageIDs returns the storage ids that some host routes to, sorted,
+// each once.
+func (r *Routes) StorageIDs(ctx context.Context) ([]string, error) {
+	seen := map[string]bool{}
+	for obj, err := range storage.All(ctx, r.store, deployer.RoutesBucket, deployer.HostPrefix) {
+		if errors.Is(err, storage.ErrBucketNotFound) {
+			break
+		} else if err != nil {
+			return nil, err
+		}
+		id, err := r.Lookup(ctx, strings.TrimPrefix(obj.Key, deployer.HostPrefix))
+		if err != nil {
+			return nil, err
+		}
+		if id != "" {
+			seen[id] = true
+		}
+	}
+	return slices.Sorted(maps.Keys(seen)), nil
 }
 
 func (r *Routes) ensureBucket(ctx context.Context) error {

@@ -94,3 +94,6 @@ GRANT SELECT, INSERT ON site_deletions TO igny8_app;
 GRANT SELECT, UPDATE ON site_deletions TO igny8_worker;
 GRANT SELECT, INSERT, UPDATE, DELETE ON site_assets TO igny8_app;
 GRANT SELECT, UPDATE ON domains TO igny8_worker;
+-- igny8 deploy with DATABASE_URL makes a site the database does not know
+-- in the system account, which it finds as igny8_worker.
+GRANT SELECT (is_system) ON accounts TO igny8_worker;

@@ -14,6 +14,7 @@ import (
 	"github.com/igny8/igny8/livebus"
 	"github.com/igny8/igny8/postgres"
 	"github.com/igny8/igny8/sites"
+	"github.com/igny8/igny8/storage"
 )
 
 // checkSlug applies the one site slug rule to a --site flag.
@@ -31,6 +32,7 @@ func checkSlug(slug string) error {
 // site service, and the database when DATABASE_URL is set.
 type cliPlatform struct {
 	cfg   config
+	store storage.Store
 	sites *sites.Service
 	db    *postgres.DB // nil without DATABASE_URL
 	close func()
@@ -46,7 +48,7 @@ func openCLIPlatform(ctx context.Context, e *env) (*cliPlatform, error) {
 	logger := cfg.logger(e.stderr)
 	deps := siteDeps{store: store, logger: logger}
 	var closers []func()
-	p := &cliPlatform{cfg: cfg, close: func() {
+	p := &cliPlatform{cfg: cfg, store: store, close: func() {
 		for _, c := range closers {
 			c()
 		}

@@ -4,12 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"sort"
 	"time"
 
+	"github.com/igny8/igny8"
 	"github.com/igny8/igny8/deployer"
-	"github.com/igny8/igny8/storage"
+	"github.com/igny8/igny8/domains"
 )
 
 func runGC(ctx context.Context, e *env, args []string) error {
@@ -19,7 +18,7 @@ func runGC(ctx context.Context, e *env, args []string) error {
 		"%s, one deploy lease (%s) plus %s of clock margin, since a younger blob may\n"+
 		"belong to a deploy still uploading; --grace 0s means that minimum. A site with\n"+
 		"deploys in progress is waited for up to --wait (without holding its new deploys\n"+
-		"back), then skipped. Without --site, every routed site.",
+		"back), then skipped. Without --site, every site (with DATABASE_URL, every site the database\nknows; without it, every storage a host routes to).",
 		deployer.MinGrace, deployer.DeployLeaseTTL, deployer.LeaseMargin))
 	site := fs.String("site", "", "only this site")
 	keepLast := fs.Int("keep-last", 10, "keep the newest N deploys")
@@ -36,22 +35,25 @@ func runGC(ctx context.Context, e *env, args []string) error {
 	case *grace < deployer.MinGrace:
 		return usagef("--grace %s is too short: the minimum is %s, %s", *grace, deployer.MinGrace, minGraceWhy())
 	}
-	cfg, store, err := openStore(e)
+	if *site != "" {
+		if err := checkSlug(*site); err != nil {
+			return err
+		}
+	}
+	p, err := openCLIPlatform(ctx, e)
 	if err != nil {
 		return err
 	}
-	sites := []string{*site}
-	if *site == "" {
-		if sites, err = routedSites(ctx, store); err != nil {
-			return err
-		}
-	} else if err := checkSlug(*site); err != nil {
+	defer p.close()
+	targets, err := p.gcTargets(ctx, *site)
+	if err != nil {
 		return err
 	}
-	d := deployer.New(store, deployer.Config{Logger: cfg.logger(e.stderr)})
-	for _, s := range sites {
+	d := p.sites.Deployer()
+	for _, t := range targets {
 		start := time.Now()
-		st, err := d.Prune(ctx, s, deployer.Retention{KeepLast: *keepLast, KeepDays: *keepDays, Grace: *grace, Wait: *wait})
+		st, err := d.Prune(ctx, t.StorageID, deployer.Retention{KeepLast: *keepLast, KeepDays: *keepDays, Grace: *grace, Wait: *wait})
+		s := t.Slug
 		if errors.Is(err, deployer.ErrDeploysInProgress) || errors.Is(err, deployer.ErrGCInProgress) {
 			fmt.Fprintf(e.stdout, "%s: skipped: %v\n", s, err)
 			continue
@@ -70,28 +72,24 @@ func minGraceWhy() string {
 		deployer.DeployLeaseTTL, deployer.LeaseMargin)
 }
 
-// routedSites returns the ids of the sites that have a host route.
-func routedSites(ctx context.Context, store storage.Store) ([]string, error) {
-	seen := map[string]bool{}
-	for obj, err := range storage.All(ctx, store, deployer.RoutesBucket, deployer.HostPrefix) {
-		if err != nil {
-			return nil, err
-		}
-		rc, _, err := store.Get(ctx, deployer.RoutesBucket, obj.Key, storage.GetOptions{})
-		if err != nil {
-			return nil, err
-		}
-		id, err := io.ReadAll(io.LimitReader(rc, 256))
-		rc.Close()
-		if err != nil {
-			return nil, err
-		}
-		seen[string(id)] = true
+// gcTargets are the sites gc prunes: the one named (the database's site of
+// that slug; without a database, the storage named after it), or every
+// site the database knows, or without one every storage a host routes to
+// (named by its storage id).
+func (p *cliPlatform) gcTargets(ctx context.Context, slug string) ([]*igny8.Site, error) {
+	switch {
+	case slug != "" && p.db != nil:
+		site, err := p.db.FindSiteBySlug(ctx, slug)
+		return []*igny8.Site{site}, err
+	case slug != "":
+		return []*igny8.Site{{Slug: slug, StorageID: slug}}, nil
+	case p.db != nil:
+		return p.db.WorkSites(ctx)
 	}
-	sites := make([]string, 0, len(seen))
-	for s := range seen {
-		sites = append(sites, s)
+	ids, err := domains.NewRoutes(p.store).StorageIDs(ctx)
+	var out []*igny8.Site
+	for _, id := range ids {
+		out = append(out, &igny8.Site{Slug: id, StorageID: id})
 	}
-	sort.Strings(sites)
-	return sites, nil
+	return out, err
 }
