@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-
-	"github.com/igny8/igny8/postgres"
 )
 
 // runBootstrap makes sure a new installation has its system account, with
@@ -19,14 +17,7 @@ func runBootstrap(ctx context.Context, e *env, args []string) error {
 	if !strings.Contains(*email, "@") {
 		return usagef("--email must be the administrator's email address")
 	}
-	cfg, err := loadConfig(e.getenv)
-	if err != nil {
-		return err
-	}
-	if cfg.DatabaseURL == "" {
-		return usagef("DATABASE_URL is not set")
-	}
-	db, err := postgres.Open(ctx, cfg.DatabaseURL)
+	_, db, err := openDB(ctx, e)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/igny8/igny8"
-	"github.com/igny8/igny8/postgres"
 )
 
 // runInvite makes a sign-up invite in the name of the system account and
@@ -29,18 +28,7 @@ func runInvite(ctx context.Context, e *env, args []string) error {
 	if *expires <= 0 {
 		return usagef("--expires must be a positive duration, such as 72h")
 	}
-	cfg, err := loadConfig(e.getenv)
-	if err != nil {
-		return err
-	}
-	sc, err := loadSignupConfig(e.getenv)
-	if err != nil {
-		return usageError{err}
-	}
-	if cfg.DatabaseURL == "" {
-		return usagef("DATABASE_URL is not set")
-	}
-	db, err := postgres.Open(ctx, cfg.DatabaseURL)
+	cfg, db, err := openDB(ctx, e)
 	if err != nil {
 		return err
 	}
@@ -57,8 +45,8 @@ func runInvite(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stderr, "Invite %d for %s, until %s. The code is shown once:\n", nv.ID, who, nv.ExpiresAt.UTC().Format(time.RFC3339))
 	fmt.Fprintln(e.stdout, nv.Code)
-	if sc.Mode != igny8.SignupInvite {
-		fmt.Fprintf(e.stderr, "Note: IGNY8_SIGNUP is %s here; sign-up takes invites only where the API runs with IGNY8_SIGNUP=invite.\n", sc.Mode)
+	if cfg.Signup.Mode != igny8.SignupInvite {
+		fmt.Fprintf(e.stderr, "Note: IGNY8_SIGNUP is %s here; sign-up takes invites only where the API runs with IGNY8_SIGNUP=invite.\n", cfg.Signup.Mode)
 	}
 	return nil
 }

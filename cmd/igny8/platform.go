@@ -67,6 +67,20 @@ func (c config) domainPolicy() domains.Policy {
 	return domains.Policy{SitesDomain: c.SitesDomain, Reserved: reserved}
 }
 
+// openDB reads the environment and opens DATABASE_URL's database, for the
+// commands that need it and nothing else.
+func openDB(ctx context.Context, e *env) (config, *postgres.DB, error) {
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return cfg, nil, err
+	}
+	if cfg.DatabaseURL == "" {
+		return cfg, nil, usagef("DATABASE_URL is not set")
+	}
+	db, err := postgres.Open(ctx, cfg.DatabaseURL)
+	return cfg, db, err
+}
+
 // cdnPurger adapts the CDN hook to sites.Purger.
 type cdnPurger struct{ h *cdn.Hook }
 
