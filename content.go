@@ -114,8 +114,11 @@ type Cluster struct {
 	Pillar          string `json:"pillar"` // the pillar keyword's text
 	Keywords        int    `json:"keywords"`
 	Ideas           int    `json:"ideas"`
-	Provenance      `json:"provenance"`
-	CreatedAt       time.Time `json:"created_at"`
+	// Batch is the idempotency key of the clustering request that made
+	// the cluster.
+	Batch      string `json:"batch"`
+	Provenance `json:"provenance"`
+	CreatedAt  time.Time `json:"created_at"`
 }
 
 // Idea statuses.
