@@ -204,7 +204,13 @@ type Deployment struct {
 	Status           string `json:"status"`
 	BlueprintVersion *int   `json:"blueprint_version"`
 	DeployCounts
-	PreviewURL string     `json:"preview_url"`
+	PreviewURL string `json:"preview_url"`
+	// Preview is set for a build that is uploaded but not made live; the
+	// owner promotes it (POST …/deployments/{id}/promote) when it looks
+	// right.
+	Preview bool `json:"preview"`
+	// JobID is the pipeline job that requested the build, if one did.
+	JobID      *int64     `json:"job_id"`
 	Error      string     `json:"error"`
 	CreatedBy  *int64     `json:"created_by"`
 	CreatedAt  time.Time  `json:"created_at"`

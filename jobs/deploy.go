@@ -106,6 +106,11 @@ func (h *DeployHandler) run(ctx context.Context, logger *slog.Logger, d *igny8.D
 			return err
 		}
 	}
+	if d.Preview {
+		// Built for the owner to look at; promoting it is theirs to do.
+		logger.InfoContext(ctx, "preview deploy ready", slog.String("deploy_id", d.DeployID), slog.String("preview_url", d.PreviewURL))
+		return nil
+	}
 	return h.promote(ctx, logger, site, d)
 }
 

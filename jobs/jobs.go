@@ -166,5 +166,10 @@ func retryDelay(n int, err error, t *asynq.Task) time.Duration {
 	case errors.Is(err, asynq.ErrLeaseExpired):
 		return time.Second
 	}
+	// A provider's Retry-After wins over the backoff.
+	var ra interface{ RetryDelay() time.Duration }
+	if errors.As(err, &ra) && ra.RetryDelay() > 0 {
+		return ra.RetryDelay()
+	}
 	return asynq.DefaultRetryDelayFunc(n, err, t)
 }

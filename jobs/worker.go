@@ -19,15 +19,21 @@ const (
 	DefaultRelayInterval = 500 * time.Millisecond
 	DefaultSlotTTL       = 30 * time.Second
 	DefaultBuildTimeout  = 30 * time.Minute
+	// DefaultAIJobTimeout bounds one delivery of a pipeline job; a longer
+	// job is picked up again by its retry where it stopped.
+	DefaultAIJobTimeout = 30 * time.Minute
 	// DefaultMaxRetry: a build is retried this often before it fails.
 	DefaultMaxRetry = 8
 )
 
 // Config configures a Worker and a Scheduler.
 type Config struct {
-	Redis  redis.UniversalClient // required; not closed by jobs
-	Store  Store                 // required
-	Sites  Sites                 // required
+	Redis redis.UniversalClient // required; not closed by jobs
+	Store Store                 // required
+	Sites Sites                 // required
+	// AI runs the content pipeline's jobs; without it TypeAIJob tasks are
+	// not handled.
+	AI     AIJobs
 	Logger *slog.Logger
 
 	// Concurrency is how many tasks one worker process runs at once.
@@ -122,6 +128,11 @@ func (w *Worker) Handler() asynq.Handler {
 		Cap: NewSiteCap(c.Redis, "igny8:"+c.Namespace, c.SiteLimit, c.SlotTTL), Logger: c.Logger,
 	})
 	mux.Handle(TypeSiteGC, &GCHandler{Store: c.Store, Sites: c.Sites, Logger: c.Logger})
+	if c.AI != nil {
+		mux.Handle(TypeAIJob, &AIJobHandler{
+			Jobs: c.AI, Cap: NewSiteCap(c.Redis, "igny8:"+c.Namespace, c.SiteLimit, c.SlotTTL), Logger: c.Logger,
+		})
+	}
 	return mux
 }
 
@@ -203,8 +214,11 @@ func (r *Relay) send(ctx context.Context, p Pending) error {
 		asynq.Queue(r.Namespace + p.Queue),
 		asynq.Retention(taskRetention),
 	}
-	if p.Kind == TypeDeploymentBuild {
+	switch p.Kind {
+	case TypeDeploymentBuild:
 		opts = append(opts, asynq.MaxRetry(max(r.MaxRetry, 1)), asynq.Timeout(DefaultBuildTimeout))
+	case TypeAIJob:
+		opts = append(opts, asynq.MaxRetry(max(r.MaxRetry, 1)), asynq.Timeout(DefaultAIJobTimeout))
 	}
 	t := asynq.NewTaskWithHeaders(p.Kind, p.Payload, map[string]string{headerAccount: strconv.FormatInt(p.AccountID, 10)}, opts...)
 	_, err := r.Client.EnqueueContext(ctx, t)

@@ -260,3 +260,14 @@ $$;
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON ai_jobs, keywords, clusters, ideas, tasks, contents, content_images, prompt_overrides TO igny8_app;
 GRANT SELECT, INSERT ON content_revisions, ai_calls TO igny8_app;
+
+-- A deployment a pipeline job requested names the job, once: a redelivered
+-- job finds its deployment instead of requesting another. A preview
+-- deployment is built and uploaded but not made live (site generation
+-- shows its result before the owner promotes it).
+ALTER TABLE deployments ADD COLUMN ai_job_id bigint;
+ALTER TABLE deployments ADD COLUMN preview boolean NOT NULL DEFAULT false;
+CREATE UNIQUE INDEX deployments_ai_job ON deployments (ai_job_id) WHERE ai_job_id IS NOT NULL;
+-- A blueprint site generation saved names its job, once.
+ALTER TABLE site_blueprints ADD COLUMN ai_job_id bigint;
+CREATE UNIQUE INDEX site_blueprints_ai_job ON site_blueprints (ai_job_id) WHERE ai_job_id IS NOT NULL;

@@ -85,6 +85,17 @@ func scanBlueprint(row pgx.Row) (*igny8.SiteBlueprint, error) {
 // version of the site's blueprint and makes it the active one; the
 // previous active version is archived.
 func (db *DB) SaveBlueprint(ctx context.Context, siteID int64, doc []byte) (*igny8.SiteBlueprint, error) {
+	return db.saveBlueprint(ctx, siteID, doc, nil)
+}
+
+// SaveGeneratedBlueprint saves doc as SaveBlueprint does, for the site
+// generation job jobID, once: when the job saved a blueprint already, that
+// version is returned and nothing changes.
+func (db *DB) SaveGeneratedBlueprint(ctx context.Context, siteID, jobID int64, doc []byte) (*igny8.SiteBlueprint, error) {
+	return db.saveBlueprint(ctx, siteID, doc, &jobID)
+}
+
+func (db *DB) saveBlueprint(ctx context.Context, siteID int64, doc []byte, jobID *int64) (*igny8.SiteBlueprint, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, err
@@ -109,6 +120,15 @@ func (db *DB) SaveBlueprint(ctx context.Context, siteID int64, doc []byte) (*ign
 		} else if err != nil {
 			return err
 		}
+		if jobID != nil {
+			bp, err = scanBlueprint(tx.QueryRow(ctx, `SELECT `+blueprintColumns+` FROM site_blueprints
+				WHERE account_id = $1 AND site_id = $2 AND ai_job_id = $3`, a.AccountID, siteID, *jobID))
+			if err == nil {
+				return nil
+			} else if err != pgx.ErrNoRows {
+				return err
+			}
+		}
 		if _, err := tx.Exec(ctx, `UPDATE site_blueprints SET status = 'archived', updated_at = now()
 			WHERE account_id = $1 AND site_id = $2 AND status = 'active'`, a.AccountID, siteID); err != nil {
 			return err
@@ -117,9 +137,9 @@ func (db *DB) SaveBlueprint(ctx context.Context, siteID int64, doc []byte) (*ign
 		if a.UserID != 0 {
 			createdBy = &a.UserID
 		}
-		bp, err = scanBlueprint(tx.QueryRow(ctx, `INSERT INTO site_blueprints (account_id, site_id, version, status, config_json, structure_json, created_by)
-			VALUES ($1, $2, (SELECT coalesce(max(version), 0) + 1 FROM site_blueprints WHERE site_id = $2), 'active', $3, $4, $5)
-			RETURNING `+blueprintColumns, a.AccountID, siteID, config, structure, createdBy))
+		bp, err = scanBlueprint(tx.QueryRow(ctx, `INSERT INTO site_blueprints (account_id, site_id, version, status, config_json, structure_json, created_by, ai_job_id)
+			VALUES ($1, $2, (SELECT coalesce(max(version), 0) + 1 FROM site_blueprints WHERE site_id = $2), 'active', $3, $4, $5, $6)
+			RETURNING `+blueprintColumns, a.AccountID, siteID, config, structure, createdBy, jobID))
 		if err != nil {
 			return err
 		}

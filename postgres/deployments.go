@@ -10,12 +10,12 @@ import (
 )
 
 const deploymentColumns = `id, account_id, site_id, version, coalesce(deploy_id, ''), type, status, blueprint_version,
-	files, bytes, uploaded_files, uploaded_bytes, preview_url, error, created_by, created_at, updated_at, deployed_at`
+	files, bytes, uploaded_files, uploaded_bytes, preview_url, preview, ai_job_id, error, created_by, created_at, updated_at, deployed_at`
 
 func scanDeployment(row pgx.Row) (*igny8.Deployment, error) {
 	var d igny8.Deployment
 	err := row.Scan(&d.ID, &d.AccountID, &d.SiteID, &d.Version, &d.DeployID, &d.Type, &d.Status, &d.BlueprintVersion,
-		&d.Files, &d.Bytes, &d.UploadedFiles, &d.UploadedBytes, &d.PreviewURL, &d.Error, &d.CreatedBy, &d.CreatedAt, &d.UpdatedAt, &d.DeployedAt)
+		&d.Files, &d.Bytes, &d.UploadedFiles, &d.UploadedBytes, &d.PreviewURL, &d.Preview, &d.JobID, &d.Error, &d.CreatedBy, &d.CreatedAt, &d.UpdatedAt, &d.DeployedAt)
 	if err != nil {
 		return nil, err
 	}
@@ -27,6 +27,8 @@ func scanDeployment(row pgx.Row) (*igny8.Deployment, error) {
 // returns for it (the job that carries it out), so the row and the request
 // for work commit or vanish together. d.SiteID and d.Type are required;
 // d.CreatedBy defaults to the actor's user. d is filled in from the row.
+// With d.JobID set, a deployment the job requested before is returned
+// instead (the site row's lock orders the check and the insert).
 func (db *DB) CreateDeployment(ctx context.Context, d *igny8.Deployment, work func(*igny8.Deployment) OutboxMessage) error {
 	a, err := actor(ctx)
 	if err != nil {
@@ -48,9 +50,20 @@ func (db *DB) CreateDeployment(ctx context.Context, d *igny8.Deployment, work fu
 		if err := lockSiteForUpdate(ctx, tx, a.AccountID, d.SiteID); err != nil {
 			return err
 		}
-		got, err := scanDeployment(tx.QueryRow(ctx, `INSERT INTO deployments (account_id, site_id, version, type, deploy_id, blueprint_version, created_by)
-			VALUES ($1, $2, (SELECT coalesce(max(version), 0) + 1 FROM deployments WHERE account_id = $1 AND site_id = $2), $3, $4, $5, $6)
-			RETURNING `+deploymentColumns, a.AccountID, d.SiteID, d.Type, deployID, d.BlueprintVersion, d.CreatedBy))
+		if d.JobID != nil {
+			// A pipeline job requests its deployment once.
+			got, err := scanDeployment(tx.QueryRow(ctx, `SELECT `+deploymentColumns+` FROM deployments
+				WHERE account_id = $1 AND ai_job_id = $2`, a.AccountID, *d.JobID))
+			if err == nil {
+				*d = *got
+				return nil
+			} else if err != pgx.ErrNoRows {
+				return err
+			}
+		}
+		got, err := scanDeployment(tx.QueryRow(ctx, `INSERT INTO deployments (account_id, site_id, version, type, deploy_id, blueprint_version, created_by, preview, ai_job_id)
+			VALUES ($1, $2, (SELECT coalesce(max(version), 0) + 1 FROM deployments WHERE account_id = $1 AND site_id = $2), $3, $4, $5, $6, $7, $8)
+			RETURNING `+deploymentColumns, a.AccountID, d.SiteID, d.Type, deployID, d.BlueprintVersion, d.CreatedBy, d.Preview, d.JobID))
 		if err != nil {
 			return err
 		}
