@@ -83,6 +83,16 @@ type KeywordFilter struct {
 	Limit     int
 }
 
+// KeywordInput is one keyword to add, as a CSV line or an API item gives
+// it.
+type KeywordInput struct {
+	Keyword    string   `json:"keyword"`
+	Volume     *int64   `json:"volume,omitempty"`
+	Difficulty *int     `json:"difficulty,omitempty"`
+	Intent     string   `json:"intent,omitempty"`
+	CPC        *float64 `json:"cpc,omitempty"`
+}
+
 // KeywordImport is the outcome of importing keywords: how many rows were
 // added, how many were already there (after normalisation) and each bad
 // line with its reason.
