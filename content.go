@@ -312,6 +312,17 @@ type PromptOverride struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
+// PromptInfo is an embedded prompt as the API shows it, with the
+// account's override when it has one.
+type PromptInfo struct {
+	Name     string          `json:"name"`
+	Version  string          `json:"version"`
+	System   string          `json:"system"`
+	User     string          `json:"user"`
+	Schema   json.RawMessage `json:"schema"`
+	Override *PromptOverride `json:"override"`
+}
+
 // Pipeline job kinds: each is one background step of the pipeline.
 const (
 	JobKeywordImport = "keyword_import"
