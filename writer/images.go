@@ -182,8 +182,8 @@ func imageBlockID(position int) string { return "image-" + strconv.Itoa(position
 // image (position 0) becomes the page's image, and each in-content image
 // an image block after the section it illustrates (or, if the page has
 // an image block for that position already, wherever the owner moved it,
-// that block shows it). Images not generated yet (no AssetPath) are
-// skipped. It returns the asset entries the site's blueprint must gain,
+// that block shows it). Images not generated yet (no AssetPath), and
+// in-content images whose section is gone, are skipped. It returns the asset entries the site's blueprint must gain,
 // by id (see AssetID). Attaching the same images again changes nothing.
 func AttachImages(page *blueprints.Page, imgs []*igny8.ContentImage) map[string]json.RawMessage {
 	assets := map[string]json.RawMessage{}
@@ -201,22 +201,19 @@ func AttachImages(page *blueprints.Page, imgs []*igny8.ContentImage) map[string]
 		if err != nil {
 			continue // two strings always encode
 		}
-		assets[id] = entry
-		if img.Position == 0 {
-			page.Image = &blueprints.Image{Asset: id, Alt: &alt}
-			continue
-		}
 		props := map[string]any{"image": map[string]any{"asset": id, "alt": alt}}
-		if i := slices.IndexFunc(page.Blocks, func(b *blueprints.Block) bool { return b != nil && b.ID == imageBlockID(img.Position) }); i >= 0 {
+		switch i := slices.IndexFunc(page.Blocks, func(b *blueprints.Block) bool { return b != nil && b.ID == imageBlockID(img.Position) }); {
+		case img.Position == 0:
+			page.Image = &blueprints.Image{Asset: id, Alt: &alt}
+		case i >= 0:
 			page.Blocks[i].Props = props
-			continue
+		case img.Section >= 1 && img.Section <= len(sections):
+			after := slices.Index(page.Blocks, sections[img.Section-1])
+			page.Blocks = slices.Insert(page.Blocks, after+1, newBlock(imageBlockID(img.Position), "image", props))
+		default:
+			continue // its section is gone, so the page does not use it
 		}
-		if img.Section < 1 || img.Section > len(sections) {
-			continue // the section is gone: the featured image still shows
-		}
-		after := slices.Index(page.Blocks, sections[img.Section-1])
-		blk := newBlock(imageBlockID(img.Position), "image", props)
-		page.Blocks = slices.Insert(page.Blocks, after+1, blk)
+		assets[id] = entry
 	}
 	return assets
 }

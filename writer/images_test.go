@@ -131,7 +131,7 @@ func TestAttachImages(t *testing.T) {
 		}
 		return i
 	}
-	imgs := []*igny8.ContentImage{img(0, 0, true), img(1, 1, true), img(2, 3, true), img(3, 2, false)}
+	imgs := []*igny8.ContentImage{img(0, 0, true), img(1, 1, true), img(2, 3, true), img(3, 2, false), img(4, 9, true)}
 	assets := writer.AttachImages(p, imgs)
 	want := []string{"s1:richtext", "image-1:image", "benefits:features", "process:features", "s2:richtext", "s3:richtext", "image-2:image", "faq:faq", "cta:cta"}
 	if diff := cmp.Diff(want, blockIDs(p)); diff != "" {
@@ -141,7 +141,7 @@ func TestAttachImages(t *testing.T) {
 		t.Errorf("page image = %+v, want the featured image with its alt", p.Image)
 	}
 	if got, want := len(assets), 3; got != want {
-		t.Errorf("%d assets, want %d (the image not generated is skipped)", got, want)
+		t.Errorf("%d assets, want %d (the image not generated and the one without its section are skipped)", got, want)
 	}
 	if got, want := string(assets[writer.AssetID(p.ID, 2)]), `{"path":"ai/rail-trip-planning/2-abcdef012345.png","alt":"Image 2"}`; got != want {
 		t.Errorf("asset = %s, want %s", got, want)

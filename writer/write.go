@@ -211,8 +211,8 @@ func missingParts(entity string, out *ai.ContentOutput) []string {
 // answerPointer puts a page pointer in the answer's terms: the answer's
 // part that the longest known prefix came from, else "page <pointer>".
 func (b *built) answerPointer(p string) string {
-	if strings.HasPrefix(p, "blueprint:") {
-		return "the site's " + p
+	if rest, ok := strings.CutPrefix(p, "blueprint:"); ok {
+		return "the site's blueprint at " + rest
 	}
 	for q := p; ; {
 		if src, ok := b.src[q]; ok {
