@@ -75,6 +75,7 @@ var importRules = []importRule{
 	{pkg: "ai", may: []string{""}},
 	{pkg: "ai/openai", may: []string{"", "ai", "safehttp"}},
 	{pkg: "ai/offline", may: []string{"", "ai"}},
+	{pkg: "ai/aitest", may: []string{"", "ai"}, why: "the providers' conformance suite"},
 	{pkg: "planner", may: []string{"", "blueprints", "credits", "ai"}},
 	{pkg: "writer", may: []string{"", "blueprints", "credits", "ai"}},
 	{pkg: "linker", may: []string{"", "blueprints", "ai"}},
