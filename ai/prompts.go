@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -188,6 +189,13 @@ func render(name, text string, input any) (string, error) {
 // input does not have is an error), and the user template must not be
 // empty. The answer's schema is the embedded prompt's and cannot be
 // overridden, so an override can change the words, never the shape.
+//
+// The templates are rendered twice: against a sample input with every
+// field set and every list holding one element (so that ranges and index
+// run, and the user template shows what it asks), and against the empty
+// input (so that fields behind conditions a filled input skips are
+// checked too; only unknown fields count there, since an empty list
+// fails index legitimately).
 func CheckOverride(name, system, user string) error {
 	p, err := PromptByName(name)
 	if err != nil {
@@ -195,12 +203,17 @@ func CheckOverride(name, system, user string) error {
 	}
 	var errs []string
 	for _, part := range []struct{ field, text string }{{"system", system}, {"user", user}} {
-		out, err := render(part.field, part.text, p.input())
+		out, err := render(part.field, part.text, sampleInput(p.input()))
+		if err == nil {
+			if _, zerr := render(part.field, part.text, p.input()); zerr != nil && strings.Contains(zerr.Error(), "can't evaluate field") {
+				err = zerr
+			}
+		}
 		switch {
 		case err != nil:
 			errs = append(errs, fmt.Sprintf("/%s: %s", part.field, templateError(err)))
 		case part.field == "user" && strings.TrimSpace(out) == "":
-			errs = append(errs, "/user: the user template renders to nothing; it must ask for the content.")
+			errs = append(errs, "/user: the user template renders to nothing; it must ask for the content")
 		}
 	}
 	if len(errs) > 0 {
@@ -208,6 +221,41 @@ func CheckOverride(name, system, user string) error {
 			name, strings.Join(errs, "; "), inputFields(p.input()))
 	}
 	return nil
+}
+
+// sampleInput fills v (a pointer to an Input type) with a value in every
+// field: "sample" for strings, 1 for numbers, true for booleans, and one
+// element in every slice.
+func sampleInput(v any) any {
+	fillSample(reflect.ValueOf(v).Elem())
+	return v
+}
+
+func fillSample(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString("sample")
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		v.SetInt(1)
+	case reflect.Float32, reflect.Float64:
+		v.SetFloat(1)
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				fillSample(v.Field(i))
+			}
+		}
+	case reflect.Slice:
+		s := reflect.MakeSlice(v.Type(), 1, 1)
+		fillSample(s.Index(0))
+		v.Set(s)
+	case reflect.Pointer:
+		p := reflect.New(v.Type().Elem())
+		fillSample(p.Elem())
+		v.Set(p)
+	}
 }
 
 func templateError(err error) string {
