@@ -2,9 +2,10 @@
 -- images, the jobs that run each step, the record of every AI call, and
 -- accounts' own prompt texts. Every table is a tenant table: account_id,
 -- forced row-level security, composite keys that make a child's account
--- its parent's.
+-- its parent's and, for the site's objects, its site its parent's (a
+-- keyword of one site can never name a sector or cluster of another).
 
-ALTER TABLE sectors ADD CONSTRAINT sectors_account_id_key UNIQUE (account_id, id);
+ALTER TABLE sectors ADD CONSTRAINT sectors_account_site_id_key UNIQUE (account_id, site_id, id);
 
 -- ai_jobs: one background step of the pipeline (import, cluster, ideas,
 -- write, image prompts, images, publish, site generation). The outbox
@@ -47,14 +48,15 @@ CREATE TABLE keywords (
   cluster_id  bigint,
   created_at  timestamptz NOT NULL DEFAULT now(),
   FOREIGN KEY (account_id, site_id) REFERENCES sites(account_id, id) ON DELETE CASCADE,
-  FOREIGN KEY (account_id, sector_id) REFERENCES sectors(account_id, id) ON DELETE CASCADE,
-  UNIQUE (account_id, id)
+  FOREIGN KEY (account_id, site_id, sector_id) REFERENCES sectors(account_id, site_id, id) ON DELETE CASCADE,
+  UNIQUE (account_id, site_id, id)
 );
 -- One keyword per site and sector after normalisation (case, whitespace,
 -- Unicode NFC).
 CREATE UNIQUE INDEX keywords_unique ON keywords (site_id, coalesce(sector_id, 0), normalized);
 CREATE INDEX keywords_account ON keywords (account_id, site_id, id);
 CREATE INDEX keywords_cluster ON keywords (cluster_id) WHERE cluster_id IS NOT NULL;
+CREATE INDEX keywords_sector ON keywords (sector_id) WHERE sector_id IS NOT NULL;
 
 -- clusters: a group of keywords named by the AI. batch_key is the
 -- idempotency key of the clustering request that made it: a redelivered
@@ -76,13 +78,14 @@ CREATE TABLE clusters (
   offline           boolean NOT NULL DEFAULT false,
   created_at        timestamptz NOT NULL DEFAULT now(),
   FOREIGN KEY (account_id, site_id) REFERENCES sites(account_id, id) ON DELETE CASCADE,
-  FOREIGN KEY (account_id, sector_id) REFERENCES sectors(account_id, id) ON DELETE CASCADE,
-  FOREIGN KEY (account_id, pillar_keyword_id) REFERENCES keywords(account_id, id) ON DELETE SET NULL (pillar_keyword_id),
-  UNIQUE (account_id, id),
+  FOREIGN KEY (account_id, site_id, sector_id) REFERENCES sectors(account_id, site_id, id) ON DELETE CASCADE,
+  FOREIGN KEY (account_id, site_id, pillar_keyword_id) REFERENCES keywords(account_id, site_id, id) ON DELETE SET NULL (pillar_keyword_id),
+  UNIQUE (account_id, site_id, id),
   UNIQUE (site_id, batch_key, batch_index)
 );
 CREATE INDEX clusters_account ON clusters (account_id, site_id, id);
-ALTER TABLE keywords ADD FOREIGN KEY (account_id, cluster_id) REFERENCES clusters(account_id, id) ON DELETE SET NULL (cluster_id);
+CREATE INDEX clusters_pillar ON clusters (pillar_keyword_id) WHERE pillar_keyword_id IS NOT NULL;
+ALTER TABLE keywords ADD FOREIGN KEY (account_id, site_id, cluster_id) REFERENCES clusters(account_id, site_id, id) ON DELETE SET NULL (cluster_id);
 
 CREATE TABLE ideas (
   id                 bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -106,8 +109,8 @@ CREATE TABLE ideas (
   offline            boolean NOT NULL DEFAULT false,
   created_at         timestamptz NOT NULL DEFAULT now(),
   FOREIGN KEY (account_id, site_id) REFERENCES sites(account_id, id) ON DELETE CASCADE,
-  FOREIGN KEY (account_id, cluster_id) REFERENCES clusters(account_id, id) ON DELETE CASCADE,
-  UNIQUE (account_id, id),
+  FOREIGN KEY (account_id, site_id, cluster_id) REFERENCES clusters(account_id, site_id, id) ON DELETE CASCADE,
+  UNIQUE (account_id, site_id, id),
   UNIQUE (cluster_id, ordinal)
 );
 CREATE INDEX ideas_account ON ideas (account_id, site_id, id);
@@ -126,8 +129,8 @@ CREATE TABLE tasks (
   created_at  timestamptz NOT NULL DEFAULT now(),
   updated_at  timestamptz NOT NULL DEFAULT now(),
   FOREIGN KEY (account_id, site_id) REFERENCES sites(account_id, id) ON DELETE CASCADE,
-  FOREIGN KEY (account_id, idea_id) REFERENCES ideas(account_id, id) ON DELETE CASCADE,
-  UNIQUE (account_id, id),
+  FOREIGN KEY (account_id, site_id, idea_id) REFERENCES ideas(account_id, site_id, id) ON DELETE CASCADE,
+  UNIQUE (account_id, site_id, id),
   UNIQUE (idea_id)
 );
 CREATE INDEX tasks_account ON tasks (account_id, site_id, id);
@@ -159,13 +162,15 @@ CREATE TABLE contents (
   created_at       timestamptz NOT NULL DEFAULT now(),
   updated_at       timestamptz NOT NULL DEFAULT now(),
   FOREIGN KEY (account_id, site_id) REFERENCES sites(account_id, id) ON DELETE CASCADE,
-  FOREIGN KEY (account_id, task_id) REFERENCES tasks(account_id, id) ON DELETE SET NULL (task_id),
+  FOREIGN KEY (account_id, site_id, task_id) REFERENCES tasks(account_id, site_id, id) ON DELETE SET NULL (task_id),
   UNIQUE (account_id, id),
+  UNIQUE (account_id, site_id, id),
   UNIQUE (task_id),
   UNIQUE (site_id, slug)
 );
 CREATE INDEX contents_account ON contents (account_id, site_id, id);
-ALTER TABLE tasks ADD FOREIGN KEY (account_id, content_id) REFERENCES contents(account_id, id) ON DELETE SET NULL (content_id);
+ALTER TABLE tasks ADD FOREIGN KEY (account_id, site_id, content_id) REFERENCES contents(account_id, site_id, id) ON DELETE SET NULL (content_id);
+CREATE INDEX tasks_content ON tasks (content_id) WHERE content_id IS NOT NULL;
 
 CREATE TABLE content_revisions (
   id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -205,7 +210,7 @@ CREATE TABLE content_images (
   created_at     timestamptz NOT NULL DEFAULT now(),
   generated_at   timestamptz,
   FOREIGN KEY (account_id, site_id) REFERENCES sites(account_id, id) ON DELETE CASCADE,
-  FOREIGN KEY (account_id, content_id) REFERENCES contents(account_id, id) ON DELETE CASCADE,
+  FOREIGN KEY (account_id, site_id, content_id) REFERENCES contents(account_id, site_id, id) ON DELETE CASCADE,
   UNIQUE (content_id, position)
 );
 CREATE INDEX content_images_account ON content_images (account_id, site_id, content_id);
