@@ -74,6 +74,24 @@ func uniqueWhat(constraint string) string {
 		return "This member"
 	case strings.HasPrefix(constraint, "domains_one_primary"):
 		return "A primary domain for this site"
+	case strings.HasPrefix(constraint, "keywords_unique"):
+		return "This keyword"
+	case strings.HasPrefix(constraint, "clusters_site_id_batch_key"):
+		return "A cluster of this clustering request"
+	case strings.HasPrefix(constraint, "ideas_cluster_id_ordinal"):
+		return "This idea of the cluster"
+	case strings.HasPrefix(constraint, "tasks_idea_id"):
+		return "A task for this idea"
+	case strings.HasPrefix(constraint, "contents_site_id_slug"):
+		return "Content with this slug"
+	case strings.HasPrefix(constraint, "contents_task_id"):
+		return "Content of this task"
+	case strings.HasPrefix(constraint, "content_revisions_content_id_revision"):
+		return "This revision of the content"
+	case strings.HasPrefix(constraint, "content_images_content_id_position"):
+		return "An image at this position"
+	case strings.HasPrefix(constraint, "prompt_overrides_account_id_name_version"):
+		return "This version of the prompt override"
 	}
 	return "An object with these values"
 }
