@@ -130,6 +130,22 @@ func seedTwoAccounts(t *testing.T, c *pgx.Conn) (a, b int64) {
 		exec(`INSERT INTO credit_events (account_id, kind, period, available, threshold) VALUES ($1, 'low_credits', '2026-11', 1, 2)`, acc)
 		exec(`INSERT INTO site_assets (account_id, site_id, path, sha256, size, content_type) VALUES ($1, $2, 'logo.svg', repeat('a', 64), 1, 'image/svg+xml')`, acc, site)
 		exec(`INSERT INTO site_deletions (account_id, site_id, slug, storage_id, purge_after) VALUES ($1, 0, $2, $2, now())`, acc, name+"-gone")
+		var kw, cluster, idea, task, content int64
+		exec(`INSERT INTO ai_jobs (account_id, site_id, kind) VALUES ($1, $2, 'cluster')`, acc, site)
+		q(&kw, `INSERT INTO keywords (account_id, site_id, keyword, normalized) VALUES ($1, $2, 'Shoes', 'shoes') RETURNING id`, acc, site)
+		q(&cluster, `INSERT INTO clusters (account_id, site_id, name, pillar_keyword_id, batch_key, batch_index, provider)
+			VALUES ($1, $2, 'Shoes', $3, 'seed', 0, 'offline') RETURNING id`, acc, site, kw)
+		exec(`UPDATE keywords SET cluster_id = $2 WHERE id = $1`, kw, cluster)
+		q(&idea, `INSERT INTO ideas (account_id, site_id, cluster_id, ordinal, title, entity_type, provider)
+			VALUES ($1, $2, $3, 0, 'Shoes', 'post', 'offline') RETURNING id`, acc, site, cluster)
+		q(&task, `INSERT INTO tasks (account_id, site_id, idea_id, word_target) VALUES ($1, $2, $3, 1000) RETURNING id`, acc, site, idea)
+		q(&content, `INSERT INTO contents (account_id, site_id, task_id, entity_type, title, slug, page)
+			VALUES ($1, $2, $3, 'post', 'Shoes', 'shoes', '{}') RETURNING id`, acc, site, task)
+		exec(`UPDATE tasks SET content_id = $2, status = 'done' WHERE id = $1`, task, content)
+		exec(`INSERT INTO content_revisions (account_id, content_id, revision, source, page) VALUES ($1, $2, 1, 'ai', '{}')`, acc, content)
+		exec(`INSERT INTO content_images (account_id, site_id, content_id, position, prompt, width, height) VALUES ($1, $2, $3, 0, 'p', 1024, 768)`, acc, site, content)
+		exec(`INSERT INTO ai_calls (account_id, site_id, operation, provider, outcome) VALUES ($1, $2, 'chat', 'offline', 'ok')`, acc, site)
+		exec(`INSERT INTO prompt_overrides (account_id, name, version, system, "user") VALUES ($1, 'ideas', 1, '', 'u')`, acc)
 		ids[i] = acc
 	}
 	return ids[0], ids[1]
