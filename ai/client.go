@@ -235,13 +235,18 @@ type ImageCall struct {
 	JobID  int64
 }
 
-// Image generates one image and records the call.
+// Image generates one image and records the call. Providers without
+// images return an error wrapping ErrUnsupported, which is not recorded
+// as a failure.
 func (c *Client) Image(ctx context.Context, call ImageCall) (*ImageResponse, igny8.Provenance, error) {
 	prov := igny8.Provenance{Provider: c.Provider.Name(), Prompt: "image"}
 	start := c.now()
 	resp, err := c.Provider.Image(ctx, ImageRequest{Prompt: call.Prompt, Width: call.Width, Height: call.Height})
 	latency := c.now().Sub(start)
 	rec := Call{SiteID: call.SiteID, JobID: call.JobID}
+	if errors.Is(err, ErrUnsupported) {
+		return nil, prov, err
+	}
 	if err != nil {
 		c.record(ctx, rec, "image", "image", "", "", Usage{}, latency, outcome(err), err.Error())
 		return nil, prov, err

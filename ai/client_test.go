@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -320,6 +321,10 @@ func TestImage(t *testing.T) {
 	c := &ai.Client{Provider: p, Recorder: rec}
 	if _, _, err := c.Image(t.Context(), ai.ImageCall{Prompt: "x"}); err == nil {
 		t.Error("an empty image was accepted")
+	}
+	p.ImageFunc = func(ai.ImageRequest) (*ai.ImageResponse, error) { return nil, fmt.Errorf("no images: %w", ai.ErrUnsupported) }
+	if _, _, err := c.Image(t.Context(), ai.ImageCall{Prompt: "x"}); !errors.Is(err, ai.ErrUnsupported) {
+		t.Errorf("err = %v, want ErrUnsupported", err)
 	}
 	p.ImageFunc = func(req ai.ImageRequest) (*ai.ImageResponse, error) {
 		return &ai.ImageResponse{Data: []byte{1}, ContentType: "image/png", Width: req.Width, Height: req.Height, Model: "img", Offline: true}, nil
