@@ -322,7 +322,9 @@ func TestImage(t *testing.T) {
 	if _, _, err := c.Image(t.Context(), ai.ImageCall{Prompt: "x"}); err == nil {
 		t.Error("an empty image was accepted")
 	}
-	p.ImageFunc = func(ai.ImageRequest) (*ai.ImageResponse, error) { return nil, fmt.Errorf("no images: %w", ai.ErrUnsupported) }
+	p.ImageFunc = func(ai.ImageRequest) (*ai.ImageResponse, error) {
+		return nil, fmt.Errorf("no images: %w", ai.ErrUnsupported)
+	}
 	if _, _, err := c.Image(t.Context(), ai.ImageCall{Prompt: "x"}); !errors.Is(err, ai.ErrUnsupported) {
 		t.Errorf("err = %v, want ErrUnsupported", err)
 	}
