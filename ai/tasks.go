@@ -95,8 +95,9 @@ type ContentInput struct {
 }
 
 // ContentOutput is a written piece as structured fields; the writer turns
-// it into blueprint blocks. Sections' Markdown may use paragraphs, lists,
-// emphasis and links; headings come from Heading only.
+// it into blueprint blocks. Sections' Markdown uses paragraphs, lists and
+// emphasis; headings come from Heading only, and links are left to the
+// internal linker, which places them on text the piece already has.
 type ContentOutput struct {
 	Title           string           `json:"title"`
 	Slug            string           `json:"slug"`
