@@ -56,4 +56,16 @@
 //
 // Batches packs the groups into naming requests of at most
 // credits.MaxKeywordsPerClustering keywords, each one metered AI request.
+//
+// # AI steps
+//
+// NameClusters names one batch of groups with one request (a name, a
+// description and a pillar keyword per group), and Ideas proposes content
+// ideas for one cluster. Both check the model's answer beyond its JSON
+// Schema (every group named once, each pillar one of its group's
+// keywords; ideas of the entity types and intents asked for, of sensible
+// length and outline, titles distinct), so a wrong answer gets ai.Client's
+// repair round with the problems spelled out, and a second wrong answer
+// fails the step with an *ai.Error of kind ai.InvalidOutput. They return
+// unsaved objects; the caller stores them and sets their ids.
 package planner
