@@ -27,6 +27,8 @@ type Store interface {
 	// FinishJob ends a job (succeeded, failed or cancelled) with its result
 	// or error message, once: a finished job is returned unchanged.
 	FinishJob(ctx context.Context, id int64, status string, result json.RawMessage, msg string) (*igny8.Job, error)
+	// JobCancelled reports whether the job's cancellation was asked for.
+	JobCancelled(ctx context.Context, id int64) (bool, error)
 
 	// AddKeywords inserts keywords (SiteID, SectorID, Keyword, Normalized
 	// and the metrics set by the caller), skipping those whose normalized
@@ -48,6 +50,7 @@ type Store interface {
 	// already it returns them and changes nothing.
 	SaveIdeas(ctx context.Context, siteID, clusterID int64, ideas []*igny8.Idea) ([]*igny8.Idea, error)
 	Idea(ctx context.Context, siteID, id int64) (*igny8.Idea, error)
+	Ideas(ctx context.Context, siteID int64, clusterID *int64, status string, after int64, limit int) ([]*igny8.Idea, error)
 	// ApproveIdea approves an idea and makes its writing task (wordTarget
 	// words, 0 for the idea's estimate); approving it again returns the
 	// same task.
@@ -88,4 +91,8 @@ type Store interface {
 	// "assets" object (asset id → the asset JSON, e.g. {"path": "…",
 	// "alt": "…"}), checking the whole blueprint with check.
 	PutBlueprintAssets(ctx context.Context, siteID int64, assets map[string]json.RawMessage, check func(doc []byte) error) error
+	// SaveGeneratedBlueprint saves doc (a valid blueprint) as the site's
+	// active blueprint for the site-generation job jobID, once: a job that
+	// saved one already gets that version back.
+	SaveGeneratedBlueprint(ctx context.Context, siteID, jobID int64, doc []byte) (*igny8.SiteBlueprint, error)
 }
