@@ -48,6 +48,9 @@ type Config struct {
 	Idempotency   IdempotencyStore
 	// Deploys builds and moves live pointers.
 	Deploys Deploys
+	// PipelineStore and Pipeline serve the content pipeline's routes.
+	PipelineStore PipelineStore
+	Pipeline      Pipeline
 	// Credits serves /v1/credits; nil: those routes answer 501.
 	Credits Credits
 	// Limiter limits requests per token; nil means no limit.

@@ -152,6 +152,7 @@ func newHarness(t *testing.T, limiter Limiter) *harness {
 		t.Fatal(err)
 	}
 	cfg, d, routes := dbConfigWith(db)
+	cfg = withPipeline(cfg, db)
 	cfg.Limiter = limiter
 	h := &harness{t: t, db: db, system: boot.Secret, dns: d, routes: routes}
 	handler := New(cfg)
@@ -247,6 +248,13 @@ type tenant struct {
 	asset  igny8.Asset
 	token  igny8.NewToken // an extra admin token, to revoke
 	member igny8.Member   // the viewer
+	// The content pipeline's objects.
+	keyword igny8.Keyword
+	cluster igny8.Cluster
+	idea    igny8.Idea
+	task    igny8.Task
+	content igny8.Content
+	job     igny8.Job
 }
 
 const testBlueprint = `{"version": 1, "site": {"name": "Shop", "base_url": "https://shop.example.com/", "locale": "en"},
@@ -284,6 +292,7 @@ func (h *harness) newTenant(slug string) *tenant {
 	h.must(200, owner, "PUT", base+"/blueprint", []byte(testBlueprint), nil)
 	h.must(202, owner, "POST", base+"/deploys", nil, &tn.deploy)
 	h.must(201, owner, "POST", "/v1/tokens", igny8.TokenSpec{Name: "ci", Role: igny8.RoleEditor, ExpiresAt: ptr(time.Now().Add(time.Hour))}, &tn.token)
+	h.pipelineObjects(tn)
 	return tn
 }
 

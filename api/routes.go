@@ -22,5 +22,6 @@ func (s *server) table() []*route {
 		s.creditRoutes(),
 		s.signupRoutes(),
 		s.inviteRoutes(),
+		s.pipelineRoutes(),
 	)
 }

@@ -46,6 +46,14 @@ func bodies(tn *tenant, fresh string) map[string]any {
 		"changeCredits":     igny8.CreditChange{Kind: igny8.CreditTopUp, Amount: 100, Reason: "test"},
 		"signup":            signupRequest{Email: fresh + "@example.com", Password: "a long password", AccountName: fresh},
 		"createInvite":      igny8.InviteSpec{Email: fresh + "@example.com"},
+		"addKeywords":       keywordsRequest{Keywords: []igny8.KeywordInput{{Keyword: fresh + " recipe"}}},
+		"importKeywords":    []byte("keyword,volume\n" + fresh + " bread,10\n"),
+		"approveIdea":       approveRequest{},
+		"editContent":       pageEdit{Page: tn.content.Page},
+		"setContentStatus":  statusChange{Status: igny8.ContentApproved},
+		"startJob":          jobRequest{Kind: igny8.JobPublish, Input: json.RawMessage(fmt.Sprintf(`{"content_ids": [%d]}`, tn.content.ID))},
+		"generateSite":      generateRequest{Brief: igny8.Brief{Name: "Crumb", Industry: "bakery", Offer: "sourdough bread"}},
+		"overridePrompt":    promptOverrideRequest{System: "You write for {{.Site.Name}}.", User: "Write {{.Title}}."},
 	}
 }
 
@@ -87,6 +95,20 @@ func path(pattern string, tn *tenant, accountID int64) string {
 			return fmt.Sprint(accountID)
 		case "{slug}":
 			return "basic"
+		case "{keywordID}":
+			return fmt.Sprint(tn.keyword.ID)
+		case "{clusterID}":
+			return fmt.Sprint(tn.cluster.ID)
+		case "{ideaID}":
+			return fmt.Sprint(tn.idea.ID)
+		case "{taskID}":
+			return fmt.Sprint(tn.task.ID)
+		case "{contentID}":
+			return fmt.Sprint(tn.content.ID)
+		case "{jobID}":
+			return fmt.Sprint(tn.job.ID)
+		case "{name}":
+			return "content"
 		}
 		panic("unknown parameter " + m)
 	})
@@ -146,7 +168,8 @@ func snapshot(h *harness, tn *tenant) string {
 	tok := tn.tokens[igny8.RoleOwner]
 	site := fmt.Sprintf("/v1/sites/%d", tn.site.ID)
 	var sb strings.Builder
-	for _, p := range []string{site, site + "/sectors", site + "/domains", site + "/assets", site + "/blueprint", site + "/pages", site + "/deploys", "/v1/members", "/v1/tokens", "/v1/account"} {
+	for _, p := range []string{site, site + "/sectors", site + "/domains", site + "/assets", site + "/blueprint", site + "/pages", site + "/deploys", "/v1/members", "/v1/tokens", "/v1/account",
+		site + "/keywords", site + "/clusters", site + "/ideas", site + "/tasks", site + "/contents", site + "/jobs"} {
 		r := h.must(200, tok, "GET", p, nil, nil)
 		// Token use times move; drop them.
 		s := regexp.MustCompile(`"last_used_at":"[^"]*"`).ReplaceAllString(string(r.body), "")
