@@ -62,6 +62,8 @@ func newAPI(svc *services) http.Handler {
 		Idempotency:   db,
 		Credits:       db,
 		Deploys:       &apiDeploys{db: db, sites: svc.sites},
+		PipelineStore: db,
+		Pipeline:      svc.pipelineService(),
 		Limiter:       limiter,
 		LoginLimiter:  login,
 		SignupMode:    svc.cfg.Signup.Mode,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/igny8/igny8/ai"
 	"github.com/igny8/igny8/cdn"
 	"github.com/igny8/igny8/credits"
 	"github.com/igny8/igny8/deployer"
@@ -51,6 +52,7 @@ type services struct {
 	store  storage.Store
 	sites  *sites.Service
 	logger *slog.Logger
+	ai     ai.Provider // the content pipeline's AI provider
 	// lookupTXT replaces DNS for domain verification when set (tests).
 	lookupTXT domains.LookupTXT
 }
@@ -96,7 +98,14 @@ func openServices(ctx context.Context, e *env) (*services, error) {
 		db.Close()
 		return nil, err
 	}
-	svc := &services{cfg: cfg, db: db, rdb: redis.NewClient(opts), bus: bus, cdn: hook, store: store, logger: logger}
+	provider, err := newAIProvider(e.getenv)
+	if err != nil {
+		bus.Close()
+		db.Close()
+		return nil, err
+	}
+	logAIProvider(logger, provider)
+	svc := &services{cfg: cfg, db: db, rdb: redis.NewClient(opts), bus: bus, cdn: hook, store: store, logger: logger, ai: provider}
 	svc.sites = newSites(cfg, svc.siteDeps())
 	return svc, nil
 }
@@ -118,6 +127,7 @@ func (s *services) jobsConfig() jobs.Config {
 	// replenishment, expiry of crashed jobs' holds, low-credit webhooks.
 	ledger := &credits.Maintenance{Store: s.db, Notifier: &credits.Notifier{Client: credits.NewWebhookClient(10 * time.Second)}, Logger: s.logger}
 	return jobs.Config{Redis: s.rdb, Store: jobstore.New(s.db), Sites: jobSites{s.sites}, Logger: s.logger,
+		AI: aiJobs{DB: s.db, runner: s.pipelineRunner()},
 		Periodic: []jobs.Periodic{
 			{Name: "credits", Every: time.Minute, Run: ledger.Run},
 			{Name: "retention", Every: time.Hour, Run: s.retention},
