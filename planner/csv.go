@@ -2,10 +2,12 @@ package planner
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -122,6 +124,7 @@ func ParseCSV(r io.Reader) (rows []Row, rejected []igny8.KeywordError, err error
 		}
 		rows = append(rows, row)
 	}
+	slices.SortStableFunc(rejected, func(a, b igny8.KeywordError) int { return cmp.Compare(a.Line, b.Line) })
 	return rows, rejected, nil
 }
 

@@ -71,7 +71,7 @@ type Options struct {
 // embeddings are compared all pairs, O(n²·d), on every core. Merging
 // costs the rows of the groups merged plus the rescans of groups whose
 // best neighbour moved away, each heap update O(log n) (see
-// averageLinkage). Memory is O(n + E), about 32 bytes a pair. The
+// averageLinkage). Memory is O(n + E), 32 to 48 bytes a pair. The
 // textbook algorithm (a full matrix, every pair scanned for every merge)
 // is O(n²) memory and O(n³) time. Exact integer sums limit n to about
 // 180,000 keywords.
