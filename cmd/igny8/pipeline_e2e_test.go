@@ -1,0 +1,301 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/igny8/igny8"
+	"github.com/igny8/igny8/credits"
+	"github.com/igny8/igny8/jobs"
+	"github.com/igny8/igny8/pipeline"
+)
+
+// keywordCSV is 50 keywords of the planner's labelled set, spread over its
+// topics, with volumes.
+func keywordCSV(t *testing.T) []byte {
+	t.Helper()
+	f, err := os.Open("../../planner/testdata/labelled_keywords.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	b.WriteString("Keyword,Search Volume\n")
+	n := 0
+	for i, r := range rows[1:] {
+		if i%6 == 0 && n < 50 {
+			fmt.Fprintf(&b, "%s,%d\n", r[0], 10+i*37%900)
+			n++
+		}
+	}
+	if n != 50 {
+		t.Fatalf("the labelled set gave %d keywords, want 50", n)
+	}
+	return b.Bytes()
+}
+
+// pipelineRun drives one site's pipeline through the API.
+type pipelineRun struct {
+	p     *platform
+	token string
+	site  igny8.Site
+	base  string
+}
+
+func (r *pipelineRun) job(kind string, input any) igny8.Job {
+	r.p.t.Helper()
+	in, _ := json.Marshal(input)
+	var j igny8.Job
+	r.p.api.call(r.token, "POST", r.base+"/jobs", map[string]any{"kind": kind, "input": json.RawMessage(in)}, 202, &j)
+	return r.wait(j)
+}
+
+func (r *pipelineRun) wait(j igny8.Job) igny8.Job {
+	r.p.t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for !j.Finished() {
+		if time.Now().After(deadline) {
+			r.p.t.Fatalf("%s job %d still %s at %s %d/%d", j.Kind, j.ID, j.Status, j.Step, j.Done, j.Total)
+		}
+		time.Sleep(100 * time.Millisecond)
+		r.p.api.call(r.token, "GET", fmt.Sprintf("%s/jobs/%d", r.base, j.ID), nil, 200, &j)
+	}
+	if j.Status != igny8.JobSucceeded {
+		r.p.t.Fatalf("%s job %d %s: %s", j.Kind, j.ID, j.Status, j.Error)
+	}
+	return j
+}
+
+func result[T any](t *testing.T, j igny8.Job) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(j.Result, &v); err != nil {
+		t.Fatalf("%s result: %v: %s", j.Kind, err, j.Result)
+	}
+	return v
+}
+
+// The offline pipeline on the whole platform (Postgres, Redis, Hugo, file
+// storage, the worker, the edge): 50 keywords from a CSV → clusters →
+// ideas → approved tasks → content of every entity type but taxonomy →
+// images → published and deployed → the edge serves the pages with their
+// images and JSON-LD. The credits spent are exactly the price list applied
+// to what ran, and delivering every job again (as after a worker crash
+// between its work and its end) charges nothing and duplicates nothing.
+func TestContentPipelineEndToEnd(t *testing.T) {
+	p := startPlatform(t, nil)
+	token := p.account("pipe")
+	var acc igny8.Account
+	p.api.call(token, "GET", "/v1/account", nil, 200, &acc)
+	p.api.call(p.system, "POST", fmt.Sprintf("/v1/accounts/%d/credits", acc.ID), igny8.CreditChange{Kind: igny8.CreditTopUp, Amount: 5000, Reason: "e2e"}, 201, nil)
+	r := &pipelineRun{p: p, token: token}
+	p.api.call(token, "POST", "/v1/sites", map[string]any{"slug": "pipe-shop", "name": "Pipe Shop"}, 201, &r.site)
+	r.base = fmt.Sprintf("/v1/sites/%d", r.site.ID)
+	p.deploy(token, r.site.ID, e2eBlueprint("Welcome"))
+	var before igny8.CreditSummary
+	p.api.call(token, "GET", "/v1/credits", nil, 200, &before)
+
+	// Keywords from a CSV file.
+	req, _ := http.NewRequest("POST", p.api.base+r.base+"/keywords/import", bytes.NewReader(keywordCSV(t)))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "text/csv")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep igny8.KeywordImport
+	json.NewDecoder(resp.Body).Decode(&rep)
+	resp.Body.Close()
+	if resp.StatusCode != 201 || rep.Added != 50 {
+		t.Fatalf("import: %d, %+v", resp.StatusCode, rep)
+	}
+
+	clustered := r.job(igny8.JobCluster, map[string]any{})
+	cres := result[pipeline.ClusterResult](t, clustered)
+	if cres.Keywords != 50 || len(cres.Clusters) < 5 || cres.Requests < 1 {
+		t.Fatalf("clustering: %+v", cres)
+	}
+	ideasJob := r.job(igny8.JobIdeas, map[string]any{"count": 4, "entity_types": []string{"post", "page", "product", "service"}})
+	ires := result[pipeline.IdeasResult](t, ideasJob)
+	var ideas struct{ Items []*igny8.Idea }
+	p.api.call(token, "GET", r.base+"/ideas?status=new&limit=200", nil, 200, &ideas)
+	if len(ideas.Items) != len(ires.Ideas) {
+		t.Fatalf("%d new ideas listed, the job made %d", len(ideas.Items), len(ires.Ideas))
+	}
+	chosen := pickIdeas(ideas.Items, 12)
+	var taskIDs []int64
+	for _, idea := range chosen {
+		var a struct{ Task *igny8.Task }
+		p.api.call(token, "POST", fmt.Sprintf("%s/ideas/%d/approve", r.base, idea.ID), map[string]any{}, 200, &a)
+		taskIDs = append(taskIDs, a.Task.ID)
+	}
+	written := result[pipeline.WriteResult](t, r.job(igny8.JobWrite, map[string]any{"task_ids": taskIDs}))
+	if len(written.Contents) < 10 || len(written.Failed) > 0 {
+		t.Fatalf("write: %d pieces, failed %+v", len(written.Contents), written.Failed)
+	}
+	types := map[string]int{}
+	var contents []*igny8.Content
+	for _, id := range written.Contents {
+		var c igny8.Content
+		p.api.call(token, "GET", fmt.Sprintf("%s/contents/%d", r.base, id), nil, 200, &c)
+		types[c.EntityType]++
+		if !c.Offline || c.Provider != "offline" || c.PromptVersion == "" {
+			t.Errorf("content %d does not say the offline provider made it: %+v", id, c.Provenance)
+		}
+		for _, st := range []string{igny8.ContentReview, igny8.ContentApproved} {
+			p.api.call(token, "POST", fmt.Sprintf("%s/contents/%d/status", r.base, id), map[string]string{"status": st}, 200, &c)
+		}
+		contents = append(contents, &c)
+	}
+	for _, want := range []string{"post", "page", "product", "service"} {
+		if types[want] == 0 {
+			t.Errorf("no %s among the content: %v", want, types)
+		}
+	}
+	r.job(igny8.JobImagePrompts, map[string]any{"content_ids": written.Contents, "max": 1})
+	imgs := result[pipeline.ImagesResult](t, r.job(igny8.JobImages, map[string]any{"content_ids": written.Contents}))
+	if imgs.Generated != 2*len(written.Contents) {
+		t.Errorf("%d images generated, want %d", imgs.Generated, 2*len(written.Contents))
+	}
+	published := r.job(igny8.JobPublish, map[string]any{"content_ids": written.Contents})
+	pub := result[pipeline.PublishResult](t, published)
+	p.waitLive(token, r.site.ID, igny8.Deployment{ID: pub.DeploymentID})
+
+	// The edge serves every page, its images and its JSON-LD.
+	host := "pipe-shop.localhost"
+	for _, c := range contents {
+		var page struct{ Path, Title string }
+		json.Unmarshal(c.Page, &page)
+		body, status := p.edge(host, page.Path)
+		if status != 200 || !strings.Contains(body, "application/ld+json") {
+			t.Errorf("%s: %d, or no JSON-LD", page.Path, status)
+			continue
+		}
+		var list struct{ Items []*igny8.ContentImage }
+		p.api.call(token, "GET", fmt.Sprintf("%s/contents/%d/images", r.base, c.ID), nil, 200, &list)
+		for _, img := range list.Items {
+			if img.AssetPath == "" || !img.Offline {
+				t.Errorf("content %d image %d: not generated offline: %+v", c.ID, img.Position, img)
+			}
+		}
+		src := imageSource(body, fmt.Sprintf("ai-%s-0.", c.Slug))
+		if src == "" {
+			t.Errorf("%s does not show its featured image", page.Path)
+			continue
+		}
+		if b, st := p.edge(host, src); st != 200 || !strings.HasPrefix(b, "\x89PNG") {
+			t.Errorf("%s: %d, not a PNG", src, st)
+		}
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+
+	// Credits: exactly the price list over what ran.
+	want := int64(0)
+	add := func(op igny8.Operation, units int64) {
+		c, err := credits.Cost(op, units)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want += c
+	}
+	add(igny8.OpClustering, int64(cres.Requests))
+	add(igny8.OpIdeaGeneration, int64(ires.Clusters))
+	for _, c := range contents {
+		add(igny8.OpContent, int64(c.WordCount))
+	}
+	add(igny8.OpImagePrompts, int64(len(contents)))
+	add(igny8.OpImage, int64(imgs.Generated))
+	var after igny8.CreditSummary
+	p.api.call(token, "GET", "/v1/credits", nil, 200, &after)
+	if spent := before.Balance - after.Balance; spent != want || after.Reserved != 0 {
+		t.Fatalf("spent %d credits (reserved %d), the price list says %d", spent, after.Reserved, want)
+	}
+
+	// Redeliver every job as if its worker died after the work and before
+	// recording the end: nothing is charged or written again.
+	counts := func() string {
+		var sb strings.Builder
+		for _, q := range []string{"keywords", "clusters", "ideas", "tasks", "contents", "content_images", "content_revisions", "site_assets", "deployments", "ai_jobs"} {
+			var n int
+			if err := p.db.Pool.QueryRow(context.Background(), "SELECT count(*) FROM "+q).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintf(&sb, "%s=%d ", q, n)
+		}
+		var pages []json.RawMessage
+		p.api.call(token, "GET", r.base+"/pages", nil, 200, &struct{ Items *[]json.RawMessage }{&pages})
+		fmt.Fprintf(&sb, "pages=%d", len(pages))
+		return sb.String()
+	}
+	beforeRedeliver := counts()
+	handler := &jobs.AIJobHandler{Jobs: aiJobs{DB: p.svc.db, runner: p.svc.pipelineRunner()}}
+	for _, j := range []igny8.Job{clustered, ideasJob, published} {
+		if _, err := p.db.Pool.Exec(context.Background(), "UPDATE ai_jobs SET status = 'running', ended_at = NULL WHERE id = $1", j.ID); err != nil {
+			t.Fatal(err)
+		}
+		payload, _ := json.Marshal(jobs.AIJobPayload{JobID: j.ID})
+		task := asynq.NewTaskWithHeaders(jobs.TypeAIJob, payload, map[string]string{"account_id": strconv.FormatInt(acc.ID, 10)})
+		if err := handler.ProcessTask(context.Background(), task); err != nil {
+			t.Fatalf("redelivered %s job: %v", j.Kind, err)
+		}
+	}
+	var jobsList struct{ Items []igny8.Job }
+	p.api.call(token, "GET", r.base+"/jobs?limit=200", nil, 200, &jobsList)
+	for _, j := range jobsList.Items {
+		if slices.Contains([]string{igny8.JobWrite, igny8.JobImagePrompts, igny8.JobImages}, j.Kind) {
+			if _, err := p.db.Pool.Exec(context.Background(), "UPDATE ai_jobs SET status = 'running', ended_at = NULL WHERE id = $1", j.ID); err != nil {
+				t.Fatal(err)
+			}
+			payload, _ := json.Marshal(jobs.AIJobPayload{JobID: j.ID})
+			task := asynq.NewTaskWithHeaders(jobs.TypeAIJob, payload, map[string]string{"account_id": strconv.FormatInt(acc.ID, 10)})
+			if err := handler.ProcessTask(context.Background(), task); err != nil {
+				t.Fatalf("redelivered %s job: %v", j.Kind, err)
+			}
+		}
+	}
+	if got := counts(); got != beforeRedeliver {
+		t.Errorf("redelivery changed rows:\nbefore %s\nafter  %s", beforeRedeliver, got)
+	}
+	var again igny8.CreditSummary
+	p.api.call(token, "GET", "/v1/credits", nil, 200, &again)
+	if again.Balance != after.Balance || again.Reserved != 0 {
+		t.Errorf("redelivery changed the balance: %d → %d (reserved %d)", after.Balance, again.Balance, again.Reserved)
+	}
+}
+
+// imageSource finds the src of the first <img> whose src contains part.
+func imageSource(html, part string) string {
+	for _, chunk := range strings.Split(html, "<img ")[1:] {
+		i := strings.Index(chunk, "src=")
+		if i < 0 {
+			continue
+		}
+		src := chunk[i+4:]
+		src = strings.TrimPrefix(src, `"`)
+		if j := strings.IndexAny(src, "\" >"); j >= 0 {
+			src = src[:j]
+		}
+		if strings.Contains(src, part) {
+			return src
+		}
+	}
+	return ""
+}
