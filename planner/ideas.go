@@ -12,11 +12,15 @@ import (
 	"github.com/igny8/igny8/ai"
 )
 
-// Bounds of a content idea: its estimated length and its outline.
+// Bounds of a content idea and of a request for ideas.
 const (
-	MinIdeaWords    = 150
-	MaxIdeaWords    = 5000
+	// MinIdeaWords is the shortest estimated length of an idea, in words.
+	MinIdeaWords = 150
+	// MaxIdeaWords is the longest estimated length of an idea, in words.
+	MaxIdeaWords = 5000
+	// MinIdeaHeadings is the fewest headings an idea's outline may have.
 	MinIdeaHeadings = 2
+	// MaxIdeaHeadings is the most headings an idea's outline may have.
 	MaxIdeaHeadings = 12
 	// MaxIdeas is the most ideas one request may ask for.
 	MaxIdeas = 20
