@@ -30,8 +30,9 @@ import (
 )
 
 func runDev(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "dev", "", "Runs the whole platform in one process: API, worker, scheduler and edge.\nWithout DATABASE_URL it starts a private Postgres (the system's initdb and pg_ctl)\nunder DATA/postgres; without REDIS_URL a private redis-server under DATA/redis;\nobjects go to IGNY8_STORAGE (default fs://./data/objects). It seeds a demo account,\nprints an API token, deploys the example sites through the job queue and prints\ntheir URLs. Ctrl-C stops everything it started.")
+	fs := newFlags(e, "dev", "", "Runs the whole platform in one process: API, worker, scheduler and edge.\nWithout DATABASE_URL it starts a private Postgres (the system's initdb and pg_ctl)\nunder DATA/postgres; without REDIS_URL a private redis-server under DATA/redis;\nobjects go to IGNY8_STORAGE (default fs://./data/objects). It seeds a demo account,\nprints an API token, deploys the example sites through the job queue and prints\ntheir URLs. On the first start it runs the content pipeline for the bakery site\n(keywords → clusters → ideas → content → images → published pages) with the\nconfigured AI provider: the offline one unless IGNY8_AI_* is set.\nCtrl-C stops everything it started.")
 	data := fs.String("data", "data", "folder of the private Postgres and Redis")
+	pipe := fs.Bool("pipeline", true, "run the content pipeline demo on the bakery site when it has no content yet")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -146,6 +147,11 @@ func runDev(ctx context.Context, e *env, args []string) error {
 				continue
 			}
 			fmt.Fprintf(e.stdout, "  %s: %s (deploy %d, %d files, %d uploaded)\n", site.Slug, svc.sites.SiteURL(site), got.Version, got.Files, got.UploadedFiles)
+		}
+		if *pipe {
+			if err := demoPipeline(ctx, e, svc, demo, cfg.APIAddr); err != nil && ctx.Err() == nil {
+				fmt.Fprintf(e.stdout, "The content pipeline demo stopped: %v\n", err)
+			}
 		}
 		fmt.Fprintf(e.stdout, "Ctrl-C stops everything. Data in %s.\n", *data)
 	}()

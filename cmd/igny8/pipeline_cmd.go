@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,6 +31,7 @@ func runPipeline(ctx context.Context, e *env, args []string) error {
 	content := fs.Int("content", 10, "how many ideas to approve and write (1–100)")
 	ideas := fs.Int("ideas", 4, "ideas per cluster (1–20)")
 	images := fs.Int("images", 1, "in-content images per piece, besides the featured one (0–5)")
+	types := fs.String("types", strings.Join(defaultTypes, ","), "entity types of the ideas: post, page, product, service, taxonomy")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -51,7 +53,25 @@ func runPipeline(ctx context.Context, e *env, args []string) error {
 		return usagef("read %s: %v", pos[0], err)
 	}
 	c := &pipelineClient{base: strings.TrimRight(*apiURL, "/"), token: *token, out: e.stdout, http: &http.Client{Timeout: time.Minute}}
-	return c.run(ctx, *slug, csv, *content, *ideas, *images)
+	opts := pipelineOptions{content: *content, ideas: *ideas, images: *images}
+	for _, t := range strings.Split(*types, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			if !slices.Contains(igny8.EntityTypes, t) {
+				return usagef("--types: %q is not one of %s", t, strings.Join(igny8.EntityTypes, ", "))
+			}
+			opts.types = append(opts.types, t)
+		}
+	}
+	return c.run(ctx, *slug, csv, opts)
+}
+
+// defaultTypes are the entity types igny8 pipeline asks ideas for.
+var defaultTypes = []string{igny8.EntityPost, igny8.EntityPage, igny8.EntityProduct, igny8.EntityService}
+
+// pipelineOptions are igny8 pipeline's choices.
+type pipelineOptions struct {
+	content, ideas, images int
+	types                  []string
 }
 
 func envOr(e *env, key, def string) string {
@@ -69,7 +89,7 @@ type pipelineClient struct {
 	site        igny8.Site
 }
 
-func (c *pipelineClient) run(ctx context.Context, slug string, csv []byte, content, ideas, images int) error {
+func (c *pipelineClient) run(ctx context.Context, slug string, csv []byte, o pipelineOptions) error {
 	if err := c.findSite(ctx, slug); err != nil {
 		return err
 	}
@@ -105,7 +125,7 @@ func (c *pipelineClient) run(ctx context.Context, slug string, csv []byte, conte
 	if _, err := c.job(ctx, igny8.JobCluster, map[string]any{}, true); err != nil {
 		return err
 	}
-	if _, err := c.job(ctx, igny8.JobIdeas, map[string]any{"count": ideas}, true); err != nil {
+	if _, err := c.job(ctx, igny8.JobIdeas, map[string]any{"count": o.ideas, "entity_types": o.types}, true); err != nil {
 		return err
 	}
 
@@ -114,7 +134,7 @@ func (c *pipelineClient) run(ctx context.Context, slug string, csv []byte, conte
 	if err := c.get(ctx, p+"/ideas?status=new&limit=200", &list); err != nil {
 		return err
 	}
-	chosen := pickIdeas(list.Items, content)
+	chosen := pickIdeas(list.Items, o.content)
 	var taskIDs []int64
 	for _, idea := range chosen {
 		var a struct{ Task *igny8.Task }
@@ -151,7 +171,7 @@ func (c *pipelineClient) run(ctx context.Context, slug string, csv []byte, conte
 	fmt.Fprintf(c.out, "content      %d pieces, %d words, approved\n", len(written.Contents), written.Words)
 
 	// Images.
-	if _, err := c.job(ctx, igny8.JobImagePrompts, map[string]any{"content_ids": written.Contents, "max": images}, false); err != nil {
+	if _, err := c.job(ctx, igny8.JobImagePrompts, map[string]any{"content_ids": written.Contents, "max": o.images}, false); err != nil {
 		return err
 	}
 	if _, err := c.job(ctx, igny8.JobImages, map[string]any{"content_ids": written.Contents}, false); err != nil {
