@@ -89,8 +89,8 @@ func (db *DB) CreateJob(ctx context.Context, j *igny8.Job, work func(*igny8.Job)
 		if err := lockSite(ctx, tx, a.AccountID, j.SiteID); err != nil {
 			return err
 		}
-		got, err := scanJob(tx.QueryRow(ctx, `INSERT INTO ai_jobs (account_id, site_id, kind, input, created_by)
-			VALUES ($1, $2, $3, $4, $5) RETURNING `+jobColumns, a.AccountID, j.SiteID, j.Kind, []byte(input), userArg(a)))
+		got, err := scanJob(tx.QueryRow(ctx, `INSERT INTO ai_jobs (account_id, site_id, kind, input, total, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+jobColumns, a.AccountID, j.SiteID, j.Kind, []byte(input), max(j.Total, 0), userArg(a)))
 		if err != nil {
 			return err
 		}
