@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"mime"
 
 	"github.com/igny8/igny8"
@@ -119,6 +120,10 @@ func (run *jobRun) images(ctx context.Context, in ImagesInput) (*ImagesResult, e
 				return credits.Outcome{Units: 1, Detail: run.usage("content_image", img.ID, img.Provenance, nil)}, nil
 			}
 			out, prov, err := run.r.cfg.AI.Image(ctx, ai.ImageCall{Prompt: img.Prompt, Width: img.Width, Height: img.Height, SiteID: run.site.ID, JobID: run.job.ID})
+			if errors.Is(err, ai.ErrUnsupported) {
+				return credits.Outcome{}, igny8.Errorf(igny8.EInvalid,
+					"The AI provider (%s) makes no images: the operator sets IGNY8_AI_IMAGE_MODEL to one of its image models.", run.r.cfg.AI.Provider.Name())
+			}
 			if err != nil {
 				return credits.Outcome{}, err
 			}
