@@ -52,8 +52,9 @@ $(BIN)/staticcheck:
 	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 .PHONY: fuzz
-fuzz: ## fuzz blueprint loading for FUZZTIME (default 60s)
+fuzz: ## fuzz blueprint loading and keyword CSV parsing, FUZZTIME each (default 60s)
 	$(GO) test ./blueprints/ -run '^$$' -fuzz FuzzLoad -fuzztime $${FUZZTIME:-60s}
+	$(GO) test ./planner/ -run '^$$' -fuzz FuzzParseCSV -fuzztime $${FUZZTIME:-60s} -fuzzminimizetime 10s
 
 .PHONY: golden
 golden: ## rewrite the builder's golden files after an intended theme change
