@@ -299,3 +299,56 @@ func imageSource(html, part string) string {
 	}
 	return ""
 }
+
+// igny8 pipeline, as the README shows it, against a running platform: it
+// runs every step, says what each did, and ends with the site live; a bad
+// keyword file stops it before anything is charged.
+func TestPipelineCommand(t *testing.T) {
+	p := startPlatform(t, nil)
+	token := p.account("cli")
+	var acc igny8.Account
+	p.api.call(token, "GET", "/v1/account", nil, 200, &acc)
+	p.api.call(p.system, "POST", fmt.Sprintf("/v1/accounts/%d/credits", acc.ID), igny8.CreditChange{Kind: igny8.CreditTopUp, Amount: 3000, Reason: "e2e"}, 201, nil)
+	var site igny8.Site
+	p.api.call(token, "POST", "/v1/sites", map[string]any{"slug": "cli-shop", "name": "CLI Shop"}, 201, &site)
+	p.deploy(token, site.ID, e2eBlueprint("Welcome"))
+
+	dir := t.TempDir()
+	good, bad := dir+"/keywords.csv", dir+"/bad.csv"
+	os.WriteFile(good, keywordCSV(t), 0o644)
+	os.WriteFile(bad, []byte("keyword,volume\nrye bread,lots\n"), 0o644)
+	vars := map[string]string{"IGNY8_API_URL": p.api.base, "IGNY8_TOKEN": token}
+	cmd := func(args ...string) (int, string, string) {
+		var out, errb syncBuffer
+		code := run(context.Background(), args, &env{stdout: &out, stderr: &errb, getenv: func(k string) string { return vars[k] }})
+		return code, out.String(), errb.String()
+	}
+
+	code, out, errOut := cmd("pipeline", "--site", "cli-shop", bad)
+	if code == 0 || !strings.Contains(out+errOut, "line 2") || !strings.Contains(out+errOut, "lots") {
+		t.Errorf("a bad file: exit %d, want the line and value named:\n%s%s", code, out, errOut)
+	}
+	var credits igny8.CreditSummary
+	p.api.call(token, "GET", "/v1/credits", nil, 200, &credits)
+	if credits.Balance != 3000 {
+		t.Errorf("a refused file changed the balance to %d", credits.Balance)
+	}
+
+	code, out, errOut = cmd("pipeline", "--site", "cli-shop", "--content", "4", "--images", "0", good)
+	if code != 0 {
+		t.Fatalf("igny8 pipeline: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{"keywords     50 added", "cluster      succeeded", "content      4 pieces", "images       succeeded", "is live"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the output lacks %q:\n%s", want, out)
+		}
+	}
+	var list struct{ Items []*igny8.Content }
+	p.api.call(token, "GET", fmt.Sprintf("/v1/sites/%d/contents?status=published", site.ID), nil, 200, &list)
+	if len(list.Items) != 4 {
+		t.Fatalf("%d published pieces, want 4", len(list.Items))
+	}
+	var page struct{ Path string }
+	json.Unmarshal(list.Items[0].Page, &page)
+	p.edgeShows("cli-shop.localhost", page.Path, 200, list.Items[0].Title)
+}
