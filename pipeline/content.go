@@ -126,11 +126,6 @@ func (run *jobRun) write(ctx context.Context, in WriteInput) (*WriteResult, erro
 		if err != nil {
 			return nil, err
 		}
-		if task.ContentID == nil {
-			if err := st.SetTaskStatus(ctx, run.site.ID, id, igny8.TaskWriting, ""); err != nil {
-				return nil, err
-			}
-		}
 		estimate, _ := credits.Cost(igny8.OpContent, int64(task.WordTarget)*3/2)
 		var content *igny8.Content
 		_, err = run.meter(ctx, igny8.OpContent, credits.Key("content", task.ID), estimate, func(ctx context.Context) (credits.Outcome, error) {
@@ -141,6 +136,11 @@ func (run *jobRun) write(ctx context.Context, in WriteInput) (*WriteResult, erro
 				}
 				content = c
 				return credits.Outcome{Units: int64(c.WordCount), Detail: run.usage("content", c.ID, c.Provenance, map[string]any{"words": c.WordCount})}, nil
+			}
+			// Writing starts once its credits are held: a job stopped by a
+			// lack of credits leaves the task queued, not "writing".
+			if err := st.SetTaskStatus(ctx, run.site.ID, id, igny8.TaskWriting, ""); err != nil {
+				return credits.Outcome{}, err
 			}
 			w, err := writer.Write(ctx, run.r.cfg.AI, writer.WriteInput{
 				Site: sc, Blueprint: doc, Assets: lib, Idea: idea, Cluster: cluster.Name, WordTarget: task.WordTarget,

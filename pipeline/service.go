@@ -124,7 +124,12 @@ func (e *ImportError) Unwrap() error {
 			lines = append(lines, fmt.Sprintf("and %d more", len(e.Rejected)-5))
 			break
 		}
-		lines = append(lines, fmt.Sprintf("line %d: %s", r.Line, r.Message))
+		// ParseCSV's messages name their line already; API items' do not.
+		msg := r.Message
+		if prefix := fmt.Sprintf("line %d: ", r.Line); !strings.HasPrefix(msg, prefix) {
+			msg = prefix + msg
+		}
+		lines = append(lines, msg)
 	}
 	return igny8.Errorf(igny8.EInvalid, "Nothing was imported: %d line(s) cannot be imported (%s). Fix them and import the file again.",
 		len(e.Rejected), strings.Join(lines, "; "))
