@@ -126,7 +126,7 @@ func (run *jobRun) write(ctx context.Context, in WriteInput) (*WriteResult, erro
 		if err != nil {
 			return nil, err
 		}
-		estimate, _ := credits.Cost(igny8.OpContent, int64(task.WordTarget)*3/2)
+		estimate := writer.EstimateCredits(task.WordTarget)
 		var content *igny8.Content
 		_, err = run.meter(ctx, igny8.OpContent, credits.Key("content", task.ID), estimate, func(ctx context.Context) (credits.Outcome, error) {
 			if task.ContentID != nil {
@@ -162,6 +162,13 @@ func (run *jobRun) write(ctx context.Context, in WriteInput) (*WriteResult, erro
 		})
 		if err != nil {
 			if stop(err) {
+				// The job stops (and may be retried): the task waits again,
+				// saying why.
+				if task.ContentID == nil {
+					if serr := st.SetTaskStatus(context.WithoutCancel(ctx), run.site.ID, id, igny8.TaskQueued, userMessage(err)); serr != nil {
+						return nil, errors.Join(err, serr)
+					}
+				}
 				return nil, err
 			}
 			msg := userMessage(err)

@@ -141,15 +141,15 @@ func TestInsufficientCredits(t *testing.T) {
 	t.Run("refused before the job", func(t *testing.T) {
 		t.Parallel()
 		tn := d.newTenant(t, 3)
-		tasks := tn.tasks(t, 1, 400) // 400 words: 4 credits
+		tasks := tn.tasks(t, 1, 400) // 400 words: up to 600 written, 6 credits
 		before := tn.state(t)
 		in, _ := json.Marshal(pipeline.WriteInput{TaskIDs: taskIDs(tasks)})
 		j, err := tn.svc.StartJob(tn.ctx, tn.site.ID, igny8.JobWrite, in)
 		var ice *igny8.InsufficientCreditsError
-		if !errors.As(err, &ice) || ice.Needed != 4 || ice.Available != 3 {
-			t.Fatalf("StartJob = %+v, %v; want an InsufficientCreditsError needing 4 with 3 available", j, err)
+		if !errors.As(err, &ice) || ice.Needed != 6 || ice.Available != 3 {
+			t.Fatalf("StartJob = %+v, %v; want an InsufficientCreditsError needing 6 with 3 available", j, err)
 		}
-		if got, want := igny8.ErrorMessage(err), "This operation needs 4 credits; 3 are available."; got != want {
+		if got, want := igny8.ErrorMessage(err), "This operation needs 6 credits; 3 are available."; got != want {
 			t.Errorf("message = %q, want %q", got, want)
 		}
 		tn.unchanged(t, "a refused job", before) // no ai_jobs row, no outbox row
@@ -199,9 +199,10 @@ func TestInsufficientCredits(t *testing.T) {
 			t.Errorf("job = %s %q, want failed %q", got.Status, got.Error, wantMsg)
 		}
 		// The job stopped before the second piece: its task is still to
-		// be written, not left "writing" by a job that has ended.
-		if second := tn.task(t, tasks[1].ID); second.Status != igny8.TaskQueued || second.ContentID != nil || second.Error != "" {
-			t.Errorf("second task = %s %q (content %v); want queued, untouched", second.Status, second.Error, second.ContentID)
+		// be written, not left "writing" by a job that has ended, and says
+		// why it waits.
+		if second := tn.task(t, tasks[1].ID); second.Status != igny8.TaskQueued || second.ContentID != nil || second.Error != wantMsg {
+			t.Errorf("second task = %s %q (content %v); want queued with %q", second.Status, second.Error, second.ContentID, wantMsg)
 		}
 		if _, _, ok := tn.hold(t, credits.Key("content", tasks[1].ID)); ok {
 			t.Error("the second task has a credit hold")

@@ -275,7 +275,8 @@ func (s *Service) estimate(ctx context.Context, siteID int64, kind string, raw j
 				return 0, 0, err
 			}
 			if t.ContentID == nil {
-				need += cost(igny8.OpContent, int64(t.WordTarget))
+				// What the step holds for the task: its longest accepted answer.
+				need += writer.EstimateCredits(t.WordTarget)
 			}
 		}
 		return need, len(in.TaskIDs), nil

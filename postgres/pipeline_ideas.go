@@ -315,9 +315,9 @@ func (db *DB) SetTaskStatus(ctx context.Context, siteID, id int64, status, msg s
 	switch status {
 	case igny8.TaskWriting:
 		msg = ""
-	case igny8.TaskFailed:
+	case igny8.TaskFailed, igny8.TaskQueued: // queued: its job stopped and will write it again
 	default:
-		return igny8.Errorf(igny8.EInvalid, "A task can be set writing or failed, not %q.", status)
+		return igny8.Errorf(igny8.EInvalid, "A task can be set queued, writing or failed, not %q.", status)
 	}
 	return db.Tx(ctx, func(tx pgx.Tx) error {
 		var cur string
