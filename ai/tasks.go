@@ -1,5 +1,7 @@
 package ai
 
+import "github.com/igny8/igny8"
+
 // The prompts' contracts: each embedded prompt renders its Input type and
 // answers with its Output type (as JSON matching the prompt's schema). The
 // offline provider generates the Output from the Input directly.
@@ -192,16 +194,8 @@ type SiteStructureInput struct {
 	Brief BriefInput `json:"brief"`
 }
 
-// BriefInput is a business brief (igny8.Brief, as the prompt sees it).
-type BriefInput struct {
-	Name     string   `json:"name"`
-	Industry string   `json:"industry"`
-	Audience string   `json:"audience"`
-	Offer    string   `json:"offer"`
-	Tone     string   `json:"tone"`
-	Locale   string   `json:"locale"`
-	Pages    []string `json:"pages"`
-}
+// BriefInput is a business brief as the prompts see it.
+type BriefInput = igny8.Brief
 
 // SiteStructureOutput is a site's settings and page list.
 type SiteStructureOutput struct {

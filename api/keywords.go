@@ -38,11 +38,7 @@ func (s *server) keywordRoutes() []*route {
 }
 
 func (s *server) listKeywords(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	siteID, err := pathID(r, "siteID")
-	if err != nil {
-		return 0, nil, err
-	}
-	cursor, limit, err := pageParams(r)
+	siteID, cursor, limit, err := sitePage(r)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -83,6 +83,16 @@ func pagedInSite[T any](r *http.Request, fetch func(ctx context.Context, siteID,
 	}, id)
 }
 
+// sitePage reads the site id from the URL and ?cursor= and ?limit=, for a
+// filtered list of the site's objects.
+func sitePage(r *http.Request) (siteID, cursor int64, limit int, err error) {
+	if siteID, err = pathID(r, "siteID"); err != nil {
+		return 0, 0, 0, err
+	}
+	cursor, limit, err = pageParams(r)
+	return siteID, cursor, limit, err
+}
+
 // siteChild reads the site id and the id named param of an object of that
 // site from the URL.
 func siteChild(r *http.Request, param string) (site, id int64, err error) {

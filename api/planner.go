@@ -47,11 +47,7 @@ func (s *server) getCluster(w http.ResponseWriter, r *http.Request) (int, any, e
 }
 
 func (s *server) listIdeas(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	siteID, err := pathID(r, "siteID")
-	if err != nil {
-		return 0, nil, err
-	}
-	cursor, limit, err := pageParams(r)
+	siteID, cursor, limit, err := sitePage(r)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -94,11 +90,7 @@ func (s *server) rejectIdea(w http.ResponseWriter, r *http.Request) (int, any, e
 }
 
 func (s *server) listTasks(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	siteID, err := pathID(r, "siteID")
-	if err != nil {
-		return 0, nil, err
-	}
-	cursor, limit, err := pageParams(r)
+	siteID, cursor, limit, err := sitePage(r)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -47,17 +47,12 @@ func baseURL(brief igny8.Brief) string {
 	return "https://" + cmp.Or(Slug(brief.Name), "site") + ".example/"
 }
 
-// briefInput is a brief as the prompts see it.
-func briefInput(b igny8.Brief) ai.BriefInput {
-	return ai.BriefInput{Name: b.Name, Industry: b.Industry, Audience: b.Audience, Offer: b.Offer, Tone: b.Tone, Locale: b.Locale, Pages: b.Pages}
-}
-
 // GenerateStructure asks the model (ai.PromptSiteStructure) to plan a
 // site for a brief; CheckStructure checks the answer.
 func GenerateStructure(ctx context.Context, c *ai.Client, brief igny8.Brief, siteID, jobID int64) (*ai.SiteStructureOutput, igny8.Provenance, error) {
 	var out ai.SiteStructureOutput
 	prov, err := c.Generate(ctx, ai.Call{
-		Prompt: ai.PromptSiteStructure, Input: ai.SiteStructureInput{Brief: briefInput(brief)},
+		Prompt: ai.PromptSiteStructure, Input: ai.SiteStructureInput{Brief: brief},
 		SiteID: siteID, JobID: jobID, Check: CheckStructure,
 	}, &out)
 	if err != nil {
@@ -135,7 +130,7 @@ func GeneratePage(ctx context.Context, c *ai.Client, brief igny8.Brief, structur
 			others = append(others, p.ID)
 		}
 	}
-	in := ai.SitePageInput{Brief: briefInput(brief), Page: plan, Tagline: structure.Tagline, Others: others}
+	in := ai.SitePageInput{Brief: brief, Page: plan, Tagline: structure.Tagline, Others: others}
 	var out ai.SitePageOutput
 	prov, err := c.Generate(ctx, ai.Call{Prompt: ai.PromptSitePage, Input: in, SiteID: siteID, JobID: jobID, Check: check}, &out)
 	if err != nil {
