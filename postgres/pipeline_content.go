@@ -298,37 +298,43 @@ func (db *DB) ReviseContent(ctx context.Context, siteID, id int64, c *igny8.Cont
 	}
 	var out *igny8.Content
 	err = db.Tx(ctx, func(tx pgx.Tx) error {
-		cur, err := lockContent(ctx, tx, a.AccountID, siteID, id)
-		if err != nil {
-			return err
-		}
-		if expect != 0 && expect != cur.Revision {
-			return igny8.Errorf(igny8.EConflict, "Content %d changed since revision %d (it is at %d); reload it and edit again.", id, expect, cur.Revision)
-		}
-		title := c.Title
-		if title == "" {
-			title = cur.Title
-		}
-		out, err = scanContent(tx.QueryRow(ctx, `UPDATE contents SET title = $3, meta_title = $4, meta_description = $5, excerpt = $6,
-				word_count = $7, page = $8, target_keyword = coalesce(nullif($9, ''), target_keyword),
-				provider = CASE WHEN $10 = '' THEN provider ELSE $10 END,
-				model = CASE WHEN $10 = '' THEN model ELSE $11 END,
-				prompt = CASE WHEN $10 = '' THEN prompt ELSE $12 END,
-				prompt_version = CASE WHEN $10 = '' THEN prompt_version ELSE $13 END,
-				offline = CASE WHEN $10 = '' THEN offline ELSE $14 END,
-				revision = revision + 1, updated_at = now()
-			WHERE account_id = $1 AND id = $2 RETURNING `+contentColumns,
-			a.AccountID, id, title, c.MetaTitle, c.MetaDescription, c.Excerpt, c.WordCount, []byte(c.Page), c.TargetKeyword,
-			c.Provider, c.Model, c.Prompt, c.PromptVersion, c.Offline))
-		if err != nil {
-			return err
-		}
-		if err := addRevision(ctx, tx, a, out, source); err != nil {
-			return err
-		}
-		return audit(ctx, tx, "content.revise", "content", id, map[string]any{"site_id": siteID, "revision": out.Revision, "source": source})
+		out, err = reviseContent(ctx, tx, a, siteID, id, c, source, expect)
+		return err
 	})
 	return out, err
+}
+
+// reviseContent is ReviseContent inside tx.
+func reviseContent(ctx context.Context, tx pgx.Tx, a igny8.Actor, siteID, id int64, c *igny8.Content, source string, expect int) (*igny8.Content, error) {
+	cur, err := lockContent(ctx, tx, a.AccountID, siteID, id)
+	if err != nil {
+		return nil, err
+	}
+	if expect != 0 && expect != cur.Revision {
+		return nil, igny8.Errorf(igny8.EConflict, "Content %d changed since revision %d (it is at %d); reload it and edit again.", id, expect, cur.Revision)
+	}
+	title := c.Title
+	if title == "" {
+		title = cur.Title
+	}
+	out, err := scanContent(tx.QueryRow(ctx, `UPDATE contents SET title = $3, meta_title = $4, meta_description = $5, excerpt = $6,
+			word_count = $7, page = $8, target_keyword = coalesce(nullif($9, ''), target_keyword),
+			provider = CASE WHEN $10 = '' THEN provider ELSE $10 END,
+			model = CASE WHEN $10 = '' THEN model ELSE $11 END,
+			prompt = CASE WHEN $10 = '' THEN prompt ELSE $12 END,
+			prompt_version = CASE WHEN $10 = '' THEN prompt_version ELSE $13 END,
+			offline = CASE WHEN $10 = '' THEN offline ELSE $14 END,
+			revision = revision + 1, updated_at = now()
+		WHERE account_id = $1 AND id = $2 RETURNING `+contentColumns,
+		a.AccountID, id, title, c.MetaTitle, c.MetaDescription, c.Excerpt, c.WordCount, []byte(c.Page), c.TargetKeyword,
+		c.Provider, c.Model, c.Prompt, c.PromptVersion, c.Offline))
+	if err != nil {
+		return nil, err
+	}
+	if err := addRevision(ctx, tx, a, out, source); err != nil {
+		return nil, err
+	}
+	return out, audit(ctx, tx, "content.revise", "content", id, map[string]any{"site_id": siteID, "revision": out.Revision, "source": source})
 }
 
 // contentOrder is the order content moves through before publication.

@@ -146,6 +146,14 @@ func seedTwoAccounts(t *testing.T, c *pgx.Conn) (a, b int64) {
 		exec(`INSERT INTO content_images (account_id, site_id, content_id, position, prompt, width, height) VALUES ($1, $2, $3, 0, 'p', 1024, 768)`, acc, site, content)
 		exec(`INSERT INTO ai_calls (account_id, site_id, operation, provider, outcome) VALUES ($1, $2, 'chat', 'offline', 'ok')`, acc, site)
 		exec(`INSERT INTO prompt_overrides (account_id, name, version, system, "user") VALUES ($1, 'ideas', 1, '', 'u')`, acc)
+		var other int64
+		q(&other, `INSERT INTO contents (account_id, site_id, entity_type, title, slug, page)
+			VALUES ($1, $2, 'page', 'Socks', 'socks', '{}') RETURNING id`, acc, site)
+		exec(`INSERT INTO content_links (account_id, site_id, source_id, target_id, target_page, anchor, block_id, field, byte_offset, link_type, linker_version)
+			VALUES ($1, $2, $3, $4, 'socks', 'socks', 's1', 'markdown', 0, 'contextual', 'v1')`, acc, site, content, other)
+		exec(`INSERT INTO optimizations (account_id, site_id, content_id, op_key, keyword, score_before, score_after, kept, page_before, page_after, revision_before)
+			VALUES ($1, $2, $3, 'k', 'shoes', 40, 60, true, '{}', '{}', 1)`, acc, site, content)
+		exec(`INSERT INTO site_pipeline_settings (account_id, site_id) VALUES ($1, $2)`, acc, site)
 		ids[i] = acc
 	}
 	return ids[0], ids[1]
