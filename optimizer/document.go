@@ -1,0 +1,353 @@
+package optimizer
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+
+	"github.com/igny8/igny8/blueprints"
+)
+
+// A document is the text a reader sees of a page, in block order, split
+// into units; the title and meta fields are not part of it.
+
+type unitKind uint8
+
+const (
+	kindParagraph unitKind = iota // a Markdown paragraph
+	kindHeading                   // a Markdown heading or a block's heading
+	kindText                      // other prose: a list item, a FAQ question, a caption, a quote
+	kindLabel                     // a label, name, price or button: words only, not prose
+)
+
+type unit struct {
+	kind  unitKind
+	level int // of a heading, 1–6
+	text  string
+	tokens
+	// para locates a top-level Markdown paragraph, which Fix may edit.
+	para *mdParagraph
+}
+
+// propRef locates a prop: keys and indices from a block's props.
+type propRef struct {
+	block *blueprints.Block
+	path  []any
+}
+
+// mdParagraph is a paragraph's bytes in a Markdown prop.
+type mdParagraph struct {
+	prop       propRef
+	start, end int
+}
+
+type linkKind uint8
+
+const (
+	linkOther    linkKind = iota // mailto:, tel:, #anchor, asset:
+	linkInternal                 // page:, a path, or the site's own host
+	linkOutbound                 // another host
+)
+
+type link struct {
+	dest, text string
+	kind       linkKind
+	self       bool // a link to the page itself
+}
+
+// image is an image of the page and where its alt text lives.
+type image struct {
+	alt     string // resolved: its own, else its asset's
+	section string // the heading before it, else the page title
+	caption string
+	// Where Fix sets the alt text: a block prop's image object, a
+	// Markdown image (its destination in prop), or the featured image.
+	obj      map[string]any
+	mdProp   *propRef
+	mdDest   string
+	featured bool
+}
+
+type document struct {
+	units  []unit
+	links  []link
+	images []image
+	h1     int // H1 headings in the blocks; the page title is not counted
+	words  int
+}
+
+// markdownParser parses Markdown as the site build does (CommonMark with
+// Hugo's default extensions), so headings, links and images are seen
+// here exactly when they are on the page.
+var markdownParser = sync.OnceValue(func() parser.Parser {
+	return goldmark.New(goldmark.WithExtensions(
+		extension.Table, extension.Strikethrough, extension.Footnote,
+		extension.DefinitionList, extension.TaskList,
+	)).Parser()
+})
+
+// Props by role. Props not named here are labels (words only).
+var (
+	hiddenProps = map[string]bool{
+		"href": true, "asset": true, "alt": true, "icon": true, "layout": true, "variant": true,
+		"tag": true, "provider": true, "video_id": true, "endpoint": true, "fields": true,
+		"type": true, "gap": true, "columns": true, "products": true,
+	}
+	markdownProps = map[string]bool{"markdown": true, "text": true, "intro": true, "answer": true, "bio": true, "subtitle": true}
+	proseProps    = map[string]bool{"question": true, "quote": true, "caption": true, "description": true}
+	imageProps    = map[string]bool{"image": true, "photo": true, "poster": true, "avatar": true}
+	// propOrder is the reading order of a block's props; others follow
+	// alphabetically.
+	propOrder = map[string]int{
+		"eyebrow": 1, "heading": 2, "title": 3, "name": 4, "question": 5, "subtitle": 6, "intro": 7,
+		"text": 8, "markdown": 9, "answer": 10, "quote": 11, "image": 12, "caption": 13, "items": 14,
+		"images": 15, "plans": 16, "members": 17, "actions": 18, "cta": 19, "more": 20,
+	}
+)
+
+type docBuilder struct {
+	d       *document
+	lang    *language
+	host    string // the site's host, without "www."
+	self    string // the page's id
+	assets  map[string]*blueprints.Asset
+	section string
+}
+
+// buildDocument reads a page's blocks into a document.
+func buildDocument(p *blueprints.Page, in Input, lang *language) *document {
+	b := &docBuilder{d: &document{units: make([]unit, 0, 64)}, lang: lang, assets: in.Assets}
+	if u, err := url.Parse(in.BaseURL); err == nil {
+		b.host = strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	}
+	if p == nil {
+		return b.d
+	}
+	b.self, b.section = p.ID, p.Title
+	if p.Image != nil {
+		b.d.images = append(b.d.images, image{alt: b.alt(p.Image.Asset, p.Image.Alt), section: p.Title, featured: true})
+	}
+	var walk func(blocks []*blueprints.Block)
+	walk = func(blocks []*blueprints.Block) {
+		for _, blk := range blocks {
+			if blk == nil {
+				continue
+			}
+			if blk.Props != nil {
+				b.props(blk, blk.Props, nil, true)
+			}
+			walk(blk.Children)
+		}
+	}
+	walk(p.Blocks)
+	for i := range b.d.units {
+		b.d.words += len(b.d.units[i].words)
+	}
+	return b.d
+}
+
+// alt resolves an image's alt text: its own, else its asset's.
+func (b *docBuilder) alt(asset string, own *string) string {
+	if own != nil {
+		return *own
+	}
+	if a := b.assets[asset]; a != nil && a.Alt != nil {
+		return *a.Alt
+	}
+	return ""
+}
+
+func (b *docBuilder) add(kind unitKind, level int, s string, para *mdParagraph) {
+	t := tokenize(s, b.lang)
+	if len(t.words) == 0 {
+		return
+	}
+	if kind == kindHeading {
+		b.section = s
+	}
+	b.d.units = append(b.d.units, unit{kind: kind, level: level, text: s, tokens: t, para: para})
+}
+
+func orderedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		ra, rb := propOrder[a], propOrder[b]
+		if ra == 0 {
+			ra = 100
+		}
+		if rb == 0 {
+			rb = 100
+		}
+		if ra != rb {
+			return ra - rb
+		}
+		return strings.Compare(a, b)
+	})
+	return keys
+}
+
+// props reads a block's props (top) or an object inside them.
+func (b *docBuilder) props(blk *blueprints.Block, m map[string]any, path []any, top bool) {
+	for _, k := range orderedKeys(m) {
+		if hiddenProps[k] {
+			continue
+		}
+		switch v := m[k].(type) {
+		case string:
+			switch {
+			case top && (k == "heading" || k == "title" && blk.Type == "hero"):
+				b.add(kindHeading, 2, v, nil)
+			case markdownProps[k]:
+				b.markdown(v, propRef{block: blk, path: append(slices.Clip(path), k)})
+			case proseProps[k]:
+				b.add(kindText, 0, v, nil)
+			default:
+				b.add(kindLabel, 0, v, nil)
+			}
+		case map[string]any:
+			if imageProps[k] {
+				asset, _ := v["asset"].(string)
+				var own *string
+				if s, ok := v["alt"].(string); ok {
+					own = &s
+				}
+				caption, _ := m["caption"].(string)
+				b.d.images = append(b.d.images, image{alt: b.alt(asset, own), section: b.section, caption: caption, obj: v})
+				continue
+			}
+			b.props(blk, v, append(slices.Clip(path), k), false)
+		case []any:
+			for i, e := range v {
+				switch e := e.(type) {
+				case map[string]any:
+					b.props(blk, e, append(slices.Clip(path), k, i), false)
+				case string:
+					b.add(kindLabel, 0, e, nil)
+				}
+			}
+		}
+	}
+	if href, ok := m["href"].(string); ok {
+		label, _ := m["label"].(string)
+		if label == "" {
+			label, _ = m["title"].(string)
+		}
+		b.link(href, label)
+	}
+}
+
+func (b *docBuilder) link(dest, text string) {
+	l := link{dest: dest, text: text}
+	switch {
+	case strings.HasPrefix(dest, "page:"):
+		l.kind = linkInternal
+		id, _, _ := strings.Cut(dest[len("page:"):], "#")
+		l.self = id == b.self
+	case strings.HasPrefix(dest, "//"), strings.HasPrefix(dest, "http://"), strings.HasPrefix(dest, "https://"):
+		l.kind = linkOutbound
+		if u, err := url.Parse(dest); err == nil && b.host != "" && strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.") == b.host {
+			l.kind = linkInternal
+		}
+	case strings.HasPrefix(dest, "/"):
+		l.kind = linkInternal
+	}
+	b.d.links = append(b.d.links, l)
+}
+
+// markdown reads a Markdown prop.
+func (b *docBuilder) markdown(md string, ref propRef) {
+	if strings.TrimSpace(md) == "" {
+		return
+	}
+	src := []byte(md)
+	doc := markdownParser().Parse(text.NewReader(src))
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		b.mdBlock(n, src, ref, true)
+	}
+}
+
+func (b *docBuilder) mdBlock(n ast.Node, src []byte, ref propRef, top bool) {
+	switch n := n.(type) {
+	case *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock, *ast.ThematicBreak:
+		return
+	case *ast.Heading:
+		if n.Level == 1 {
+			b.d.h1++
+		}
+		b.add(kindHeading, n.Level, b.inlineText(n, src, &ref), nil)
+		return
+	case *ast.Paragraph:
+		var para *mdParagraph
+		if top && n.Lines().Len() > 0 {
+			start, end := n.Lines().At(0).Start, n.Lines().At(n.Lines().Len()-1).Stop
+			for end > start && (src[end-1] == '\n' || src[end-1] == '\r' || src[end-1] == ' ' || src[end-1] == '\t') {
+				end--
+			}
+			para = &mdParagraph{prop: ref, start: start, end: end}
+		}
+		b.add(kindParagraph, 0, b.inlineText(n, src, &ref), para)
+		return
+	}
+	if c := n.FirstChild(); c != nil && c.Type() == ast.TypeInline {
+		b.add(kindText, 0, b.inlineText(n, src, &ref), nil) // list items, table cells, terms
+		return
+	}
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		b.mdBlock(c, src, ref, false)
+	}
+}
+
+// inlineText is the text a reader sees of a block's inline content; it
+// records the links and images on the way.
+func (b *docBuilder) inlineText(n ast.Node, src []byte, ref *propRef) string {
+	var sb strings.Builder
+	b.inline(n, src, ref, &sb)
+	return sb.String()
+}
+
+func (b *docBuilder) inline(n ast.Node, src []byte, ref *propRef, sb *strings.Builder) {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c := c.(type) {
+		case *ast.Text:
+			sb.Write(c.Segment.Value(src))
+			if c.SoftLineBreak() || c.HardLineBreak() {
+				sb.WriteByte(' ')
+			}
+		case *ast.String:
+			sb.Write(c.Value)
+		case *ast.Link:
+			start := sb.Len()
+			b.inline(c, src, ref, sb)
+			b.link(string(c.Destination), sb.String()[start:])
+		case *ast.AutoLink:
+			label := string(c.Label(src))
+			sb.WriteString(label)
+			b.link(string(c.URL(src)), label)
+		case *ast.Image:
+			var alt strings.Builder
+			b.inline(c, src, ref, &alt)
+			dest := string(c.Destination)
+			own := alt.String()
+			var ownp *string
+			if own != "" {
+				ownp = &own
+			}
+			asset, _ := strings.CutPrefix(dest, "asset:")
+			b.d.images = append(b.d.images, image{alt: b.alt(asset, ownp), section: b.section, mdProp: ref, mdDest: dest})
+		case *ast.RawHTML:
+			// The site drops raw HTML.
+		default:
+			b.inline(c, src, ref, sb)
+		}
+	}
+}

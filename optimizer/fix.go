@@ -1,0 +1,419 @@
+package optimizer
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/igny8/igny8/blueprints"
+)
+
+// Fix applies the rule-based fixes for the checks of analysis (Analyze's
+// result for in) that are not good, to a copy of in.Page; it returns the
+// copy and the changes, each a sentence a site owner understands. Every
+// block keeps its id, type and place; only text props, the SEO fields and
+// alt texts change, so a page that validated still does. A fix that
+// cannot be made safely (a paragraph whose split would change its text, a
+// language without an introduction sentence) is left out. The package
+// documentation lists the fixes.
+func Fix(in Input, analysis Analysis) (*blueprints.Page, []string) {
+	if in.Page == nil {
+		return nil, nil
+	}
+	p := copyPage(in.Page)
+	in.Page = p
+	a := newAnalyzer(in)
+	f := &fixer{a: a, p: p, failing: map[string]bool{}}
+	for _, c := range analysis.Checks {
+		if c.Verdict != Good {
+			f.failing[c.ID] = true
+		}
+	}
+	f.title()
+	f.paragraphs()
+	f.metaDescription()
+	f.altTexts()
+	f.flush()
+	return p, f.changes
+}
+
+type fixer struct {
+	a       *analyzer
+	p       *blueprints.Page
+	failing map[string]bool
+	changes []string
+	// edits to Markdown props, applied by flush.
+	edits []mdEdit
+	alts  []altEdit
+}
+
+type mdEdit struct {
+	para *mdParagraph
+	text string
+}
+
+type altEdit struct {
+	prop       propRef
+	dest, text string
+}
+
+func (f *fixer) change(format string, args ...any) {
+	f.changes = append(f.changes, fmt.Sprintf(format, args...))
+}
+
+// copyPage deep-copies a page, props included.
+func copyPage(p *blueprints.Page) *blueprints.Page {
+	data, err := json.Marshal(p)
+	if err != nil {
+		panic("optimizer: copy page: " + err.Error()) // a page is plain JSON data
+	}
+	var c blueprints.Page
+	if err := json.Unmarshal(data, &c); err != nil {
+		panic("optimizer: copy page: " + err.Error())
+	}
+	return &c
+}
+
+func (f *fixer) seo() *blueprints.PageSEO {
+	if f.p.SEO == nil {
+		f.p.SEO = &blueprints.PageSEO{}
+	}
+	return f.p.SEO
+}
+
+// capitalize upper-cases a string's first letter.
+func capitalize(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// cutWords shortens s at a word boundary to the longest prefix fits says
+// fits (fits must hold for every shorter prefix of one that fits), and
+// drops trailing punctuation other than a closing one.
+func cutWords(s string, fits func(string) bool) string {
+	if !fits(s) {
+		// The ends of words, in order; binary search for the last that fits.
+		var ends []int
+		for i, r := range s {
+			if unicode.IsSpace(r) && i > 0 && !unicode.IsSpace(lastRune(s[:i])) {
+				ends = append(ends, i)
+			}
+		}
+		k, _ := slices.BinarySearchFunc(ends, true, func(end int, _ bool) int {
+			if fits(s[:end]) {
+				return -1
+			}
+			return 1
+		})
+		if k > 0 {
+			s = s[:ends[k-1]]
+		} else if len(ends) > 0 {
+			s = s[:ends[0]]
+		}
+	}
+	return strings.TrimRightFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(",;:–—-|/·&", r)
+	})
+}
+
+// cutTitle cuts a title to fit at a word boundary, without a dangling
+// function word ("… guide to").
+func cutTitle(s string, fits func(string) bool, lang *language) string {
+	s = cutWords(s, fits)
+	for {
+		i := strings.LastIndexFunc(s, unicode.IsSpace)
+		if i <= 0 || !lang.functionWords[strings.ToLower(s[i+1:])] {
+			return s
+		}
+		s = cutWords(s[:i], func(string) bool { return true })
+	}
+}
+
+// title puts the keyphrase at the start of the SEO title and fits the
+// title into the width search results show.
+func (f *fixer) title() {
+	a, p := f.a, f.p
+	fits := func(s string) bool { return TitleWidth(s) <= TitleMaxWidth }
+	own := seoTitle(p)
+	template := f.a.in.TitleTemplate
+	if p.Type == blueprints.PageHome || !strings.Contains(template, "%s") {
+		template = ""
+	}
+	apply := func(s string) string {
+		if template == "" {
+			return s
+		}
+		return strings.Replace(template, "%s", s, 1)
+	}
+	switch {
+	case f.failing[CheckKeyphraseInTitle] && a.kp != nil && !a.kp.onlyFunction:
+		t := capitalize(a.kp.text) + ": " + own
+		if own == "" {
+			t = capitalize(a.kp.text)
+		}
+		if !fits(t) {
+			t = cutTitle(t, fits, a.lang)
+		}
+		if full := apply(t); fits(full) {
+			t = full
+		}
+		f.seo().Title = t
+		f.change("SEO title: put the focus keyword at the start: %s.", quote(t))
+	case f.failing[CheckTitleWidth] && TitleWidth(renderedTitle(p, f.a.in.TitleTemplate)) > TitleMaxWidth:
+		t := own
+		if !fits(t) {
+			t = cutTitle(t, fits, a.lang)
+		}
+		f.seo().Title = t
+		f.change("SEO title: shortened to fit search results: %s.", quote(t))
+	case f.failing[CheckTitleWidth] && template != "" && p.SEO != nil && p.SEO.Title != "":
+		// A short SEO title of its own skips the site's template.
+		if t := apply(own); fits(t) && TitleWidth(t) > TitleWidth(own) {
+			f.seo().Title = t
+			f.change("SEO title: added the site's title template: %s.", quote(t))
+		}
+	}
+}
+
+// paragraphs adds the keyphrase to the introduction and splits long
+// paragraphs.
+func (f *fixer) paragraphs() {
+	a := f.a
+	intro := a.intro()
+	var add string
+	if f.failing[CheckKeyphraseInIntro] && a.kp != nil && intro != nil && intro.para != nil && a.lang.intro != "" {
+		add = fmt.Sprintf(a.lang.intro, a.kp.text)
+	}
+	for i := range a.doc.units {
+		u := &a.doc.units[i]
+		if u.para == nil || u.kind != kindParagraph {
+			continue
+		}
+		src := propString(u.para.prop)[u.para.start:u.para.end]
+		text := src
+		if u == intro && add != "" {
+			if r := lastRune(strings.TrimRightFunc(text, unicode.IsSpace)); isWordRune(r) {
+				text += "."
+			}
+			text += " " + add
+			f.change("Introduction: added a sentence with the focus keyword: %s", quote(add))
+		}
+		if f.failing[CheckParagraphLength] && countWords(plainMarkdown(text, a.lang)) > ParagraphMaxWords {
+			if parts := splitParagraph(text, a.lang); len(parts) > 1 {
+				text = strings.Join(parts, "\n\n")
+				f.change("Split a paragraph of %d words in block %q into %d.", len(u.words), u.para.prop.block.ID, len(parts))
+			}
+		}
+		if text != src {
+			f.edits = append(f.edits, mdEdit{para: u.para, text: text})
+		}
+	}
+}
+
+// metaDescription writes, completes, lengthens or shortens the meta
+// description.
+func (f *fixer) metaDescription() {
+	a := f.a
+	if !f.failing[CheckKeyphraseInMeta] && !f.failing[CheckMetaLength] {
+		return
+	}
+	var excerpt string
+	if u := a.intro(); u != nil {
+		excerpt = strings.Join(strings.Fields(u.text), " ")
+	}
+	desc := strings.Join(strings.Fields(metaDescription(f.p)), " ")
+	var did []string
+	if desc == "" {
+		if excerpt == "" {
+			return
+		}
+		desc = excerpt
+		did = append(did, "written from the first paragraph")
+	}
+	if a.kp != nil && !a.kp.onlyFunction && !a.anyIn(words(desc)) {
+		desc = capitalize(a.kp.text) + ": " + desc
+		did = append(did, "added the focus keyword")
+	}
+	n := utf8.RuneCountInString(desc)
+	if n < MetaDescriptionMin && excerpt != "" {
+		desc = extend(desc, excerpt, a.lang)
+		if m := utf8.RuneCountInString(desc); m > n {
+			did = append(did, fmt.Sprintf("extended from the first paragraph to %d characters", m))
+		}
+	}
+	if utf8.RuneCountInString(desc) > MetaDescriptionMax {
+		desc = shorten(desc, a.lang)
+		did = append(did, fmt.Sprintf("shortened to %d characters", utf8.RuneCountInString(desc)))
+	}
+	if desc == metaDescription(f.p) || len(did) == 0 {
+		return
+	}
+	f.seo().Description = desc
+	f.change("Meta description: %s: %s.", strings.Join(did, ", "), quote(desc))
+}
+
+// extend adds the excerpt's sentences that desc does not have yet, while
+// they fit, then as many words as fit.
+func extend(desc, excerpt string, lang *language) string {
+	t := tokenize(excerpt, lang)
+	for _, s := range t.sents {
+		sent := strings.TrimSpace(excerpt[s.start:s.end])
+		if strings.Contains(desc, sent) {
+			continue
+		}
+		next := desc + " " + sent
+		if utf8.RuneCountInString(next) <= MetaDescriptionMax {
+			desc = next
+			continue
+		}
+		if utf8.RuneCountInString(desc) < MetaDescriptionMin {
+			cut := cutWords(next, func(s string) bool { return utf8.RuneCountInString(s)+1 <= MetaDescriptionMax })
+			desc = strings.TrimRight(cut, ".!?") + "…"
+		}
+		break
+	}
+	return desc
+}
+
+// shorten cuts a description to fit: after its last whole sentence that
+// fits, if that leaves enough, else at a word boundary with an ellipsis.
+func shorten(desc string, lang *language) string {
+	t := tokenize(desc, lang)
+	best := ""
+	for _, s := range t.sents {
+		head := strings.TrimSpace(desc[:s.end])
+		if utf8.RuneCountInString(head) > MetaDescriptionMax {
+			break
+		}
+		best = head
+	}
+	if utf8.RuneCountInString(best) >= MetaDescriptionMin {
+		return best
+	}
+	cut := cutWords(desc, func(s string) bool { return utf8.RuneCountInString(s)+1 <= MetaDescriptionMax })
+	return strings.TrimRight(cut, ".!?") + "…"
+}
+
+// altTexts describes images without alt text.
+func (f *fixer) altTexts() {
+	a := f.a
+	if !f.failing[CheckImageAlt] && !f.failing[CheckKeyphraseInImageAlt] {
+		return
+	}
+	n := len(a.doc.images)
+	// Images with the keyphrase the check asks for, at least.
+	want := 1
+	switch {
+	case n == 5:
+		want = 2
+	case n > 5:
+		want = (n*3 + 9) / 10
+	}
+	have := 0
+	for _, im := range a.doc.images {
+		if a.kp != nil && im.alt != "" && a.anyIn(words(im.alt)) {
+			have++
+		}
+	}
+	for i := range a.doc.images {
+		im := &a.doc.images[i]
+		if strings.TrimSpace(im.alt) != "" {
+			continue
+		}
+		alt := cmp.Or(firstSentence(im.caption, a.lang), im.section, f.p.Title)
+		alt = cutWords(alt, func(s string) bool { return utf8.RuneCountInString(s) <= 100 })
+		if a.kp != nil && !a.kp.onlyFunction && have < want && !a.anyIn(words(alt)) {
+			alt = strings.TrimRight(alt, ".") + " – " + a.kp.text
+			have++
+		} else if a.kp != nil && a.anyIn(words(alt)) {
+			have++
+		}
+		if alt == "" {
+			continue
+		}
+		switch {
+		case im.featured:
+			f.p.Image.Alt = &alt
+			f.change("Featured image: added alt text %s.", quote(alt))
+		case im.obj != nil:
+			im.obj["alt"] = alt
+			asset, _ := im.obj["asset"].(string)
+			f.change("Image %q: added alt text %s.", asset, quote(alt))
+		case im.mdProp != nil:
+			f.alts = append(f.alts, altEdit{prop: *im.mdProp, dest: im.mdDest, text: alt})
+			f.change("Image %q: added alt text %s.", strings.TrimPrefix(im.mdDest, "asset:"), quote(alt))
+		}
+	}
+}
+
+// firstSentence is a caption's first sentence.
+func firstSentence(s string, lang *language) string {
+	t := tokenize(s, lang)
+	if len(t.sents) == 0 {
+		return strings.TrimSpace(s)
+	}
+	return strings.TrimSpace(s[t.sents[0].start:t.sents[0].end])
+}
+
+// flush applies the Markdown edits, each prop's from its end so earlier
+// offsets stay right, then the alt texts of Markdown images.
+func (f *fixer) flush() {
+	slices.SortFunc(f.edits, func(x, y mdEdit) int { return y.para.start - x.para.start })
+	for _, e := range f.edits {
+		src := propString(e.para.prop)
+		setProp(e.para.prop, src[:e.para.start]+e.text+src[e.para.end:])
+	}
+	for _, e := range f.alts {
+		src := propString(e.prop)
+		alt := strings.NewReplacer("[", "", "]", "", "\n", " ").Replace(e.text)
+		setProp(e.prop, strings.Replace(src, "![]("+e.dest, "!["+alt+"]("+e.dest, 1))
+	}
+}
+
+// propString reads a string prop.
+func propString(r propRef) string {
+	s, _ := propAt(r.block.Props, r.path).(string)
+	return s
+}
+
+func propAt(v any, path []any) any {
+	for _, k := range path {
+		switch k := k.(type) {
+		case string:
+			m, _ := v.(map[string]any)
+			v = m[k]
+		case int:
+			s, _ := v.([]any)
+			if k >= len(s) {
+				return nil
+			}
+			v = s[k]
+		}
+	}
+	return v
+}
+
+// setProp sets a string prop.
+func setProp(r propRef, s string) {
+	if len(r.path) == 0 {
+		return
+	}
+	parent := propAt(r.block.Props, r.path[:len(r.path)-1])
+	switch k := r.path[len(r.path)-1].(type) {
+	case string:
+		if m, ok := parent.(map[string]any); ok {
+			m[k] = s
+		}
+	case int:
+		if l, ok := parent.([]any); ok && k < len(l) {
+			l[k] = s
+		}
+	}
+}
