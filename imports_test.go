@@ -78,7 +78,7 @@ var importRules = []importRule{
 	{pkg: "ai/aitest", may: []string{"", "ai"}, why: "the providers' conformance suite"},
 	{pkg: "planner", may: []string{"", "blueprints", "credits", "ai"}},
 	{pkg: "writer", may: []string{"", "blueprints", "credits", "ai"}},
-	{pkg: "pipeline", may: []string{"", "ai", "blueprints", "credits", "planner", "writer"},
+	{pkg: "pipeline", may: []string{"", "ai", "blueprints", "credits", "planner", "writer", "linker", "optimizer"},
 		never: []string{"postgres", "api", "jobs", "storage", "sites"}, why: "the pipeline's steps: bookkeeping around planner and writer, interfaces for the rest"},
 	{pkg: "linker", may: []string{"", "blueprints", "ai"}},
 	{pkg: "optimizer", may: []string{"", "blueprints", "ai"}},

@@ -255,6 +255,8 @@ type tenant struct {
 	task    igny8.Task
 	content igny8.Content
 	job     igny8.Job
+	// optimization is a recorded optimization that was not kept.
+	optimization igny8.Optimization
 }
 
 const testBlueprint = `{"version": 1, "site": {"name": "Shop", "base_url": "https://shop.example.com/", "locale": "en"},

@@ -15,8 +15,9 @@ type jobRequest struct {
 	Kind string `json:"kind"`
 	// Input is the kind's input: {"sector_id"} for cluster; {"cluster_ids",
 	// "count", "entity_types"} for ideas; {"task_ids"} for write;
-	// {"content_ids", "max"} for image_prompts; {"content_ids"} for images
-	// and publish; {"brief", "theme"} for generate_site.
+	// {"content_ids", "max"} for image_prompts; {"content_ids"} for images,
+	// optimize and publish; {"content_ids"} or {} (the whole site) for link;
+	// {"brief", "theme"} for generate_site.
 	Input json.RawMessage `json:"input"`
 }
 
@@ -26,7 +27,7 @@ type generateRequest struct {
 	Theme string      `json:"theme"`
 }
 
-var jobKinds = []string{igny8.JobCluster, igny8.JobIdeas, igny8.JobWrite, igny8.JobImagePrompts, igny8.JobImages, igny8.JobPublish, igny8.JobGenerateSite}
+var jobKinds = []string{igny8.JobCluster, igny8.JobIdeas, igny8.JobWrite, igny8.JobImagePrompts, igny8.JobImages, igny8.JobLink, igny8.JobOptimize, igny8.JobPublish, igny8.JobGenerateSite}
 
 // jobRoutes start, follow and cancel the pipeline's background jobs.
 func (s *server) jobRoutes() []*route {

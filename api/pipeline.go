@@ -37,6 +37,10 @@ type PipelineStore interface {
 	PromptOverride(ctx context.Context, name string) (*igny8.PromptOverride, error)
 	PutPromptOverride(ctx context.Context, o *igny8.PromptOverride) error
 	DeletePromptOverrides(ctx context.Context, name string) (int, error)
+	Links(ctx context.Context, siteID int64, sourceID *int64) ([]*igny8.ContentLink, error)
+	Optimizations(ctx context.Context, siteID, contentID int64) ([]*igny8.Optimization, error)
+	PipelineSettings(ctx context.Context, siteID int64) (*igny8.PipelineSettings, error)
+	PutPipelineSettings(ctx context.Context, s *igny8.PipelineSettings) error
 }
 
 // Pipeline is the content pipeline's logic the API calls (*pipeline.Service
@@ -48,12 +52,17 @@ type Pipeline interface {
 	EditContent(ctx context.Context, siteID, id int64, page json.RawMessage, expect int) (*igny8.Content, error)
 	Prompts() []igny8.PromptInfo
 	CheckPromptOverride(name, system, user string) error
+	// Analyze analyzes content id (or page, an unsaved version of its
+	// page) for keyword (or its target keyword).
+	Analyze(ctx context.Context, siteID, id int64, keyword string, page json.RawMessage) (*igny8.SEOAnalysis, error)
+	RevertOptimization(ctx context.Context, siteID, id int64) (*igny8.Content, error)
+	LinkReport(ctx context.Context, siteID int64) (*igny8.LinkReport, error)
 }
 
 // pipelineRoutes are the content pipeline's routes; on a server without
 // the pipeline each answers 501.
 func (s *server) pipelineRoutes() []*route {
-	rs := slices.Concat(s.keywordRoutes(), s.plannerRoutes(), s.contentRoutes(), s.jobRoutes(), s.aiRoutes())
+	rs := slices.Concat(s.keywordRoutes(), s.plannerRoutes(), s.contentRoutes(), s.jobRoutes(), s.seoRoutes(), s.aiRoutes())
 	for _, rt := range rs {
 		serve := rt.serve
 		rt.serve = func(w http.ResponseWriter, r *http.Request) (int, any, error) {

@@ -94,5 +94,11 @@ func (h *harness) pipelineObjects(tn *tenant) {
 		h.must(200, owner, "POST", fmt.Sprintf("%s/contents/%d/status", base, c.ID), statusChange{Status: st}, nil)
 	}
 	h.must(200, owner, "GET", fmt.Sprintf("%s/contents/%d", base, c.ID), nil, &tn.content)
+	o, _, err := h.db.ApplyOptimization(ctx, &igny8.Optimization{SiteID: tn.site.ID, ContentID: c.ID, Keyword: "sourdough starter",
+		ScoreBefore: 50, ScoreAfter: 40, PageBefore: tn.content.Page, PageAfter: tn.content.Page, RevisionBefore: tn.content.Revision, Provenance: prov}, "test:opt", nil)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	tn.optimization = *o
 	h.must(202, owner, "POST", fmt.Sprintf("%s/contents/%d/publish", base, c.ID), nil, &tn.job)
 }

@@ -22,38 +22,41 @@ func bodies(tn *tenant, fresh string) map[string]any {
 	}
 	home := pageRequest{Page: json.RawMessage(`{"id": "home", "path": "/", "type": "home", "title": "Home again", "blocks": []}`)}
 	return map[string]any{
-		"login":             loginRequest{Email: tn.slug + "-owner@example.com", Password: "password-owner"},
-		"renameAccount":     nameRequest{Name: "Renamed"},
-		"addMember":         memberRequest{Email: fresh + "@example.com", Role: igny8.RoleViewer},
-		"setMemberRole":     roleRequest{Role: igny8.RoleEditor},
-		"createToken":       igny8.TokenSpec{Name: "t"},
-		"createSite":        siteRequest{Slug: fresh, Name: "N"},
-		"updateSite":        igny8.SiteUpdate{Name: ptr("Hacked")},
-		"createSector":      sectorRequest{Slug: fresh, Name: "N"},
-		"renameSector":      nameRequest{Name: "Hacked"},
-		"createDomain":      domainRequest{Hostname: fresh + ".example.net"},
-		"putAsset":          []byte("<svg>" + fresh + "</svg>"),
-		"validateBlueprint": []byte(testBlueprint),
-		"putBlueprint":      []byte(testBlueprint),
-		"createPage":        page(fresh),
-		"putPage":           home,
-		"reorderPages":      orderRequest{Order: []string{"about", "home"}},
-		"rollback":          rollbackRequest{},
-		"putPlan":           igny8.Plan{Name: "Plan", MonthlyCredits: 100},
-		"createAccount":     igny8.NewAccount{Slug: fresh, Name: "N", OwnerEmail: fresh + "@example.com"},
-		"updateAccount":     igny8.AccountUpdate{Name: ptr("Hacked")},
-		"updateCredits":     creditSettings{LowCreditWebhookURL: ptr("https://hooks.example.com/" + fresh)},
-		"changeCredits":     igny8.CreditChange{Kind: igny8.CreditTopUp, Amount: 100, Reason: "test"},
-		"signup":            signupRequest{Email: fresh + "@example.com", Password: "a long password", AccountName: fresh},
-		"createInvite":      igny8.InviteSpec{Email: fresh + "@example.com"},
-		"addKeywords":       keywordsRequest{Keywords: []igny8.KeywordInput{{Keyword: fresh + " recipe"}}},
-		"importKeywords":    []byte("keyword,volume\n" + fresh + " bread,10\n"),
-		"approveIdea":       approveRequest{},
-		"editContent":       pageEdit{Page: tn.content.Page},
-		"setContentStatus":  statusChange{Status: igny8.ContentApproved},
-		"startJob":          jobRequest{Kind: igny8.JobPublish, Input: json.RawMessage(fmt.Sprintf(`{"content_ids": [%d]}`, tn.content.ID))},
-		"generateSite":      generateRequest{Brief: igny8.Brief{Name: "Crumb", Industry: "bakery", Offer: "sourdough bread"}},
-		"overridePrompt":    promptOverrideRequest{System: "You write for {{.Site.Name}}.", User: "Write {{.Title}}."},
+		"login":               loginRequest{Email: tn.slug + "-owner@example.com", Password: "password-owner"},
+		"renameAccount":       nameRequest{Name: "Renamed"},
+		"addMember":           memberRequest{Email: fresh + "@example.com", Role: igny8.RoleViewer},
+		"setMemberRole":       roleRequest{Role: igny8.RoleEditor},
+		"createToken":         igny8.TokenSpec{Name: "t"},
+		"createSite":          siteRequest{Slug: fresh, Name: "N"},
+		"updateSite":          igny8.SiteUpdate{Name: ptr("Hacked")},
+		"createSector":        sectorRequest{Slug: fresh, Name: "N"},
+		"renameSector":        nameRequest{Name: "Hacked"},
+		"createDomain":        domainRequest{Hostname: fresh + ".example.net"},
+		"putAsset":            []byte("<svg>" + fresh + "</svg>"),
+		"validateBlueprint":   []byte(testBlueprint),
+		"putBlueprint":        []byte(testBlueprint),
+		"createPage":          page(fresh),
+		"putPage":             home,
+		"reorderPages":        orderRequest{Order: []string{"about", "home"}},
+		"rollback":            rollbackRequest{},
+		"putPlan":             igny8.Plan{Name: "Plan", MonthlyCredits: 100},
+		"createAccount":       igny8.NewAccount{Slug: fresh, Name: "N", OwnerEmail: fresh + "@example.com"},
+		"updateAccount":       igny8.AccountUpdate{Name: ptr("Hacked")},
+		"updateCredits":       creditSettings{LowCreditWebhookURL: ptr("https://hooks.example.com/" + fresh)},
+		"changeCredits":       igny8.CreditChange{Kind: igny8.CreditTopUp, Amount: 100, Reason: "test"},
+		"signup":              signupRequest{Email: fresh + "@example.com", Password: "a long password", AccountName: fresh},
+		"createInvite":        igny8.InviteSpec{Email: fresh + "@example.com"},
+		"addKeywords":         keywordsRequest{Keywords: []igny8.KeywordInput{{Keyword: fresh + " recipe"}}},
+		"importKeywords":      []byte("keyword,volume\n" + fresh + " bread,10\n"),
+		"approveIdea":         approveRequest{},
+		"editContent":         pageEdit{Page: tn.content.Page},
+		"setContentStatus":    statusChange{Status: igny8.ContentApproved},
+		"startJob":            jobRequest{Kind: igny8.JobPublish, Input: json.RawMessage(fmt.Sprintf(`{"content_ids": [%d]}`, tn.content.ID))},
+		"generateSite":        generateRequest{Brief: igny8.Brief{Name: "Crumb", Industry: "bakery", Offer: "sourdough bread"}},
+		"overridePrompt":      promptOverrideRequest{System: "You write for {{.Site.Name}}.", User: "Write {{.Title}}."},
+		"analyzeContent":      analyzeRequest{Keyword: "starter"},
+		"linkContent":         linkRequest{},
+		"putPipelineSettings": igny8.DefaultPipelineSettings(0),
 	}
 }
 
@@ -107,6 +110,8 @@ func path(pattern string, tn *tenant, accountID int64) string {
 			return fmt.Sprint(tn.content.ID)
 		case "{jobID}":
 			return fmt.Sprint(tn.job.ID)
+		case "{optimizationID}":
+			return fmt.Sprint(tn.optimization.ID)
 		case "{name}":
 			return "content"
 		}

@@ -35,8 +35,19 @@ func (run *jobRun) publish(ctx context.Context, in PublishInput) (*PublishResult
 	if err != nil {
 		return nil, err
 	}
-	check := CheckBlueprint(lib)
+	doc, _, err := st.ActiveBlueprintJSON(ctx, run.site.ID)
+	if err != nil {
+		return nil, err
+	}
+	exists, err := pageIDs(doc)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range contents {
+		exists[c.Slug] = true
+	}
 	res := &PublishResult{Pages: []string{}}
+	docs := make([]json.RawMessage, 0, len(contents))
 	for i, c := range contents {
 		if err := run.progress(ctx, "pages", i, len(contents)); err != nil {
 			return nil, err
@@ -54,19 +65,25 @@ func (run *jobRun) publish(ctx context.Context, in PublishInput) (*PublishResult
 				return nil, err
 			}
 		}
-		doc, err := json.Marshal(&page)
+		// Links to pieces the site will not have (approved, not published)
+		// are plain text on the site until those are published too.
+		unlinkMissing(&page, func(id string) bool { return exists[id] })
+		raw, err := json.Marshal(&page)
 		if err != nil {
 			return nil, err
 		}
-		if _, _, err := st.PutPage(ctx, run.site.ID, doc, nil, check); err != nil {
-			return nil, err
-		}
+		docs = append(docs, raw)
+		res.Pages = append(res.Pages, page.ID)
+	}
+	if err := st.PutPages(ctx, run.site.ID, docs, CheckBlueprint(lib)); err != nil {
+		return nil, err
+	}
+	for _, c := range contents {
 		if c.Status != igny8.ContentPublished {
 			if _, err := st.SetContentStatus(ctx, run.site.ID, c.ID, igny8.ContentPublished); err != nil {
 				return nil, err
 			}
 		}
-		res.Pages = append(res.Pages, page.ID)
 	}
 	if err := run.progress(ctx, "deploy", len(contents), len(contents)); err != nil {
 		return nil, err

@@ -112,6 +112,18 @@ func (r *Runner) Run(ctx context.Context, j *igny8.Job) (any, error) {
 			return nil, err
 		}
 		return run.publish(ctx, in)
+	case igny8.JobLink:
+		var in LinkInput
+		if err := run.input(&in); err != nil {
+			return nil, err
+		}
+		return run.link(ctx, in)
+	case igny8.JobOptimize:
+		var in OptimizeInput
+		if err := run.input(&in); err != nil {
+			return nil, err
+		}
+		return run.optimize(ctx, in)
 	case igny8.JobGenerateSite:
 		var in GenerateInput
 		if err := run.input(&in); err != nil {

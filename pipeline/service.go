@@ -339,10 +339,49 @@ func (s *Service) estimate(ctx context.Context, siteID int64, kind string, raw j
 			pages = 5
 		}
 		return cost(igny8.OpSiteStructure, 1) + cost(igny8.OpSitePage, int64(pages)), pages + 1, nil
+	case igny8.JobLink:
+		var in LinkInput
+		if err := decodeInput(raw, &in); err != nil {
+			return 0, 0, err
+		}
+		n := len(in.ContentIDs)
+		if n == 0 {
+			all, err := st.Contents(ctx, siteID, igny8.ContentFilter{})
+			if err != nil {
+				return 0, 0, err
+			}
+			if n = len(all); n == 0 {
+				return 0, 0, igny8.Errorf(igny8.EInvalid, "The site has no content to link yet.")
+			}
+		} else if err := s.checkContents(ctx, siteID, in.ContentIDs, nil); err != nil {
+			return 0, 0, err
+		}
+		// The most it can cost: every piece's text changes.
+		return cost(igny8.OpLinking, int64(n)), n, nil
+	case igny8.JobOptimize:
+		var in OptimizeInput
+		if err := decodeInput(raw, &in); err != nil {
+			return 0, 0, err
+		}
+		if err := s.checkContents(ctx, siteID, in.ContentIDs, nil); err != nil {
+			return 0, 0, err
+		}
+		var need int64
+		for _, id := range in.ContentIDs {
+			c, err := st.Content(ctx, siteID, id)
+			if err != nil {
+				return 0, 0, err
+			}
+			if c.TargetKeyword == "" {
+				return 0, 0, igny8.Errorf(igny8.EInvalid, "Content %d has no target keyword to optimize for.", id)
+			}
+			need += cost(igny8.OpOptimization, int64(c.WordCount))
+		}
+		return need, len(in.ContentIDs), nil
 	case igny8.JobKeywordImport:
 		return 0, 0, igny8.Errorf(igny8.EInvalid, "Import keywords with POST /v1/sites/%d/keywords/import; it starts a job itself when the file is large.", siteID)
 	}
-	return 0, 0, igny8.Errorf(igny8.EInvalid, "Unknown job kind %q; the kinds are cluster, ideas, write, image_prompts, images, publish and generate_site.", kind)
+	return 0, 0, igny8.Errorf(igny8.EInvalid, "Unknown job kind %q; the kinds are cluster, ideas, write, image_prompts, images, link, optimize, publish and generate_site.", kind)
 }
 
 // checkContents checks that ids name 1 to 100 contents of the site, in
@@ -405,6 +444,13 @@ func (s *Service) EditContent(ctx context.Context, siteID, id int64, page json.R
 		return nil, err
 	}
 	assets := writer.AttachImages(&probe, imgs)
+	all, err := s.Store.Contents(ctx, siteID, igny8.ContentFilter{})
+	if err != nil {
+		return nil, err
+	}
+	if doc, err = withContentPages(doc, all, id); err != nil {
+		return nil, err
+	}
 	if err := writer.Validate(doc, &pg, writer.Options{Files: lib, Assets: assets}); err != nil {
 		return nil, err
 	}

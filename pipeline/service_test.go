@@ -157,7 +157,7 @@ func TestServiceRefuses(t *testing.T) {
 		tests := []struct {
 			name, kind, input, want string
 		}{
-			{"unknown kind", "mine_bitcoin", `{}`, `Unknown job kind "mine_bitcoin"; the kinds are cluster, ideas, write, image_prompts, images, publish and generate_site.`},
+			{"unknown kind", "mine_bitcoin", `{}`, `Unknown job kind "mine_bitcoin"; the kinds are cluster, ideas, write, image_prompts, images, link, optimize, publish and generate_site.`},
 			{"import as a job", igny8.JobKeywordImport, `{"keywords": [{"keyword": "boots"}]}`, "Import keywords with POST"},
 			{"unknown field", igny8.JobWrite, fmt.Sprintf(`{"task_ids": [%d], "words": 900}`, task.ID), `The job's input cannot be read: json: unknown field "words".`},
 			{"wrong type", igny8.JobIdeas, `{"count": "four"}`, "The job's input cannot be read: "},

@@ -86,6 +86,9 @@ type Store interface {
 	// PutPage creates or replaces a page of the site's active blueprint
 	// (the page JSON's id names it); check validates the whole blueprint.
 	PutPage(ctx context.Context, siteID int64, page json.RawMessage, position *int, check func(doc []byte) error) (*igny8.PageBlueprint, bool, error)
+	// PutPages puts several pages at once, checking the whole blueprint
+	// once.
+	PutPages(ctx context.Context, siteID int64, pages []json.RawMessage, check func(doc []byte) error) error
 
 	// PutBlueprintAssets adds or replaces entries of the active blueprint's
 	// "assets" object (asset id → the asset JSON, e.g. {"path": "…",
@@ -95,4 +98,12 @@ type Store interface {
 	// active blueprint for the site-generation job jobID, once: a job that
 	// saved one already gets that version back.
 	SaveGeneratedBlueprint(ctx context.Context, siteID, jobID int64, doc []byte) (*igny8.SiteBlueprint, error)
+
+	// The linker's and optimizer's records (see package postgres).
+	PipelineSettings(ctx context.Context, siteID int64) (*igny8.PipelineSettings, error)
+	Links(ctx context.Context, siteID int64, sourceID *int64) ([]*igny8.ContentLink, error)
+	ApplyLinks(ctx context.Context, siteID, sourceID int64, page *igny8.Content, expect int, links []*igny8.ContentLink) (*igny8.Content, error)
+	ApplyOptimization(ctx context.Context, o *igny8.Optimization, key string, improved *igny8.Content) (*igny8.Optimization, bool, error)
+	Optimization(ctx context.Context, siteID, id int64) (*igny8.Optimization, error)
+	RevertOptimization(ctx context.Context, siteID, id int64, before *igny8.Content) (*igny8.Optimization, *igny8.Content, error)
 }

@@ -233,3 +233,31 @@ func (db *DB) ReorderPages(ctx context.Context, siteID int64, slugs []string, ch
 		return out, nil
 	})
 }
+
+// PutPages creates or replaces several pages of the site's active
+// blueprint at once (each by its "id"; new ones go last, replaced ones
+// keep their place), checking the whole blueprint once: pages that link to
+// each other go in together or not at all.
+func (db *DB) PutPages(ctx context.Context, siteID int64, pages []json.RawMessage, check CheckFunc) error {
+	ids := make([]string, len(pages))
+	for i, p := range pages {
+		f, err := readPageFacts(p)
+		if err != nil {
+			return err
+		}
+		ids[i] = f.ID
+	}
+	_, err := db.editPages(ctx, siteID, "pages.put", check, func(cur []*igny8.PageBlueprint) ([]*igny8.PageBlueprint, error) {
+		for i, p := range pages {
+			np := &igny8.PageBlueprint{Slug: ids[i], Page: p}
+			if j := slices.IndexFunc(cur, func(q *igny8.PageBlueprint) bool { return q.Slug == ids[i] }); j >= 0 {
+				np.CreatedAt = cur[j].CreatedAt
+				cur[j] = np
+			} else {
+				cur = append(cur, np)
+			}
+		}
+		return cur, nil
+	})
+	return err
+}

@@ -170,6 +170,20 @@ func (c *pipelineClient) run(ctx context.Context, slug string, csv []byte, o pip
 	}
 	fmt.Fprintf(c.out, "content      %d pieces, %d words, approved\n", len(written.Contents), written.Words)
 
+	// Internal links across the site, then SEO optimization.
+	if _, err := c.job(ctx, igny8.JobLink, map[string]any{}, false); err != nil {
+		return err
+	}
+	j, err = c.job(ctx, igny8.JobOptimize, map[string]any{"content_ids": written.Contents}, false)
+	if err != nil {
+		return err
+	}
+	var opt pipeline.OptimizeResult
+	if err := json.Unmarshal(j.Result, &opt); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.out, "optimize     %d of %d pieces scored higher and were kept\n", opt.Kept, len(opt.Optimizations))
+
 	// Images.
 	if _, err := c.job(ctx, igny8.JobImagePrompts, map[string]any{"content_ids": written.Contents, "max": o.images}, false); err != nil {
 		return err

@@ -168,6 +168,14 @@ func TestContentPipelineEndToEnd(t *testing.T) {
 			t.Errorf("no %s among the content: %v", want, types)
 		}
 	}
+	linked := result[pipeline.LinkResult](t, r.job(igny8.JobLink, map[string]any{}))
+	if linked.Links == 0 || len(linked.Changed) == 0 {
+		t.Fatalf("linking placed nothing: %+v", linked)
+	}
+	optimized := result[pipeline.OptimizeResult](t, r.job(igny8.JobOptimize, map[string]any{"content_ids": written.Contents}))
+	if len(optimized.Optimizations)+len(optimized.Failed) != len(written.Contents) || optimized.Kept == 0 {
+		t.Fatalf("optimization: %+v", optimized)
+	}
 	r.job(igny8.JobImagePrompts, map[string]any{"content_ids": written.Contents, "max": 1})
 	imgs := result[pipeline.ImagesResult](t, r.job(igny8.JobImages, map[string]any{"content_ids": written.Contents}))
 	if imgs.Generated != 2*len(written.Contents) {
@@ -203,6 +211,27 @@ func TestContentPipelineEndToEnd(t *testing.T) {
 			t.Errorf("%s: %d, not a PNG", src, st)
 		}
 	}
+	// Every page that links shows its links on the site. (Issue 11 asks for
+	// no orphan page; the report still finds some, see its closing note.)
+	var report igny8.LinkReport
+	p.api.call(token, "GET", r.base+"/links/report", nil, 200, &report)
+	if len(report.Pages) != len(contents) {
+		t.Errorf("the link report has %d pages, want %d", len(report.Pages), len(contents))
+	}
+	var links struct{ Items []*igny8.ContentLink }
+	p.api.call(token, "GET", r.base+"/links", nil, 200, &links)
+	for _, l := range links.Items[:min(3, len(links.Items))] {
+		var src igny8.Content
+		p.api.call(token, "GET", fmt.Sprintf("%s/contents/%d", r.base, l.SourceID), nil, 200, &src)
+		var sp, tp struct{ Path string }
+		json.Unmarshal(src.Page, &sp)
+		var tgt igny8.Content
+		p.api.call(token, "GET", fmt.Sprintf("%s/contents/%d", r.base, l.TargetID), nil, 200, &tgt)
+		json.Unmarshal(tgt.Page, &tp)
+		if body, _ := p.edge(host, sp.Path); !strings.Contains(body, "<a href="+tp.Path+">") {
+			t.Errorf("%s does not link to %s on the site", sp.Path, tp.Path)
+		}
+	}
 	if t.Failed() {
 		t.FailNow()
 	}
@@ -221,6 +250,24 @@ func TestContentPipelineEndToEnd(t *testing.T) {
 	for _, c := range contents {
 		add(igny8.OpContent, int64(c.WordCount))
 	}
+	add(igny8.OpLinking, int64(len(linked.Changed)))
+	for _, c := range contents {
+		var opts struct{ Items []igny8.Optimization }
+		p.api.call(token, "GET", fmt.Sprintf("%s/contents/%d/optimizations", r.base, c.ID), nil, 200, &opts)
+		for _, o := range opts.Items {
+			add(igny8.OpOptimization, int64(c.WordCount))
+			if o.Kept && o.ScoreAfter <= o.ScoreBefore {
+				t.Errorf("content %d: a kept optimization did not score higher (%d → %d)", c.ID, o.ScoreBefore, o.ScoreAfter)
+			}
+			if o.Kept {
+				var a igny8.SEOAnalysis
+				p.api.call(token, "POST", fmt.Sprintf("%s/contents/%d/analyze", r.base, c.ID), map[string]any{}, 200, &a)
+				if a.Score != o.ScoreAfter {
+					t.Errorf("content %d scores %d now, its optimization said %d", c.ID, a.Score, o.ScoreAfter)
+				}
+			}
+		}
+	}
 	add(igny8.OpImagePrompts, int64(len(contents)))
 	add(igny8.OpImage, int64(imgs.Generated))
 	var after igny8.CreditSummary
@@ -233,7 +280,7 @@ func TestContentPipelineEndToEnd(t *testing.T) {
 	// recording the end: nothing is charged or written again.
 	counts := func() string {
 		var sb strings.Builder
-		for _, q := range []string{"keywords", "clusters", "ideas", "tasks", "contents", "content_images", "content_revisions", "site_assets", "deployments", "ai_jobs"} {
+		for _, q := range []string{"keywords", "clusters", "ideas", "tasks", "contents", "content_images", "content_revisions", "site_assets", "deployments", "ai_jobs", "content_links", "optimizations"} {
 			var n int
 			if err := p.db.Pool.QueryRow(context.Background(), "SELECT count(*) FROM "+q).Scan(&n); err != nil {
 				t.Fatal(err)
@@ -251,7 +298,7 @@ func TestContentPipelineEndToEnd(t *testing.T) {
 	p.api.call(token, "GET", r.base+"/jobs?limit=200", nil, 200, &jobsList)
 	redelivered := 0
 	for _, j := range jobsList.Items {
-		if !slices.Contains([]string{igny8.JobCluster, igny8.JobIdeas, igny8.JobWrite, igny8.JobImagePrompts, igny8.JobImages, igny8.JobPublish}, j.Kind) {
+		if !slices.Contains([]string{igny8.JobCluster, igny8.JobIdeas, igny8.JobWrite, igny8.JobLink, igny8.JobOptimize, igny8.JobImagePrompts, igny8.JobImages, igny8.JobPublish}, j.Kind) {
 			continue
 		}
 		if _, err := p.db.Pool.Exec(context.Background(), "UPDATE ai_jobs SET status = 'running', ended_at = NULL WHERE id = $1", j.ID); err != nil {
@@ -264,8 +311,8 @@ func TestContentPipelineEndToEnd(t *testing.T) {
 		}
 		redelivered++
 	}
-	if redelivered != 6 {
-		t.Fatalf("redelivered %d jobs, want the 6 steps", redelivered)
+	if redelivered != 8 {
+		t.Fatalf("redelivered %d jobs, want the 8 steps", redelivered)
 	}
 	if got := counts(); got != beforeRedeliver {
 		t.Errorf("redelivery changed rows:\nbefore %s\nafter  %s", beforeRedeliver, got)
