@@ -57,6 +57,12 @@ var markdownParser = sync.OnceValue(func() parser.Parser {
 	)).Parser()
 })
 
+// MarkdownParser returns the parser of Markdown as the site build renders
+// it (CommonMark with the extensions of Hugo's Goldmark configuration).
+// Packages that read block Markdown use it, so a link, heading or image
+// is seen exactly where it will be on the page.
+func MarkdownParser() parser.Parser { return markdownParser() }
+
 // mdLink is a link or image found in Markdown.
 type mdLink struct {
 	image     bool

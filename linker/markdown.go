@@ -2,27 +2,18 @@ package linker
 
 import (
 	"strings"
-	"sync"
 	"unicode/utf8"
 
-	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
 	east "github.com/yuin/goldmark/extension/ast"
-	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"github.com/igny8/igny8/blueprints"
 )
 
-// markdownParser parses Markdown as the blueprints package and the site
-// build do (CommonMark with tables, strikethrough, footnotes, definition
-// lists and task lists), so a link found here is a link on the page.
-var markdownParser = sync.OnceValue(func() parser.Parser {
-	return goldmark.New(goldmark.WithExtensions(
-		extension.Table, extension.Strikethrough, extension.Footnote,
-		extension.DefinitionList, extension.TaskList,
-	)).Parser()
-})
+// markdownParser is the site build's Markdown parser.
+var markdownParser = blueprints.MarkdownParser
 
 // analysis is what the linker knows of one Markdown field.
 type analysis struct {

@@ -4,12 +4,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 
-	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
-	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 
 	"github.com/igny8/igny8/blueprints"
@@ -83,15 +79,8 @@ type document struct {
 	words  int
 }
 
-// markdownParser parses Markdown as the site build does (CommonMark with
-// Hugo's default extensions), so headings, links and images are seen
-// here exactly when they are on the page.
-var markdownParser = sync.OnceValue(func() parser.Parser {
-	return goldmark.New(goldmark.WithExtensions(
-		extension.Table, extension.Strikethrough, extension.Footnote,
-		extension.DefinitionList, extension.TaskList,
-	)).Parser()
-})
+// markdownParser is the site build's Markdown parser.
+var markdownParser = blueprints.MarkdownParser
 
 // Props by role. Props not named here are labels (words only).
 var (

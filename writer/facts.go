@@ -2,13 +2,9 @@ package writer
 
 import (
 	"strings"
-	"sync"
 	"unicode"
 
-	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
-	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 
 	"github.com/igny8/igny8"
@@ -98,12 +94,8 @@ func propWords(v any) int {
 	return 0
 }
 
-var markdownParser = sync.OnceValue(func() parser.Parser {
-	return goldmark.New(goldmark.WithExtensions(
-		extension.Table, extension.Strikethrough, extension.Footnote,
-		extension.DefinitionList, extension.TaskList,
-	)).Parser()
-})
+// markdownParser is the site build's Markdown parser.
+var markdownParser = blueprints.MarkdownParser
 
 // markdownText is the text a reader sees of Markdown: block by block,
 // without markup, raw HTML (which the site drops) or images.
