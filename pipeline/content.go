@@ -185,7 +185,26 @@ func (run *jobRun) write(ctx context.Context, in WriteInput) (*WriteResult, erro
 	if len(res.Failed) == len(in.TaskIDs) {
 		return nil, igny8.Errorf(igny8.EInvalid, "No task could be written: %s", res.Failed[0].Message)
 	}
-	return res, run.progress(ctx, "write", len(in.TaskIDs), len(in.TaskIDs))
+	if err := run.progress(ctx, "write", len(in.TaskIDs), len(in.TaskIDs)); err != nil {
+		return nil, err
+	}
+	// The site's settings may chain linking and optimization: each piece
+	// is metered by its own keys there, so a rerun charges nothing twice.
+	settings, err := st.PipelineSettings(ctx, run.site.ID)
+	if err != nil {
+		return nil, err
+	}
+	if settings.AutoLink {
+		if res.Linked, err = run.link(ctx, LinkInput{ContentIDs: res.Contents}); err != nil {
+			return nil, err
+		}
+	}
+	if settings.AutoOptimize {
+		if res.Optimized, err = run.optimize(ctx, OptimizeInput{ContentIDs: res.Contents}); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 // stop reports whether err should end the whole job rather than only the

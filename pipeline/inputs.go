@@ -54,6 +54,10 @@ type WriteResult struct {
 	Contents []int64       `json:"contents"`
 	Words    int           `json:"words"`
 	Failed   []ItemFailure `json:"failed,omitempty"`
+	// Linked and Optimized are what the steps the site's settings chain
+	// after writing did (PipelineSettings.AutoLink, AutoOptimize).
+	Linked    *LinkResult     `json:"linked,omitempty"`
+	Optimized *OptimizeResult `json:"optimized,omitempty"`
 }
 
 // ItemFailure is one item of a job that failed while the others went on.

@@ -286,7 +286,9 @@ func (run *jobRun) optimize(ctx context.Context, in OptimizeInput) (*OptimizeRes
 		if err := json.Unmarshal(c.Page, &page); err != nil {
 			return nil, err
 		}
-		key := credits.Key("optimization", c.ID, c.Revision)
+		// One optimization per piece and job: a redelivered job finds its
+		// record (and its charge) again.
+		key := credits.Key("optimization", run.job.ID, c.ID)
 		estimate, _ := credits.Cost(igny8.OpOptimization, int64(c.WordCount))
 		var saved *igny8.Optimization
 		_, err = run.meter(ctx, igny8.OpOptimization, key, estimate, func(ctx context.Context) (credits.Outcome, error) {

@@ -269,14 +269,26 @@ func (s *Service) estimate(ctx context.Context, siteID int64, kind string, raw j
 			return 0, 0, igny8.Errorf(igny8.EInvalid, "/task_ids must list 1 to 100 tasks.")
 		}
 		var need int64
+		settings, err := st.PipelineSettings(ctx, siteID)
+		if err != nil {
+			return 0, 0, err
+		}
 		for _, id := range in.TaskIDs {
 			t, err := st.Task(ctx, siteID, id)
 			if err != nil {
 				return 0, 0, err
 			}
 			if t.ContentID == nil {
-				// What the step holds for the task: its longest accepted answer.
+				// What the step holds for the task: its longest accepted
+				// answer, and what the steps the settings chain after it
+				// take of that.
 				need += writer.EstimateCredits(t.WordTarget)
+				if settings.AutoLink {
+					need += cost(igny8.OpLinking, 1)
+				}
+				if settings.AutoOptimize {
+					need += cost(igny8.OpOptimization, int64(t.WordTarget)*3/2)
+				}
 			}
 		}
 		return need, len(in.TaskIDs), nil

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/igny8/igny8"
 	"github.com/igny8/igny8/credits"
@@ -281,9 +282,15 @@ func TestContentPipelineEndToEnd(t *testing.T) {
 	counts := func() string {
 		var sb strings.Builder
 		for _, q := range []string{"keywords", "clusters", "ideas", "tasks", "contents", "content_images", "content_revisions", "site_assets", "deployments", "ai_jobs", "content_links", "optimizations"} {
+			// As the account (row-level security shows the app role
+			// nothing without one).
 			var n int
-			if err := p.db.Pool.QueryRow(context.Background(), "SELECT count(*) FROM "+q).Scan(&n); err != nil {
+			actx := igny8.WithActor(context.Background(), igny8.Actor{AccountID: acc.ID})
+			if err := p.db.Tx(actx, func(tx pgx.Tx) error { return tx.QueryRow(actx, "SELECT count(*) FROM "+q).Scan(&n) }); err != nil {
 				t.Fatal(err)
+			}
+			if n == 0 {
+				t.Fatalf("the account has no %s rows: the count sees nothing", q)
 			}
 			fmt.Fprintf(&sb, "%s=%d ", q, n)
 		}
