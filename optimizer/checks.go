@@ -130,6 +130,32 @@ func (a *analyzer) anyIn(ws []string) bool {
 	return false
 }
 
+// inSubheading reports whether a subheading reflects the keyphrase or a
+// synonym: it has more than half of its content words, or all of them in
+// a language without function words (Yoast's rule).
+func (a *analyzer) inSubheading(ws []string) bool {
+	ws = splitCompounds(ws)
+	for _, k := range a.keyphrases() {
+		n, found := k.length(), k.found(ws, a.lang)
+		if len(a.lang.functionWords) == 0 && found == len(k.content) || len(a.lang.functionWords) > 0 && 2*found > min(n, len(k.content)) {
+			return true
+		}
+	}
+	return false
+}
+
+// inAlt reports whether an image's alt text has at least half of the
+// keyphrase's (or a synonym's) content words (Yoast's rule).
+func (a *analyzer) inAlt(alt string) bool {
+	ws := splitCompounds(words(alt))
+	for _, k := range a.keyphrases() {
+		if found := k.found(ws, a.lang); found > 0 && 2*found >= min(k.length(), len(k.content)) {
+			return true
+		}
+	}
+	return false
+}
+
 // seoTitle is the page's own SEO title: its SEO title, else its title.
 func seoTitle(p *blueprints.Page) string {
 	if p.SEO != nil && p.SEO.Title != "" {

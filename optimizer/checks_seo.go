@@ -256,7 +256,7 @@ func (a *analyzer) keyphraseInSubheadings() {
 	}
 	matches := 0
 	for _, h := range hs {
-		if a.anyIn(h.words) {
+		if a.inSubheading(h.words) {
 			matches++
 		}
 	}
@@ -373,7 +373,7 @@ func (a *analyzer) keyphraseInImageAlt() {
 			continue
 		}
 		withAlt++
-		if a.anyIn(words(im.alt)) {
+		if a.inAlt(im.alt) {
 			withKey++
 		}
 	}

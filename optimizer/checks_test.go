@@ -169,6 +169,12 @@ var checkCases = []checkCase{
 		f.sections[1].heading = byLang(f, "Packing for the night train", "Koffer für den Nachtzug")
 		f.sections[3].heading = byLang(f, "Leaving the night train", "Aus dem Nachtzug steigen")
 	}},
+	{name: "two of three keyphrase words reflect it", langs: []string{"en"}, check: CheckKeyphraseInSubheading, want: Good, mut: func(f *fixture) {
+		f.kw = "night train tickets"
+	}},
+	{name: "one of two keyphrase words does not", langs: []string{"en"}, check: CheckKeyphraseInSubheading, want: Problem, mut: func(f *fixture) {
+		f.sections[0].heading, f.sections[2].heading = "Booking a train", "Sleeping at night"
+	}},
 	{name: "long text without subheadings", check: CheckKeyphraseInSubheading, want: Problem, score: 2, mut: func(f *fixture) {
 		for i := range f.sections {
 			f.sections[i].heading = ""
@@ -199,6 +205,9 @@ var checkCases = []checkCase{
 	}},
 	{name: "no image alt at all", check: CheckKeyphraseInImageAlt, want: Improve, mut: func(f *fixture) {
 		f.images = []map[string]any{{"asset": "cabin"}}
+	}},
+	{name: "half the keyphrase in image alt", langs: []string{"en"}, check: CheckKeyphraseInImageAlt, want: Good, mut: func(f *fixture) {
+		f.images = []map[string]any{{"asset": "cabin", "alt": "A cabin on the train"}}
 	}},
 	{name: "synonym in image alt", check: CheckKeyphraseInImageAlt, want: Good, mut: func(f *fixture) {
 		f.synonyms = []string{byLang(f, "sleeper", "Schlafwagen")}
@@ -521,5 +530,23 @@ func TestDocumentBlocks(t *testing.T) {
 	}
 	if got, want := len(a.doc.images), 1; got != want {
 		t.Errorf("%d images, want %d", got, want)
+	}
+}
+
+// A hero that opens a landing page is its H1, not a subheading; on a post
+// the title is the H1 and the hero's heading a subheading.
+func TestHeroHeading(t *testing.T) {
+	t.Parallel()
+	for typ, want := range map[string]int{blueprints.PageLanding: 0, blueprints.PageHome: 0, blueprints.PagePost: 1} {
+		p := &blueprints.Page{ID: "p", Type: typ, Title: "Trains", Blocks: []*blueprints.Block{
+			{ID: "hero", Type: "hero", V: 2, Props: map[string]any{"heading": "Night trains"}},
+			{ID: "body", Type: "richtext", V: 1, Props: map[string]any{"markdown": "Text."}}}}
+		a := newAnalyzer(Input{Page: p, Keyword: "night train"})
+		if got := len(a.subheadings()); got != want {
+			t.Errorf("%s: %d subheadings, want %d", typ, got, want)
+		}
+		if c := mustCheck(t, Analyze(Input{Page: p}), CheckSingleH1); c.Verdict != Good {
+			t.Errorf("%s: single H1 is %s", typ, c.Verdict)
+		}
 	}
 }

@@ -16,7 +16,9 @@
 // answers, feature texts…) parsed as the site build parses it, block
 // headings, FAQ questions, captions and quotes; labels such as buttons,
 // names and prices count as words only. Code blocks and raw HTML are left
-// out. The page title is the H1. The SEO title is the page's SEO title,
+// out. The page title is the H1 (on a page other than a post, product
+// or service that opens with a hero, the hero's heading is, as the themes
+// show it). The SEO title is the page's SEO title,
 // else its title; the meta description its SEO description, else its
 // description. Links are Markdown links and block hrefs: page:, a path or
 // the site's own host are internal, other http(s) hosts outbound. Images
@@ -54,17 +56,19 @@
 //     three or more words, more than half), accents folded; else improve.
 //     Not run on the home page.
 //   - keyphrase_in_subheadings: 30–75% of the H2 and H3 subheadings (block
-//     headings included) have the keyphrase or a synonym, or the only one
-//     does (good); fewer, none or more (problem). A text of 300 words or
-//     more without subheadings is a problem.
+//     headings included) reflect the keyphrase or a synonym, or the only
+//     one does (good); fewer, none or more (problem). A subheading reflects
+//     it with more than half of its content words (all of them in
+//     languages without function words). A text of 300 words or more
+//     without subheadings is a problem.
 //   - keyphrase_density: occurrences per 100 words, weighted by the
 //     keyphrase length (× 0.7 + words/3): under 0.5 or a single occurrence
 //     (problem, scored 4), 0.5–3 or two occurrences where two are enough
 //     (good), 3–4 (problem, 2), over 4 (problem, 0). Texts under 100 words
 //     need 1 occurrence (2 over 50 words).
 //   - keyphrase_in_image_alt: with fewer than 5 images one alt text with
-//     the keyphrase is good; with 5, 2–4; with more, 30–75%; else improve.
-//     Not run without images.
+//     the keyphrase (at least half of its content words) is good; with 5,
+//     2–4; with more, 30–75%; else improve. Not run without images.
 //   - keyphrase_used_before: no other page of the site has the keyphrase
 //     (good), one has (improve), more have (problem).
 //   - competing_links: no internal link has the keyphrase as its text
@@ -123,8 +127,8 @@
 //     words) is a problem.
 //
 // Sentence statistics count the prose (paragraphs, list items, FAQ
-// questions…), not headings or labels; reading ease counts headings as
-// sentences, as Yoast does.
+// questions…), not headings or labels; reading ease reads the whole text,
+// headings included, as Yoast does.
 //
 // Left out of Yoast's analysis: the premium assessments (keyphrase
 // distribution, word complexity, lists, text alignment), morphology

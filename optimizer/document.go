@@ -108,6 +108,8 @@ type docBuilder struct {
 	self    string // the page's id
 	assets  map[string]*blueprints.Asset
 	section string
+	// titleBlock is the hero whose heading is the page's H1.
+	titleBlock *blueprints.Block
 }
 
 // buildDocument reads a page's blocks into a document.
@@ -133,6 +135,16 @@ func buildDocument(p *blueprints.Page, in Input, lang *language) *document {
 				b.props(blk, blk.Props, nil, true)
 			}
 			walk(blk.Children)
+		}
+	}
+	// A page that opens with a hero shows its heading as the H1 in place
+	// of the title, except posts, products and services, whose header
+	// always shows the title.
+	if len(p.Blocks) > 0 && p.Blocks[0] != nil && p.Blocks[0].Type == "hero" {
+		switch p.Type {
+		case blueprints.PagePost, blueprints.PageProduct, blueprints.PageService:
+		default:
+			b.titleBlock = p.Blocks[0]
 		}
 	}
 	walk(p.Blocks)
@@ -195,7 +207,11 @@ func (b *docBuilder) props(blk *blueprints.Block, m map[string]any, path []any, 
 		case string:
 			switch {
 			case top && (k == "heading" || k == "title" && blk.Type == "hero"):
-				b.add(kindHeading, 2, v, nil)
+				level := 2
+				if blk == b.titleBlock {
+					level = 1 // the page's H1, instead of its title
+				}
+				b.add(kindHeading, level, v, nil)
 			case markdownProps[k]:
 				b.markdown(v, propRef{block: blk, path: append(slices.Clip(path), k)})
 			case proseProps[k]:

@@ -318,7 +318,7 @@ func (f *fixer) altTexts() {
 	}
 	have := 0
 	for _, im := range a.doc.images {
-		if a.kp != nil && im.alt != "" && a.anyIn(words(im.alt)) {
+		if a.kp != nil && im.alt != "" && a.inAlt(im.alt) {
 			have++
 		}
 	}
@@ -329,10 +329,10 @@ func (f *fixer) altTexts() {
 		}
 		alt := cmp.Or(firstSentence(im.caption, a.lang), im.section, f.p.Title)
 		alt = cutWords(alt, func(s string) bool { return utf8.RuneCountInString(s) <= 100 })
-		if a.kp != nil && !a.kp.onlyFunction && have < want && !a.anyIn(words(alt)) {
+		if a.kp != nil && !a.kp.onlyFunction && have < want && !a.inAlt(alt) {
 			alt = strings.TrimRight(alt, ".") + " – " + a.kp.text
 			have++
-		} else if a.kp != nil && a.anyIn(words(alt)) {
+		} else if a.kp != nil && a.inAlt(alt) {
 			have++
 		}
 		if alt == "" {

@@ -26,7 +26,7 @@ var plain = map[string][]string{
 		"Her garden has tall roses and a bench in the shade.",
 		"Good shoes help you walk far without sore feet.",
 		"That café sells hot soup and thick slices of cake.",
-		"Birds sing in the trees when the sun comes up.",
+		"Birds sing in the tall trees at dawn in spring.",
 		"Tom reads a book by the window in the evening.",
 	},
 	"de": {

@@ -37,6 +37,8 @@ var english = &language{
 		nonetheless, notably, obviously, otherwise, overall, particularly, previously, regardless,
 		similarly, simultaneously, specifically, subsequently, surely, therefore, thereafter, thus,
 		typically, ultimately, undoubtedly, unlike, whereas, admittedly, alternatively, then, still,
+		but, so, though, unless, whenever, when, while, whilst, since, until, till, before, if, lest,
+		anyway, soon, earlier, formerly, actually, occasionally, otherwise, instead, rather,
 		above all, after all, all in all, as a result, as long as, as soon as, as well as, at first,
 		at last, at least, at the same time, because of, by contrast, by the way, even though, even so,
 		for example, for instance, for one thing, for this reason, from now on, in addition,
