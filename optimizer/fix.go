@@ -136,6 +136,53 @@ func cutTitle(s string, fits func(string) bool, lang *language) string {
 	}
 }
 
+// wordSpans returns the byte spans of the words of s as
+// splitCompounds(words(s)) reads them.
+func wordSpans(s string) [][2]int {
+	var spans [][2]int
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case isCJK(r):
+			spans = append(spans, [2]int{i, i + size})
+			i += size
+		case isWordRune(r):
+			j := wordEnd(s, i)
+			start := i
+			for k := i; k <= j; k++ {
+				if k == j || s[k] == '-' {
+					if k > start {
+						spans = append(spans, [2]int{start, k})
+					}
+					start = k + 1
+				}
+			}
+			i = j
+		default:
+			i += size
+		}
+	}
+	return spans
+}
+
+// withoutWords removes n words from s at word index pos, with the
+// function words right before them, and tidies the punctuation left.
+func withoutWords(s string, pos, n int, lang *language) string {
+	spans := wordSpans(s)
+	if pos < 0 || pos+n > len(spans) {
+		return s
+	}
+	start, end := spans[pos][0], spans[pos+n-1][1]
+	for k := pos - 1; k >= 0 && lang.functionWords[lower(s[spans[k][0]:spans[k][1]])]; k-- {
+		start = spans[k][0]
+	}
+	out := strings.Join(strings.Fields(s[:start]+" "+s[end:]), " ")
+	out = strings.NewReplacer(" ,", ",", " :", ":", " ;", ";", " .", ".").Replace(out)
+	return strings.TrimFunc(out, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(",;:–—-|/·&", r)
+	})
+}
+
 // title puts the keyphrase at the start of the SEO title and fits the
 // title into the width search results show.
 func (f *fixer) title() {
@@ -154,9 +201,15 @@ func (f *fixer) title() {
 	}
 	switch {
 	case f.failing[CheckKeyphraseInTitle] && a.kp != nil && !a.kp.onlyFunction:
-		t := capitalize(a.kp.text) + ": " + own
-		if own == "" {
-			t = capitalize(a.kp.text)
+		// The keyphrase moves to the front: "A guide to the night train"
+		// becomes "Night train: A guide".
+		rest := own
+		if pos := a.kp.position(splitCompounds(words(own)), a.lang); pos >= 0 {
+			rest = withoutWords(own, pos, len(a.kp.stems), a.lang)
+		}
+		t := capitalize(a.kp.text)
+		if rest != "" {
+			t += ": " + rest
 		}
 		if !fits(t) {
 			t = cutTitle(t, fits, a.lang)

@@ -203,6 +203,9 @@ func TestFixTitle(t *testing.T) {
 		want                           string
 	}{
 		{name: "keyphrase first", title: "A calm guide", kw: "night train", want: "Night train: A calm guide"},
+		{name: "keyphrase moved to the front", title: "A calm guide to the night train", kw: "night train", want: "Night train: A calm guide"},
+		{name: "keyphrase moved from the middle", title: "Sleeping well on night trains, in winter", kw: "night train", want: "Night train: Sleeping well, in winter"},
+		{name: "keyphrase at the end", title: "Tickets for the night train", kw: "night train", want: "Night train: Tickets"},
 		{name: "with the site's template", title: "A calm guide", template: "%s — Slow Miles", kw: "night train", want: "Night train: A calm guide — Slow Miles"},
 		{name: "cut to fit", title: "A calm and complete guide to sleeping well on rails across the whole of Europe", kw: "night train",
 			want: "Night train: A calm and complete guide to sleeping well on rails"},

@@ -68,10 +68,10 @@ var (
 type gen struct {
 	r *rand.Rand
 	// The article's parameters.
-	kw                                string
-	keyRate, longRate, passiveRate    float64
-	transitionRate, complexRate, lead float64
-	paraMax                           int
+	kw                             string
+	keyRate, longRate, passiveRate float64
+	transitionRate, complexRate    float64
+	paraMax                        int
 }
 
 func newGen(seed uint64) *gen {
