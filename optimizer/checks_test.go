@@ -550,3 +550,15 @@ func TestHeroHeading(t *testing.T) {
 		}
 	}
 }
+
+// An empty input analyzes without text: every keyword check fails.
+func TestEmptyInput(t *testing.T) {
+	t.Parallel()
+	a := Analyze(Input{})
+	if a.Words != 0 || a.Score >= 30 || a.Language != "en" {
+		t.Errorf("empty input: %d words, score %d, language %q", a.Words, a.Score, a.Language)
+	}
+	if c := mustCheck(t, a, CheckTextLength); c.Verdict != Problem {
+		t.Errorf("text length of nothing is %s", c.Verdict)
+	}
+}
