@@ -41,8 +41,8 @@ func newAPI(svc *services) http.Handler {
 	db, rdb := svc.db, svc.rdb
 	var limiter, login api.Limiter
 	if rdb != nil {
-		limiter = &api.RedisLimiter{Client: rdb, Limit: 600, Window: time.Minute}
-		login = &api.RedisLimiter{Client: rdb, Limit: 10, Window: time.Minute, Prefix: "igny8:rl:login:"}
+		limiter = &api.RedisLimiter{Client: rdb, Limit: 600, Window: time.Minute, Prefix: svc.limitPrefix + "igny8:rl:"}
+		login = &api.RedisLimiter{Client: rdb, Limit: 10, Window: time.Minute, Prefix: svc.limitPrefix + "igny8:rl:login:"}
 	}
 	return api.New(api.Config{
 		Auth:          db,

@@ -97,6 +97,7 @@ func startPlatform(t *testing.T, extra map[string]string) *platform {
 	p := &platform{t: t, vars: vars, svc: svc, edgeAddr: edgeAddr, dns: map[string][]string{}}
 	svc.lookupTXT = p.lookupTXT
 	ns := fmt.Sprintf("e2e%d:", time.Now().UnixNano())
+	svc.limitPrefix = ns
 	jc := svc.jobsConfig()
 	jc.Namespace = ns
 	h := svc.apiHandler()

@@ -53,6 +53,10 @@ type services struct {
 	sites  *sites.Service
 	logger *slog.Logger
 	ai     ai.Provider // the content pipeline's AI provider
+	// limitPrefix goes before the API's rate-limit keys: tests that share
+	// one Redis give each platform its own, as token ids repeat across
+	// their databases.
+	limitPrefix string
 	// lookupTXT replaces DNS for domain verification when set (tests).
 	lookupTXT domains.LookupTXT
 }
