@@ -6,10 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/jackc/pgx/v5"
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/igny8/igny8"
 )
@@ -66,32 +64,9 @@ func checkPageJSON(c *igny8.Content) error {
 
 const maxSlugLen = 80
 
-// contentSlug makes s a content slug: lower-case ASCII letters and
-// digits (accents dropped), other runs of characters one hyphen, at most
-// maxSlugLen long. It may return "".
-func contentSlug(s string) string {
-	var b strings.Builder
-	hyphen := false
-	for _, r := range norm.NFKD.String(strings.ToLower(s)) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-			// an accent, split off its letter by NFKD
-		case 'a' <= r && r <= 'z' || '0' <= r && r <= '9':
-			if hyphen && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			hyphen = false
-			b.WriteRune(r)
-		default:
-			hyphen = true
-		}
-	}
-	out := b.String()
-	if len(out) > maxSlugLen {
-		out = strings.TrimRight(out[:maxSlugLen], "-")
-	}
-	return out
-}
+// contentSlug makes s a content slug (see slugify), at most maxSlugLen
+// long. It may return "".
+func contentSlug(s string) string { return slugify(s, maxSlugLen) }
 
 // slugCandidate is the nth choice of slug for base: base itself, then
 // base-2, base-3…, with base shortened to keep within maxSlugLen.
@@ -400,11 +375,7 @@ func (db *DB) ContentRevisions(ctx context.Context, siteID, contentID int64) ([]
 	}
 	var out []*igny8.ContentRevision
 	err = db.Tx(ctx, func(tx pgx.Tx) error {
-		var id int64
-		err := tx.QueryRow(ctx, `SELECT id FROM contents WHERE account_id = $1 AND site_id = $2 AND id = $3`, a.AccountID, siteID, contentID).Scan(&id)
-		if err == pgx.ErrNoRows {
-			return noContent(siteID, contentID)
-		} else if err != nil {
+		if err := contentExists(ctx, tx, a.AccountID, siteID, contentID); err != nil {
 			return err
 		}
 		rows, err := tx.Query(ctx, `SELECT id, account_id, content_id, revision, source, page, created_by, created_at

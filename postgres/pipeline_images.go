@@ -96,11 +96,7 @@ func (db *DB) ContentImages(ctx context.Context, siteID, contentID int64) ([]*ig
 	}
 	var out []*igny8.ContentImage
 	err = db.Tx(ctx, func(tx pgx.Tx) error {
-		var id int64
-		err := tx.QueryRow(ctx, `SELECT id FROM contents WHERE account_id = $1 AND site_id = $2 AND id = $3`, a.AccountID, siteID, contentID).Scan(&id)
-		if err == pgx.ErrNoRows {
-			return noContent(siteID, contentID)
-		} else if err != nil {
+		if err := contentExists(ctx, tx, a.AccountID, siteID, contentID); err != nil {
 			return err
 		}
 		out, err = listImages(ctx, tx, a.AccountID, contentID)

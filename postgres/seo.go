@@ -120,7 +120,7 @@ func (db *DB) Links(ctx context.Context, siteID int64, sourceID *int64) ([]*igny
 			return err
 		}
 		if sourceID != nil {
-			if _, err := lockContentShare(ctx, tx, a.AccountID, siteID, *sourceID); err != nil {
+			if err := contentExists(ctx, tx, a.AccountID, siteID, *sourceID); err != nil {
 				return err
 			}
 		}
@@ -135,14 +135,15 @@ func (db *DB) Links(ctx context.Context, siteID int64, sourceID *int64) ([]*igny
 	return out, err
 }
 
-// lockContentShare checks content id of the site exists.
-func lockContentShare(ctx context.Context, tx pgx.Tx, accountID, siteID, id int64) (int64, error) {
+// contentExists checks content id of the site exists (not_found
+// otherwise).
+func contentExists(ctx context.Context, tx pgx.Tx, accountID, siteID, id int64) error {
 	var got int64
 	err := tx.QueryRow(ctx, `SELECT id FROM contents WHERE account_id = $1 AND site_id = $2 AND id = $3`, accountID, siteID, id).Scan(&got)
 	if err == pgx.ErrNoRows {
-		return 0, noContent(siteID, id)
+		return noContent(siteID, id)
 	}
-	return got, err
+	return err
 }
 
 const optimizationColumns = `id, account_id, site_id, content_id, job_id, keyword, score_before, score_after, kept, checks,
@@ -224,7 +225,7 @@ func (db *DB) Optimizations(ctx context.Context, siteID, contentID int64) ([]*ig
 	}
 	var out []*igny8.Optimization
 	err = db.Tx(ctx, func(tx pgx.Tx) error {
-		if _, err := lockContentShare(ctx, tx, a.AccountID, siteID, contentID); err != nil {
+		if err := contentExists(ctx, tx, a.AccountID, siteID, contentID); err != nil {
 			return err
 		}
 		rows, err := tx.Query(ctx, `SELECT `+optimizationColumns+` FROM optimizations

@@ -228,17 +228,22 @@ const maxBaseSlug = 40
 func accountSlugBase(name, email string) string {
 	local, _, _ := strings.Cut(email, "@")
 	for _, s := range []string{name, local} {
-		if slug := slugify(s); slug != "" {
+		if slug := slugify(s, maxBaseSlug); slug != "" {
 			return slug
 		}
 	}
 	return "account"
 }
 
-func slugify(s string) string {
+// slugify makes s a slug: lower-case ASCII letters and digits (accents
+// dropped) joined by single hyphens, at most max bytes. It may return "".
+func slugify(s string, max int) string {
 	var b strings.Builder
 	hyphen := false
 	for _, r := range norm.NFKD.String(strings.ToLower(s)) {
+		if b.Len() >= max {
+			break
+		}
 		switch {
 		case unicode.Is(unicode.Mn, r):
 			// an accent, split off its letter by NFKD
@@ -251,11 +256,8 @@ func slugify(s string) string {
 		default:
 			hyphen = true
 		}
-		if b.Len() >= maxBaseSlug {
-			break
-		}
 	}
-	return strings.Trim(b.String()[:min(b.Len(), maxBaseSlug)], "-")
+	return strings.Trim(b.String()[:min(b.Len(), max)], "-")
 }
 
 // withSuffix appends -suffix to slug, within the slug rule's 63 characters.
