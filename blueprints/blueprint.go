@@ -221,6 +221,19 @@ type Block struct {
 	Children []*Block       `json:"children,omitempty"`
 }
 
+// hiddenProps are the block props that hold no text a reader sees.
+var hiddenProps = map[string]bool{
+	"href": true, "asset": true, "alt": true, "icon": true, "layout": true, "variant": true, "tag": true,
+	"provider": true, "video_id": true, "endpoint": true, "fields": true, "type": true, "gap": true,
+	"columns": true, "products": true, "pages": true,
+}
+
+// HiddenProp reports whether a block prop named key (at any depth of the
+// props) holds no text a reader sees: a link, a reference to pages or
+// assets, a choice or an identifier. Word counts and text analysis skip
+// such props.
+func HiddenProp(key string) bool { return hiddenProps[key] }
+
 // Style is the presentational envelope of a block.
 type Style struct {
 	Background string `json:"background,omitempty"`

@@ -46,6 +46,26 @@ func RewriteMarkdownRefs(md string, resolve func(MarkdownRef) string) string {
 	})
 }
 
+// mdPageLinkRE finds whole inline links to pages: [text](page:id#anchor),
+// text without brackets.
+var mdPageLinkRE = regexp.MustCompile(`\[([^\[\]]*)\]\(\s*<?page:([a-z0-9][a-z0-9-]*)(#[A-Za-z0-9_-]+)?>?\s*\)`)
+
+// UnlinkPages turns the inline links to pages keep refuses back into their
+// text: "[Sourdough](page:sourdough)" becomes "Sourdough". It reports
+// whether it changed md.
+func UnlinkPages(md string, keep func(id string) bool) (string, bool) {
+	changed := false
+	out := mdPageLinkRE.ReplaceAllStringFunc(md, func(s string) string {
+		m := mdPageLinkRE.FindStringSubmatch(s)
+		if keep(m[2]) {
+			return s
+		}
+		changed = true
+		return m[1]
+	})
+	return out, changed
+}
+
 // markdownParser parses Markdown as the builder renders it: CommonMark with
 // the extensions Hugo's Goldmark configuration turns on (tables,
 // strikethrough, footnotes, definition lists, task lists), so a link is

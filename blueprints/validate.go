@@ -324,6 +324,16 @@ func (v *validator) references() {
 					}
 				}
 			}
+			if b.Type == "related" {
+				ids, _ := b.Props["pages"].([]any)
+				for j, id := range ids {
+					if s, _ := id.(string); s == pg.ID {
+						v.add(ptr(bat, "props", "pages", j), "page %q is this page; a related block lists other pages", s)
+					} else {
+						v.pageRef(ptr(bat, "props", "pages", j), s)
+					}
+				}
+			}
 		})
 	}
 }

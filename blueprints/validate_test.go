@@ -131,6 +131,15 @@ func TestBrokenCopies(t *testing.T) {
 		{"product-grid of non-products", func(d map[string]any) {
 			obj(d, "pages", 1, "blocks", 18, "props")["products"] = []any{"first"}
 		}, "/pages/1/blocks/18/props/products/0", `page "first" is a post, not a product`},
+		{"related block listing its own page", func(d map[string]any) {
+			obj(d, "pages", 1, "blocks", 19, "props")["pages"] = []any{"first", "blocks"}
+		}, "/pages/1/blocks/19/props/pages/1", `page "blocks" is this page`},
+		{"related block listing a draft", func(d map[string]any) {
+			obj(d, "pages", 1, "blocks", 19, "props")["pages"] = []any{"hidden"}
+		}, "/pages/1/blocks/19/props/pages/0", `page "hidden" is a draft`},
+		{"related block listing a missing page", func(d map[string]any) {
+			obj(d, "pages", 1, "blocks", 19, "props")["pages"] = []any{"gone"}
+		}, "/pages/1/blocks/19/props/pages/0", `page "gone" does not exist`},
 		{"select without options", func(d map[string]any) {
 			delete(obj(d, "pages", 1, "blocks", 14, "props", "fields", 2), "options")
 		}, "/pages/1/blocks/14/props/fields/2/options", "required"},

@@ -26,6 +26,8 @@ func (g *generator) blocks(in []*blueprints.Block) []*block {
 			rb.Props["items"] = g.postItems(b.Props)
 		case "product-grid":
 			rb.Props["items"] = g.productItems(b.Props)
+		case "related":
+			rb.Props["items"] = g.relatedItems(b.Props)
 		}
 		out = append(out, rb)
 	}
@@ -142,6 +144,20 @@ func (g *generator) productItems(props map[string]any) []*listItem {
 	items := make([]*listItem, 0, min(limit, len(pages)))
 	for _, p := range pages[:min(limit, len(pages))] {
 		items = append(items, g.item(p))
+	}
+	return items
+}
+
+// relatedItems are the pages a related block lists, in its order; pages
+// the site does not publish are left out.
+func (g *generator) relatedItems(props map[string]any) []*listItem {
+	ids, _ := props["pages"].([]any)
+	items := make([]*listItem, 0, len(ids))
+	for _, id := range ids {
+		s, _ := id.(string)
+		if p := g.pages[s]; p != nil && !p.Draft {
+			items = append(items, g.item(p))
+		}
 	}
 	return items
 }

@@ -37,6 +37,9 @@ func (g *generator) jsonLD(p *blueprints.Page, pp *pageParams) string {
 	if pp.Head.Description != "" {
 		webPage["description"] = pp.Head.Description
 	}
+	if rel := g.relatedLinks(p.Blocks); len(rel) > 0 {
+		webPage["relatedLink"] = rel
+	}
 	graph = append(graph, webPage)
 	if len(pp.Breadcrumbs) > 0 {
 		var items []any
@@ -146,6 +149,29 @@ func (g *generator) organization(id string) map[string]any {
 		org["sameAs"] = o.SameAs
 	}
 	return org
+}
+
+// relatedLinks are the URLs of the pages the related blocks list, nested
+// ones included, each once.
+func (g *generator) relatedLinks(blocks []*blueprints.Block) []any {
+	var out []any
+	seen := map[string]bool{}
+	var walk func(bs []*blueprints.Block)
+	walk = func(bs []*blueprints.Block) {
+		for _, b := range bs {
+			if b.Type == "related" {
+				for _, it := range g.relatedItems(b.Props) {
+					if u := g.abs(it.URL); !seen[u] {
+						seen[u] = true
+						out = append(out, u)
+					}
+				}
+			}
+			walk(b.Children)
+		}
+	}
+	walk(blocks)
+	return out
 }
 
 // faq collects the questions of every faq block, nested ones included.

@@ -118,8 +118,8 @@ type product struct {
 }
 
 // block is a resolved block: props as in the blueprint, but every href is a
-// URL, every image an image, Markdown links resolved, and for post-list and
-// product-grid the matching items filled in as props.items.
+// URL, every image an image, Markdown links resolved, and for post-list,
+// product-grid and related the matching items filled in as props.items.
 type block struct {
 	ID       string         `json:"id"`
 	Type     string         `json:"type"`
@@ -135,7 +135,7 @@ type style struct {
 	Width      string `json:"width"`
 }
 
-// listItem is one entry of a post-list or product-grid block.
+// listItem is one entry of a post-list, product-grid or related block.
 type listItem struct {
 	Title       string   `json:"title"`
 	URL         string   `json:"url"`

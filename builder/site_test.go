@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -126,6 +127,11 @@ func TestSEO(t *testing.T) {
 				t.Error("the page with a faq block has no FAQPage JSON-LD")
 			} else if q := ld["FAQPage"]["mainEntity"].([]any)[0].(map[string]any); q["acceptedAnswer"].(map[string]any)["text"] != "No, see pricing." {
 				t.Errorf("FAQ answer as plain text = %v", q["acceptedAnswer"])
+			}
+			blocksLD := jsonLDTypes(t, parse(t, page(t, out, "blocks/index.html")))
+			wantRel := []any{"https://golden.example/blog/second/", "https://golden.example/shop/widget/", "https://golden.example/services/care/"}
+			if got := blocksLD["WebPage"]["relatedLink"]; !reflect.DeepEqual(got, wantRel) {
+				t.Errorf("WebPage relatedLink = %v, want the related block's pages %v", got, wantRel)
 			}
 			prod := jsonLDTypes(t, parse(t, page(t, out, "shop/widget/index.html")))["Product"]
 			if prod == nil || prod["offers"].(map[string]any)["price"] != "19.00" {
