@@ -5,12 +5,6 @@ import "github.com/igny8/igny8/blueprints"
 // Pages are read and written through blueprints' types: blocks whose
 // props are JSON values, as decoded from a page's JSON or built in Go.
 
-// hiddenProps are block props that are not text a reader sees.
-var hiddenProps = map[string]bool{
-	"href": true, "asset": true, "alt": true, "icon": true, "layout": true, "variant": true, "tag": true,
-	"provider": true, "video_id": true, "endpoint": true, "fields": true, "type": true, "gap": true,
-}
-
 // forItems calls fn for each object of a FAQ block's items, whether the
 // page was decoded from JSON ([]any) or built in Go.
 func forItems(v any, fn func(int, map[string]any)) {
@@ -34,7 +28,7 @@ func propText(v any, skip string, text func(string)) {
 	switch v := v.(type) {
 	case map[string]any:
 		for k, x := range v {
-			if !hiddenProps[k] && k != skip {
+			if !blueprints.HiddenProp(k) && k != skip {
 				propText(x, skip, text)
 			}
 		}

@@ -82,13 +82,9 @@ type document struct {
 // markdownParser is the site build's Markdown parser.
 var markdownParser = blueprints.MarkdownParser
 
-// Props by role. Props not named here are labels (words only).
+// Props by role. Props not named here (nor hidden, see
+// blueprints.HiddenProp) are labels (words only).
 var (
-	hiddenProps = map[string]bool{
-		"href": true, "asset": true, "alt": true, "icon": true, "layout": true, "variant": true,
-		"tag": true, "provider": true, "video_id": true, "endpoint": true, "fields": true,
-		"type": true, "gap": true, "columns": true, "products": true,
-	}
 	markdownProps = map[string]bool{"markdown": true, "text": true, "intro": true, "answer": true, "bio": true, "subtitle": true}
 	proseProps    = map[string]bool{"question": true, "quote": true, "caption": true, "description": true}
 	imageProps    = map[string]bool{"image": true, "photo": true, "poster": true, "avatar": true}
@@ -200,7 +196,7 @@ func orderedKeys(m map[string]any) []string {
 // props reads a block's props (top) or an object inside them.
 func (b *docBuilder) props(blk *blueprints.Block, m map[string]any, path []any, top bool) {
 	for _, k := range orderedKeys(m) {
-		if hiddenProps[k] {
+		if blueprints.HiddenProp(k) {
 			continue
 		}
 		switch v := m[k].(type) {

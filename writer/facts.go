@@ -42,13 +42,6 @@ func (f PageFacts) Apply(c *igny8.Content) {
 	c.Slug, c.Title, c.MetaTitle, c.MetaDescription, c.Excerpt, c.WordCount = f.Slug, f.Title, f.MetaTitle, f.MetaDescription, f.Excerpt, f.WordCount
 }
 
-// hidden are the block props that are not text a reader sees: links,
-// references, choices and identifiers.
-var hidden = map[string]bool{
-	"href": true, "asset": true, "alt": true, "icon": true, "layout": true, "variant": true, "tag": true,
-	"provider": true, "video_id": true, "endpoint": true, "fields": true, "type": true, "gap": true,
-}
-
 // Words counts the words a reader sees in a page's blocks (the title and
 // meta fields are not counted): the text of Markdown without its syntax
 // (link targets, emphasis marks, list bullets, images), and every other
@@ -77,7 +70,7 @@ func propWords(v any) int {
 	case map[string]any:
 		n := 0
 		for k, e := range v {
-			if !hidden[k] {
+			if !blueprints.HiddenProp(k) {
 				n += propWords(e)
 			}
 		}
