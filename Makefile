@@ -101,7 +101,7 @@ bench-cluster: ## keyword clustering: ARI on the labelled set, 10,000 keywords, 
 		-about "LabelledARI: the adjusted Rand index (ARI; 1 is a perfect match, 0 chance) of planner.Group's groups against the 17 topics of planner/testdata/labelled_keywords.csv (306 hand-written search queries), for thresholds around the default (0.06) at the default floor (0.10). Group10k: 10,000 distinct keywords made deterministically from the labelled ones with search modifiers (best, near me, for beginners…), grouped with the defaults on every core; its ARI is against the topics they were made from. GroupVsNaive1k: 1,000 such keywords grouped by Group and by the textbook average linkage (every pair compared into a full matrix, then every pair scanned for each merge: O(n³)), both in every iteration of the same run and checked to give the same groups; naive/group is the ratio of their times. Absolute times on this shared machine are noise; the ratio is the result."
 
 .PHONY: bench-seo
-bench-seo: data/go.mod ## SEO on 1,000 generated articles: optimizer.Analyze vs the yoastseo npm package (npm-installed into data/bench-seo); writes docs/benchmarks.md
+bench-seo: data/go.mod ## SEO on 1,000 generated articles: linker.LinkSite on the whole site, and optimizer.Analyze vs the yoastseo npm package (npm-installed into data/bench-seo); writes docs/benchmarks.md
 	@scripts/bench-seo.sh
 
 .PHONY: screenshots

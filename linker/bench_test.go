@@ -3,17 +3,25 @@ package linker
 import "testing"
 
 // BenchmarkLinkSite1000 links a generated site of 1,000 articles of about
-// 1,200 words each (the target: under 10 s).
+// 1,200 words each, related blocks included as the pipeline has them (the
+// target: under 10 s), and reports the orphans left.
 func BenchmarkLinkSite1000(b *testing.B) {
 	site := benchSite(1000, 1200)
+	site.Rules.RelatedBlock = true
 	words, links := 0, 0
+	var res *Result
 	for b.Loop() {
-		res, err := LinkSite(site)
-		if err != nil {
+		var err error
+		if res, err = LinkSite(site); err != nil {
 			b.Fatal(err)
 		}
 		links = len(res.Links)
 	}
+	rep, err := Report(applied(site, res))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(len(rep.Orphans)), "orphans")
 	e, err := newEngine(site)
 	if err != nil {
 		b.Fatal(err)

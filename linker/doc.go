@@ -94,12 +94,28 @@
 // LinkSite links every page; LinkPiece places one page's outbound links
 // (other pages link to it when they are linked in turn).
 //
+// # Related blocks
+//
+// Words decide where a contextual link can go, so a page whose keyword no
+// other page says gets none: an orphan. With Rules.RelatedBlock, the
+// linker also keeps a related block (id RelatedBlockID, type "related",
+// which the themes render as a list of pages with their titles and
+// images) on each page it links, listing Rules.Related other published or
+// approved pages. The lists are chosen for the whole site: orphans first,
+// each listed by the page most relevant to it that has room, then the
+// most relevant pages each page does not link to in its text yet (see
+// relatedLists). They depend only on the text links and the text, so a
+// rerun writes the same blocks; the linker changes only its own block (a
+// block of the author's with that id stops it) and removes it when the
+// list is empty. Its entries are Link records of TypeRelated.
+//
 // # Report
 //
 // Report reads the pages as they are and lists orphan pages (no inbound
-// link from another page), pages with too few links (fewer than MinLinks,
-// default 2, or than their budget when that is smaller) and too many (more
-// than their budget), per page counts in and out, and for each page a
-// related-content list (Rules.Related, default 3): the most relevant
-// pages it does not link to yet, as data for a block the themes render.
+// link from another page, in its text or a related block), pages with
+// too few links in their text (fewer than MinLinks, default 2, or than
+// their budget when that is smaller) and too many (more than their
+// budget), per page counts in and out, and each page's related-content
+// list: its related blocks' pages, or without one the Rules.Related
+// (default 3) most relevant pages it does not link to yet.
 package linker

@@ -44,6 +44,14 @@ type docState struct {
 	query  []weight // TF-IDF of its keywords and title, unit length
 	// variants are the word keys of its keywords that make anchors.
 	variants [][]int32
+	// related are the page ids its related blocks list, each once;
+	// relatedBlock is how its own related block (RelatedBlockID) stands.
+	related      []string
+	relatedBlock blockState
+	ownRelated   []string // the pages of its own related block, in order
+	// linked are the pages its text links to (page ids), as it stands
+	// after this run when it is linked.
+	linked map[string]bool
 }
 
 // field is one linkable Markdown text of a page: a richtext block's
@@ -147,8 +155,10 @@ func newEngine(site Site) (*engine, error) {
 	e.indexAnchors()
 	e.inbound = make([]int, len(e.docs))
 	for _, d := range e.docs {
+		d.linked = map[string]bool{}
 		for _, f := range d.fields {
 			for _, l := range f.a.links {
+				d.linked[l.id] = true
 				if t := e.byPage[l.id]; t != nil {
 					e.usage[usageKey{int32(t.idx), fold(l.anchor)}]++
 					if t != d {
@@ -184,7 +194,25 @@ func (e *engine) read(d *docState) map[int32]int32 {
 			}
 			p := append(path[:len(path):len(path)], i)
 			skip := ""
+			if b.ID == RelatedBlockID {
+				d.relatedBlock = blockForeign
+				if b.Type == "related" {
+					d.relatedBlock = blockOwn
+				}
+			}
 			switch b.Type {
+			case "related":
+				// Page ids, not text.
+				for _, s := range pageList(b.Props["pages"]) {
+					if !slices.Contains(d.related, s) {
+						d.related = append(d.related, s)
+					}
+					if b.ID == RelatedBlockID {
+						d.ownRelated = append(d.ownRelated, s)
+					}
+				}
+				walk(b.Children, p)
+				continue
 			case "richtext":
 				if md, ok := b.Props["markdown"].(string); ok {
 					d.fields = append(d.fields, &field{blockPath: p, blockID: b.ID, item: -1, path: "markdown", md: md,

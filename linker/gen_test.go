@@ -255,10 +255,13 @@ func (g *gen) site(n, words int) Site {
 
 // rules returns the default rules or, for some sites, other ones.
 func (g *gen) rules() Rules {
+	related := g.r.IntN(2) == 0
 	if g.r.IntN(2) == 0 {
-		return Rules{}
+		return Rules{RelatedBlock: related}
 	}
 	return Rules{
+		RelatedBlock:  related,
+		Related:       []int{0, 1, 5, -1}[g.r.IntN(4)],
 		WordsPerLink:  []int{50, 100, 150, 300}[g.r.IntN(4)],
 		MaxLinks:      []int{0, 3, -1}[g.r.IntN(3)],
 		MaxPerTarget:  1 + g.r.IntN(2),

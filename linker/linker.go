@@ -8,7 +8,20 @@ import (
 // Version is the version of the linking rules, stamped on every Link. It
 // changes whenever the same site would be linked differently, so records
 // placed by an older linker can be told apart.
-const Version = "1"
+const Version = "2"
+
+// RelatedBlockID is the id of the related block the linker keeps on a
+// page (Rules.RelatedBlock). A block with another id is the author's.
+const RelatedBlockID = "related-content"
+
+// blockState is how a page stands with the linker's related block.
+type blockState int8
+
+const (
+	blockNone    blockState = iota // the page has no block with RelatedBlockID
+	blockOwn                       // a related block with RelatedBlockID: the linker's
+	blockForeign                   // another block uses the id: the linker writes none
+)
 
 // Link types.
 const (
@@ -18,8 +31,10 @@ const (
 	// TypePillar is a contextual link to the pillar page of the source's
 	// own cluster.
 	TypePillar = "pillar"
-	// TypeRelated is a link of a page's related-content list (see
-	// Suggestion); the linker never writes those into the Markdown.
+	// TypeRelated is an entry of the related block the linker keeps on
+	// a page (Rules.RelatedBlock): Block is RelatedBlockID, Field
+	// "pages/<i>", Offset i, and Anchor the target's title, the text the
+	// theme shows.
 	TypeRelated = "related"
 )
 
@@ -74,9 +89,15 @@ type Rules struct {
 	// MaxPerTarget is how many links one page may carry to the same
 	// target. Default 1.
 	MaxPerTarget int `json:"max_per_target,omitempty"`
-	// Related is the length of each page's related-content list in the
-	// report. Default 3; -1 for none.
+	// Related is the length of each page's related-content list: in the
+	// report, and in its related block when RelatedBlock is set. Default
+	// 3; -1 for none.
 	Related int `json:"related,omitempty"`
+	// RelatedBlock has the linker keep a related block (RelatedBlockID)
+	// on each page it links, listing Related other pages, so that no
+	// published page is left without inbound links (see the package
+	// documentation). Off, the linker leaves pages' blocks alone.
+	RelatedBlock bool `json:"related_block,omitempty"`
 	// IgnorePillar turns off the pillar preference: by default a page
 	// links its cluster's pillar page first, and the pillar ranks higher.
 	IgnorePillar bool `json:"ignore_pillar,omitempty"`
@@ -147,9 +168,8 @@ func (r Rules) budget(words int) int {
 	return b
 }
 
-// Link is one internal link the linker placed. Stored as a record, a
-// TypeRelated link is an entry of a related-content list (Suggestion),
-// without Anchor, Block, Field and Offset.
+// Link is one internal link the linker placed: in the text, or (of
+// TypeRelated) in the page's related block.
 type Link struct {
 	Source     int64  `json:"source"`      // the Doc the link is on
 	Target     int64  `json:"target"`      // the Doc it goes to

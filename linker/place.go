@@ -28,6 +28,9 @@ func (e *engine) run(sources []*docState) *Result {
 	for _, d := range sources {
 		e.link(d, res)
 	}
+	if e.rules.RelatedBlock {
+		e.relatedBlocks(sources, res)
+	}
 	return res
 }
 
@@ -180,6 +183,12 @@ func (e *engine) link(d *docState, res *Result) {
 		res.Links = append(res.Links, l)
 		if m.added {
 			res.Added = append(res.Added, l)
+		}
+	}
+	d.linked = map[string]bool{}
+	for id, n := range perTarget {
+		if n > 0 {
+			d.linked[id] = true
 		}
 	}
 	var p *blueprints.Page

@@ -75,8 +75,15 @@ func checkRun(t *testing.T, g *gen, site, out Site, links []Link, rules Rules) {
 		d := &site.Docs[i]
 		docs[d.ID], pages[d.PageID] = d, d
 	}
+	related := map[int64][]string{} // the related block's pages by the records
 	for _, l := range links {
 		target := docs[l.Target]
+		if l.Type == TypeRelated {
+			related[l.Source] = append(related[l.Source], l.TargetPage)
+			if !rules.RelatedBlock || l.Block != RelatedBlockID || l.Field != fmt.Sprintf("pages/%d", l.Offset) {
+				t.Errorf("related record %+v under rules %+v", l, rules)
+			}
+		}
 		switch {
 		case l.Target == l.Source:
 			t.Errorf("self link %+v", l)
@@ -91,10 +98,11 @@ func checkRun(t *testing.T, g *gen, site, out Site, links []Link, rules Rules) {
 		}
 		src := docs[l.Source]
 		pillar := src.Cluster != 0 && target != nil && target.Cluster == src.Cluster && target.Pillar
-		if want := map[bool]string{true: TypePillar, false: TypeContextual}[pillar]; l.Type != want {
+		if want := map[bool]string{true: TypePillar, false: TypeContextual}[pillar]; l.Type != want && l.Type != TypeRelated {
 			t.Errorf("link type %q, want %q: %+v", l.Type, want, l)
 		}
 	}
+	checkRelated(t, out, related, rules)
 	for i := range site.Docs {
 		d, o := &site.Docs[i], &out.Docs[i]
 		if got, want := withoutFields(t, o.Page), withoutFields(t, d.Page); got != want {
@@ -159,6 +167,69 @@ func checkRun(t *testing.T, g *gen, site, out Site, links []Link, rules Rules) {
 		for page, n := range linker {
 			if author[page]+n > rules.MaxPerTarget {
 				t.Errorf("doc %d: %d links to %s (%d the author's), more than %d", d.ID, author[page]+n, page, author[page], rules.MaxPerTarget)
+			}
+		}
+	}
+}
+
+// checkRelated checks the related blocks of a site after a run whose
+// records list related (pages by source): each page's block lists what
+// its records say, at most Related other pages that are published or
+// approved and that it does not link to in its text; and no page is an
+// orphan unless every other published or approved page's list is full.
+func checkRelated(t *testing.T, out Site, related map[int64][]string, rules Rules) {
+	t.Helper()
+	ok := map[string]bool{}
+	for _, d := range out.Docs {
+		ok[d.PageID] = d.Status == igny8.ContentPublished || d.Status == igny8.ContentApproved
+	}
+	for _, d := range out.Docs {
+		var block []string
+		for _, b := range d.Page.Blocks {
+			if b.ID == RelatedBlockID {
+				block = pageList(b.Props["pages"])
+			}
+		}
+		if !slices.Equal(block, related[d.ID]) {
+			t.Errorf("doc %d: related block %v, records %v", d.ID, block, related[d.ID])
+		}
+		if !rules.RelatedBlock || rules.Related <= 0 {
+			if block != nil {
+				t.Errorf("doc %d has a related block under rules %+v", d.ID, rules)
+			}
+			continue
+		}
+		if len(block) > rules.Related {
+			t.Errorf("doc %d: %d related pages, more than %d", d.ID, len(block), rules.Related)
+		}
+		text := map[string]bool{}
+		for _, md := range fieldsOf(d.Page) {
+			for _, l := range analyze(md, false, nil, nil).links {
+				text[l.id] = true
+			}
+		}
+		for _, p := range block {
+			if p == d.PageID || !ok[p] || text[p] {
+				t.Errorf("doc %d lists %s as related (itself: %v, published or approved: %v, linked in the text: %v)", d.ID, p, p == d.PageID, ok[p], text[p])
+			}
+		}
+	}
+	if !rules.RelatedBlock || rules.Related <= 0 {
+		return
+	}
+	rep, err := Report(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := map[int64]bool{}
+	for _, d := range out.Docs {
+		full[d.ID] = len(related[d.ID]) >= rules.Related
+	}
+	for _, o := range rep.Orphans {
+		for _, d := range out.Docs {
+			if d.ID != o && ok[d.PageID] && !full[d.ID] {
+				t.Errorf("doc %d is an orphan, but doc %d has room in its related block (%v)", o, d.ID, related[d.ID])
+				break
 			}
 		}
 	}

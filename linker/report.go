@@ -23,15 +23,17 @@ type PageReport struct {
 	PageID string `json:"page_id"`
 	Words  int    `json:"words"`  // visible words of its linkable text
 	Budget int    `json:"budget"` // the internal links its words allow
-	// In counts the links to it on the other pages; Out the internal
-	// (page:) links on it, the author's and the linker's.
+	// In counts the links to it on the other pages, in their text and
+	// their related blocks; Out the internal (page:) links in its text,
+	// the author's and the linker's.
 	In      int  `json:"in"`
 	Out     int  `json:"out"`
 	Orphan  bool `json:"orphan"`
 	TooFew  bool `json:"too_few"`  // Out < MinLinks, or < Budget when that is smaller
 	TooMany bool `json:"too_many"` // Out > Budget
-	// Related are the most related other pages it does not link to yet,
-	// best first, for a "related content" list the theme renders.
+	// Related is its related-content list: the pages its related blocks
+	// list, or without one, the most related other pages it does not
+	// link to yet, best first, for a related block.
 	Related []Suggestion `json:"related"`
 }
 
@@ -65,6 +67,11 @@ func Report(site Site) (*SiteReport, error) {
 				}
 			}
 		}
+		for _, id := range d.related {
+			if t := e.byPage[id]; t != nil && t != d {
+				in[t.idx]++
+			}
+		}
 	}
 	rep := &SiteReport{Pages: []PageReport{}, Orphans: []int64{}, TooFew: []int64{}, TooMany: []int64{}}
 	for _, d := range e.docs {
@@ -84,7 +91,9 @@ func Report(site Site) (*SiteReport, error) {
 		if r.MinLinks > 0 {
 			p.TooFew = p.Out < min(r.MinLinks, p.Budget)
 		}
-		if r.Related > 0 {
+		if len(d.related) > 0 {
+			p.Related = e.listed(d)
+		} else if r.Related > 0 {
 			p.Related = e.related(d, linked, r.Related)
 		}
 		for _, x := range []struct {
@@ -98,6 +107,18 @@ func Report(site Site) (*SiteReport, error) {
 		rep.Pages = append(rep.Pages, p)
 	}
 	return rep, nil
+}
+
+// listed returns the pages d's related blocks list, as suggestions.
+func (e *engine) listed(d *docState) []Suggestion {
+	e.score(d)
+	out := []Suggestion{}
+	for _, id := range d.related {
+		if t := e.byPage[id]; t != nil && t != d {
+			out = append(out, Suggestion{Target: t.ID, TargetPage: t.page, Title: t.Page.Title, Score: float64(e.scores[t.idx])})
+		}
+	}
+	return out
 }
 
 // related returns the n docs most related to d that d does not link to.

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make bench-seo: SEO on a generated site of 1,000 articles of about 1,200
-# words. The analyzer half: optimizer.Analyze against the yoastseo npm
-# package's analysis of the very same articles, in the same run; it writes
-# the "seo-analyzer" section of docs/benchmarks.md. yoastseo is installed
+# words. The linker half: linker.LinkSite over the whole site (the
+# "seo-linker" section of docs/benchmarks.md). The analyzer half:
+# optimizer.Analyze against the yoastseo npm package's analysis of the very
+# same articles, in the same run (the "seo-analyzer" section). yoastseo is installed
 # with npm into data/bench-seo (git-ignored; data/ is a Go module of its
 # own, so go ./... never walks node_modules).
 set -euo pipefail

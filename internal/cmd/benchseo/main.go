@@ -1,13 +1,13 @@
 // Command benchseo runs make bench-seo: it generates a site of 1,000
-// articles of about 1,200 words (deterministic), analyzes every article
+// articles of about 1,200 words (deterministic), links the whole site with
+// linker.LinkSite (the "seo-linker" section), analyzes every article
 // with optimizer.Analyze, runs the yoastseo npm package's analysis over
 // the very same articles (exported as HTML) in the same run, and writes
 // the times, their ratio and the agreement of the two analyses' verdicts
 // into the "seo-analyzer" section of docs/benchmarks.md.
 //
-// Each half of make bench-seo writes its own section, so a second half
-// (the linker over the same site) adds a section without touching this
-// one.
+// Each half of make bench-seo writes its own section of
+// docs/benchmarks.md; -linker-only runs the linker half alone.
 package main
 
 import (
@@ -74,10 +74,19 @@ func main() {
 	doc := flag.String("doc", "docs/benchmarks.md", "file to write the section into")
 	node := flag.String("node", "node", "the node binary")
 	rounds := flag.Int("rounds", 5, "rounds of optimizer.Analyze over all articles; each article's fastest counts")
+	linkOnly := flag.Bool("linker-only", false, "run the linker half only (no yoastseo)")
 	flag.Parse()
 	log.SetFlags(0)
 
 	arts := generate(*n, *words, *seed)
+	log.Printf("linking the site with linker.LinkSite")
+	linkSection := benchLinker(arts, 3)
+	fmt.Print(linkSection)
+	check(benchdoc.WriteSection(*doc, "seo-linker", linkSection))
+	if *linkOnly {
+		log.Printf("wrote the linker's section of %s", *doc)
+		return
+	}
 	inputs := make([]optimizer.Input, len(arts))
 	exports := make([]exported, len(arts))
 	totalWords := 0
