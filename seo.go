@@ -24,7 +24,8 @@ type PipelineSettings struct {
 	// (fewer is "too few", more "too many").
 	MinLinks int `json:"min_links"`
 	MaxLinks int `json:"max_links"`
-	// Related is how many related pages each page suggests.
+	// Related is how many other pages the linker lists in each piece's
+	// related block (0: no related blocks).
 	Related   int       `json:"related"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
@@ -132,4 +133,14 @@ type Optimization struct {
 	Provenance     `json:"provenance"`
 	RevertedAt     *time.Time `json:"reverted_at"`
 	CreatedAt      time.Time  `json:"created_at"`
+}
+
+// ContentTopic is where a content piece written from a task sits in the
+// plan: its idea's secondary keywords, and its cluster with the cluster's
+// pillar keyword ("" when none). The linker reads these for every piece.
+type ContentTopic struct {
+	ContentID         int64
+	ClusterID         int64
+	Pillar            string
+	SecondaryKeywords []string
 }

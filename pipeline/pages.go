@@ -2,7 +2,7 @@ package pipeline
 
 import (
 	"encoding/json"
-	"regexp"
+	"slices"
 
 	"github.com/igny8/igny8"
 	"github.com/igny8/igny8/blueprints"
@@ -65,25 +65,19 @@ func withContentPages(doc []byte, contents []*igny8.Content, except int64) ([]by
 	return doc, nil
 }
 
-// pageLinkRE finds inline Markdown links to pages: [text](page:id#anchor).
-var pageLinkRE = regexp.MustCompile(`\[([^\[\]]*)\]\(\s*<?page:([a-z0-9][a-z0-9-]*)(#[A-Za-z0-9_-]+)?>?\s*\)`)
-
-// unlinkMissing returns page with the links to pages exists does not know
-// turned back into their text, in every text prop of its blocks (the
-// builder resolves page: references in every string the same way).
+// unlinkMissing changes page so that it refers to no page exists does
+// not know: links to such pages in any text prop of its blocks become
+// their text (the builder resolves page: references in every string the
+// same way), and related blocks drop them (and go when they list no page
+// left). It reports whether it changed page.
 func unlinkMissing(page *blueprints.Page, exists func(id string) bool) (changed bool) {
 	var fix func(v any) any
 	fix = func(v any) any {
 		switch x := v.(type) {
 		case string:
-			return pageLinkRE.ReplaceAllStringFunc(x, func(m string) string {
-				sm := pageLinkRE.FindStringSubmatch(m)
-				if exists(sm[2]) {
-					return m
-				}
-				changed = true
-				return sm[1]
-			})
+			s, ch := blueprints.UnlinkPages(x, exists)
+			changed = changed || ch
+			return s
 		case map[string]any:
 			for k, e := range x {
 				x[k] = fix(e)
@@ -95,18 +89,30 @@ func unlinkMissing(page *blueprints.Page, exists func(id string) bool) (changed 
 		}
 		return v
 	}
-	var walk func(bs []*blueprints.Block)
-	walk = func(bs []*blueprints.Block) {
-		for _, b := range bs {
+	var walk func(bs []*blueprints.Block) []*blueprints.Block
+	walk = func(bs []*blueprints.Block) []*blueprints.Block {
+		return slices.DeleteFunc(bs, func(b *blueprints.Block) bool {
 			if b == nil {
-				continue
+				return false
+			}
+			if b.Type == "related" {
+				ids, _ := b.Props["pages"].([]any)
+				kept := slices.DeleteFunc(slices.Clone(ids), func(id any) bool { s, _ := id.(string); return !exists(s) })
+				if len(kept) != len(ids) {
+					changed = true
+					if len(kept) == 0 {
+						return true
+					}
+					b.Props["pages"] = kept
+				}
 			}
 			for k, v := range b.Props {
 				b.Props[k] = fix(v)
 			}
-			walk(b.Children)
-		}
+			b.Children = walk(b.Children)
+			return false
+		})
 	}
-	walk(page.Blocks)
+	page.Blocks = walk(page.Blocks)
 	return changed
 }

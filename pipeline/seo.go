@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/igny8/igny8"
@@ -59,14 +60,18 @@ func linkerSite(ctx context.Context, st Store, siteID int64) (*siteLinks, error)
 		return nil, err
 	}
 	out := &siteLinks{contents: map[int64]*igny8.Content{}}
-	out.site.Rules = linker.Rules{WordsPerLink: settings.WordsPerLink, MaxLinks: settings.MaxLinks, MinLinks: settings.MinLinks, Related: settings.Related}
+	out.site.Rules = linker.Rules{WordsPerLink: settings.WordsPerLink, MaxLinks: settings.MaxLinks, MinLinks: settings.MinLinks,
+		Related: settings.Related, RelatedBlock: settings.Related > 0}
 	if settings.MinLinks == 0 {
 		out.site.Rules.MinLinks = -1
 	}
 	if settings.Related == 0 {
 		out.site.Rules.Related = -1
 	}
-	clusters := map[int64]*igny8.Cluster{}
+	topics, err := st.ContentTopics(ctx, siteID)
+	if err != nil {
+		return nil, err
+	}
 	for _, c := range cs {
 		var page blueprints.Page
 		if err := json.Unmarshal(c.Page, &page); err != nil {
@@ -76,25 +81,10 @@ func linkerSite(ctx context.Context, st Store, siteID int64) (*siteLinks, error)
 		if c.TargetKeyword != "" {
 			d.Keywords = append(d.Keywords, c.TargetKeyword)
 		}
-		if c.TaskID != nil {
-			task, err := st.Task(ctx, siteID, *c.TaskID)
-			if err != nil {
-				return nil, err
-			}
-			idea, err := st.Idea(ctx, siteID, task.IdeaID)
-			if err != nil {
-				return nil, err
-			}
-			d.Keywords = append(d.Keywords, idea.SecondaryKeywords...)
-			cl, ok := clusters[idea.ClusterID]
-			if !ok {
-				if cl, err = st.Cluster(ctx, siteID, idea.ClusterID); err != nil {
-					return nil, err
-				}
-				clusters[idea.ClusterID] = cl
-			}
-			d.Cluster = cl.ID
-			d.Pillar = cl.Pillar != "" && planner.Normalize(cl.Pillar) == planner.Normalize(c.TargetKeyword)
+		if tp, ok := topics[c.ID]; ok {
+			d.Keywords = append(d.Keywords, tp.SecondaryKeywords...)
+			d.Cluster = tp.ClusterID
+			d.Pillar = tp.Pillar != "" && planner.Normalize(tp.Pillar) == planner.Normalize(c.TargetKeyword)
 		}
 		out.site.Docs = append(out.site.Docs, d)
 		out.contents[c.ID] = c
@@ -214,41 +204,63 @@ func contentWithPage(c *igny8.Content, page *blueprints.Page) (*igny8.Content, e
 // optimizerInput is what the analyzer needs of a piece and its site.
 func (s *siteContextData) optimizerInput(c *igny8.Content, page *blueprints.Page, keyword string) optimizer.Input {
 	var others []string
-	for _, o := range s.contents {
-		if o.ID != c.ID && o.TargetKeyword != "" {
-			others = append(others, o.TargetKeyword)
+	for id, k := range s.keywords {
+		if id != c.ID && k != "" {
+			others = append(others, k)
 		}
 	}
+	slices.Sort(others)
 	if keyword == "" {
 		keyword = c.TargetKeyword
 	}
-	return optimizer.Input{Page: page, Keyword: keyword, Locale: s.locale, EntityType: c.EntityType, OtherKeywords: others,
+	return optimizer.Input{Page: page, Keyword: keyword, Locale: s.bp.Site.Locale, EntityType: c.EntityType, OtherKeywords: others,
 		TitleTemplate: s.bp.SEO.TitleTemplate, BaseURL: s.bp.Site.BaseURL, Assets: s.bp.Assets}
 }
 
-// siteContextData is what analysis needs of a site: its blueprint and its
-// content's keywords.
+// siteContextData is what analysis needs of a site: the few settings of
+// its blueprint the checks read, and its content's target keywords.
 type siteContextData struct {
-	bp       *blueprints.Blueprint
-	locale   string
+	// bp has the site settings, SEO defaults and assets of the blueprint;
+	// its pages are not read.
+	bp       blueprints.Blueprint
+	keywords map[int64]string // target keyword by content id
 	doc      []byte
-	contents []*igny8.Content
+	contents []*igny8.Content // only when loaded with the contents
 }
 
-func loadSiteContext(ctx context.Context, st Store, siteID int64) (*siteContextData, error) {
+// loadSiteContext reads what analysis needs of a site: cheaply enough for
+// every keystroke of an editor (the blueprint's pages are skipped, and of
+// the contents only their keywords are read), or, withContents, with
+// every content piece, for a job that validates pages in the site.
+func loadSiteContext(ctx context.Context, st Store, siteID int64, withContents bool) (*siteContextData, error) {
 	doc, _, err := st.ActiveBlueprintJSON(ctx, siteID)
 	if err != nil {
 		return nil, err
 	}
-	bp, err := blueprints.Parse(doc)
-	if err != nil {
+	sc := &siteContextData{doc: doc}
+	var head struct {
+		Site   blueprints.Site              `json:"site"`
+		SEO    blueprints.SEO               `json:"seo"`
+		Assets map[string]*blueprints.Asset `json:"assets"`
+	}
+	if err := json.Unmarshal(doc, &head); err != nil {
 		return nil, fmt.Errorf("read blueprint of site %d: %w", siteID, err)
 	}
-	cs, err := st.Contents(ctx, siteID, igny8.ContentFilter{})
-	if err != nil {
+	sc.bp.Site, sc.bp.SEO, sc.bp.Assets = head.Site, head.SEO, head.Assets
+	if !withContents {
+		if sc.keywords, err = st.ContentKeywords(ctx, siteID); err != nil {
+			return nil, err
+		}
+		return sc, nil
+	}
+	if sc.contents, err = st.Contents(ctx, siteID, igny8.ContentFilter{}); err != nil {
 		return nil, err
 	}
-	return &siteContextData{bp: bp, locale: bp.Site.Locale, doc: doc, contents: cs}, nil
+	sc.keywords = make(map[int64]string, len(sc.contents))
+	for _, c := range sc.contents {
+		sc.keywords[c.ID] = c.TargetKeyword
+	}
+	return sc, nil
 }
 
 // optimizeVersion names the rule-based optimizer in provenance.
@@ -265,7 +277,7 @@ func (run *jobRun) optimize(ctx context.Context, in OptimizeInput) (*OptimizeRes
 	if len(in.ContentIDs) == 0 {
 		return nil, igny8.Errorf(igny8.EInvalid, "An optimize job needs content_ids.")
 	}
-	sc, err := loadSiteContext(ctx, st, run.site.ID)
+	sc, err := loadSiteContext(ctx, st, run.site.ID, true)
 	if err != nil {
 		return nil, err
 	}
@@ -380,7 +392,7 @@ func (s *Service) Analyze(ctx context.Context, siteID, id int64, keyword string,
 	if err := json.Unmarshal(raw, &pg); err != nil {
 		return nil, igny8.Errorf(igny8.EInvalid, "/page cannot be read as a blueprint page: %v.", err)
 	}
-	sc, err := loadSiteContext(ctx, s.Store, siteID)
+	sc, err := loadSiteContext(ctx, s.Store, siteID, false)
 	if err != nil {
 		return nil, err
 	}

@@ -51,6 +51,12 @@ type Store interface {
 	SaveIdeas(ctx context.Context, siteID, clusterID int64, ideas []*igny8.Idea) ([]*igny8.Idea, error)
 	Idea(ctx context.Context, siteID, id int64) (*igny8.Idea, error)
 	Ideas(ctx context.Context, siteID int64, clusterID *int64, status string, after int64, limit int) ([]*igny8.Idea, error)
+	// ContentKeywords returns the target keyword of every content piece
+	// of the site, by content id.
+	ContentKeywords(ctx context.Context, siteID int64) (map[int64]string, error)
+	// ContentTopics returns the plan of every content piece of the site
+	// that was written from a task, by content id, in one read.
+	ContentTopics(ctx context.Context, siteID int64) (map[int64]igny8.ContentTopic, error)
 	// ApproveIdea approves an idea and makes its writing task (wordTarget
 	// words, 0 for the idea's estimate); approving it again returns the
 	// same task.

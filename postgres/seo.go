@@ -135,6 +135,67 @@ func (db *DB) Links(ctx context.Context, siteID int64, sourceID *int64) ([]*igny
 	return out, err
 }
 
+// ContentKeywords returns the target keyword of every content piece of
+// the site, by content id.
+func (db *DB) ContentKeywords(ctx context.Context, siteID int64) (map[int64]string, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]string{}
+	err = db.Tx(ctx, func(tx pgx.Tx) error {
+		if err := lockSite(ctx, tx, a.AccountID, siteID); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT id, target_keyword FROM contents WHERE account_id = $1 AND site_id = $2`, a.AccountID, siteID)
+		if err != nil {
+			return err
+		}
+		var id int64
+		var kw string
+		_, err = pgx.ForEachRow(rows, []any{&id, &kw}, func() error {
+			out[id] = kw
+			return nil
+		})
+		return err
+	})
+	return out, err
+}
+
+// ContentTopics returns the plan of every content piece of the site that
+// was written from a task (its idea's secondary keywords, its cluster and
+// the cluster's pillar keyword), by content id.
+func (db *DB) ContentTopics(ctx context.Context, siteID int64) (map[int64]igny8.ContentTopic, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]igny8.ContentTopic{}
+	err = db.Tx(ctx, func(tx pgx.Tx) error {
+		if err := lockSite(ctx, tx, a.AccountID, siteID); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT c.id, i.cluster_id, coalesce(pk.keyword, ''), i.secondary_keywords
+			FROM contents c
+			JOIN tasks t ON t.account_id = c.account_id AND t.id = c.task_id
+			JOIN ideas i ON i.account_id = t.account_id AND i.id = t.idea_id
+			JOIN clusters cl ON cl.account_id = i.account_id AND cl.id = i.cluster_id
+			LEFT JOIN keywords pk ON pk.account_id = cl.account_id AND pk.id = cl.pillar_keyword_id
+			WHERE c.account_id = $1 AND c.site_id = $2`, a.AccountID, siteID)
+		if err != nil {
+			return err
+		}
+		var ct igny8.ContentTopic
+		_, err = pgx.ForEachRow(rows, []any{&ct.ContentID, &ct.ClusterID, &ct.Pillar, &ct.SecondaryKeywords}, func() error {
+			out[ct.ContentID] = ct
+			ct.SecondaryKeywords = nil
+			return nil
+		})
+		return err
+	})
+	return out, err
+}
+
 // contentExists checks content id of the site exists (not_found
 // otherwise).
 func contentExists(ctx context.Context, tx pgx.Tx, accountID, siteID, id int64) error {
