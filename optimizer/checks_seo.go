@@ -240,6 +240,12 @@ func (a *analyzer) subheadings() []*unit {
 	return hs
 }
 
+// subheadingBounds are the fewest and most of n subheadings that should
+// reflect the keyphrase: 30% and 75%.
+func subheadingBounds(n int) (lo, hi int) {
+	return int(math.Ceil(float64(n) * 0.3)), int(math.Floor(float64(n) * 0.75))
+}
+
 func (a *analyzer) keyphraseInSubheadings() {
 	const id = CheckKeyphraseInSubheading
 	if a.noKeyphrase(id) {
@@ -261,7 +267,7 @@ func (a *analyzer) keyphraseInSubheadings() {
 		}
 	}
 	n := len(hs)
-	lo, hi := int(math.Ceil(float64(n)*0.3)), int(math.Floor(float64(n)*0.75))
+	lo, hi := subheadingBounds(n)
 	d := map[string]float64{"subheadings": float64(n), "matches": float64(matches)}
 	switch {
 	case n == 1 && matches == 1 || matches >= lo && matches <= hi && matches > 0:
@@ -284,9 +290,17 @@ func (a *analyzer) keyphraseCount() int {
 			n += a.kp.count(u.words, a.lang)
 			continue
 		}
-		for _, s := range u.sents {
-			n += a.kp.count(u.words[s.from:s.to], a.lang)
-		}
+		n += a.countInSentences(u.tokens)
+	}
+	return n
+}
+
+// countInSentences returns how often the keyphrase occurs in prose or a
+// heading, sentence by sentence.
+func (a *analyzer) countInSentences(t tokens) int {
+	n := 0
+	for _, s := range t.sents {
+		n += a.kp.count(t.words[s.from:s.to], a.lang)
 	}
 	return n
 }
@@ -322,20 +336,17 @@ func (a *analyzer) keyphraseDensity() {
 	density := 100 * float64(count) / float64(words)
 	d := map[string]float64{"count": float64(count), "words": float64(words), "density": math.Round(density*100) / 100}
 	if words < 100 {
-		most := 1
-		if words > 50 {
-			most = 2
-		}
+		most := shortTextMost(words)
 		d["min_count"], d["max_count"] = 1, float64(most)
-		switch {
+		switch score := densityScore(count, words, a.kp.length()); {
 		case count == 0:
-			a.add(id, 4, d, "The focus keyword is not in the text. Use it at least once.")
-		case count <= most:
-			a.add(id, 9, d, "The focus keyword appears %s. That is right for a text this short.", plural(count, "time", "times"))
-		case count == most+1:
-			a.add(id, 2, d, "The focus keyword appears %d times, more than the %d recommended for a text this short. Use it less.", count, most)
+			a.add(id, score, d, "The focus keyword is not in the text. Use it at least once.")
+		case score == 9:
+			a.add(id, score, d, "The focus keyword appears %s. That is right for a text this short.", plural(count, "time", "times"))
+		case score == 2:
+			a.add(id, score, d, "The focus keyword appears %d times, more than the %d recommended for a text this short. Use it less.", count, most)
 		default:
-			a.add(id, 0, d, "The focus keyword appears %d times in a very short text. That reads as keyword stuffing; use it at most %d times.", count, most)
+			a.add(id, score, d, "The focus keyword appears %d times in a very short text. That reads as keyword stuffing; use it at most %d times.", count, most)
 		}
 		return
 	}
@@ -344,18 +355,55 @@ func (a *analyzer) keyphraseDensity() {
 	least := recommendedCount(DensityMin, words, length, true)
 	most := recommendedCount(DensityMax, words, length, false)
 	d["weighted_density"], d["min_count"], d["max_count"] = math.Round(weighted*100)/100, float64(least), float64(most)
-	switch {
+	switch score := densityScore(count, words, length); {
 	case count == 0:
-		a.add(id, 4, d, "The focus keyword is not in the text. Use it at least %d times in a text of %d words.", least, words)
-	case weighted < DensityMin || count == 1:
-		a.add(id, 4, d, "The focus keyword appears %s, fewer than the %d recommended for a text of %d words. Use it more often.", plural(count, "time", "times"), least, words)
-	case weighted <= DensityMax || count == 2 && least <= 2:
-		a.add(id, 9, d, "The focus keyword appears %d times in %d words. That is a good density.", count, words)
-	case weighted <= DensityWayOver:
-		a.add(id, 2, d, "The focus keyword appears %d times, more than the %d recommended for a text of %d words. Use it less, or use synonyms.", count, most, words)
+		a.add(id, score, d, "The focus keyword is not in the text. Use it at least %d times in a text of %d words.", least, words)
+	case score == 4:
+		a.add(id, score, d, "The focus keyword appears %s, fewer than the %d recommended for a text of %d words. Use it more often.", plural(count, "time", "times"), least, words)
+	case score == 9:
+		a.add(id, score, d, "The focus keyword appears %d times in %d words. That is a good density.", count, words)
+	case score == 2:
+		a.add(id, score, d, "The focus keyword appears %d times, more than the %d recommended for a text of %d words. Use it less, or use synonyms.", count, most, words)
 	default:
-		a.add(id, 0, d, "The focus keyword appears %d times, far more than the %d recommended for a text of %d words. Search engines treat this as keyword stuffing.", count, most, words)
+		a.add(id, score, d, "The focus keyword appears %d times, far more than the %d recommended for a text of %d words. Search engines treat this as keyword stuffing.", count, most, words)
 	}
+}
+
+// shortTextMost is how often the keyphrase may appear in a text of under
+// 100 words.
+func shortTextMost(words int) int {
+	if words > 50 {
+		return 2
+	}
+	return 1
+}
+
+// densityScore is the keyphrase density check's score for count
+// occurrences of a keyphrase of length words in a text of words words
+// (more than none); Fix uses it to keep the density from getting worse.
+func densityScore(count, words, length int) int {
+	if words < 100 {
+		most := shortTextMost(words)
+		switch {
+		case count == 0:
+			return 4
+		case count <= most:
+			return 9
+		case count == most+1:
+			return 2
+		}
+		return 0
+	}
+	weighted := 100 * float64(count) / float64(words) * lengthFactor(length)
+	switch {
+	case count == 0 || weighted < DensityMin || count == 1:
+		return 4
+	case weighted <= DensityMax || count == 2 && recommendedCount(DensityMin, words, length, true) <= 2:
+		return 9
+	case weighted <= DensityWayOver:
+		return 2
+	}
+	return 0
 }
 
 func (a *analyzer) keyphraseInImageAlt() {

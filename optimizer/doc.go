@@ -154,12 +154,21 @@
 // # Fixes
 //
 // Fix performs the fixes the offline provider offers: the SEO title gets
-// the keyphrase at its start and is cut to fit at a word boundary; the
-// meta description is written from the description or the first
-// paragraph when missing, given the keyphrase, extended from the first
-// paragraph when short and cut at a word boundary when long; a sentence
-// with the keyphrase (in the page's language: English, German, French,
-// Spanish, Dutch or Italian) is added to the first paragraph; images
+// the keyphrase at its start and is cut to fit at a word boundary; a
+// short SEO title of the page's own gets the site's title template, or,
+// where no template applies (and not on the home page), the site's name
+// ("Night trains – Slow Miles", as Yoast's default "%title% -
+// %sitename%"), when that fits and makes it wider; the meta description
+// is written from the description or the first paragraph when missing,
+// given the keyphrase, extended from the first paragraph when short and
+// cut at a word boundary when long; a sentence with the keyphrase (in the
+// page's language: English, German, French, Spanish, Dutch or Italian) is
+// added to the first paragraph; when too few subheadings have the
+// keyphrase, it is appended ("What to pack: night train", written as the
+// page title writes it) to as many as the check asks for at least, spread
+// over those that end in no punctuation and whose text Fix can locate
+// (block headings and one-line "#" headings, not the hero heading that is
+// the H1), unless that would make the keyphrase density worse; images
 // without alt text get one from their caption, section heading or the
 // page title (and the keyphrase, as far as the image check asks); and
 // paragraphs over 150 words are split at sentence boundaries. Every block

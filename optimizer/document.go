@@ -28,8 +28,9 @@ type unit struct {
 	level int // of a heading, 1–6
 	text  string
 	tokens
-	// para locates a top-level Markdown paragraph, which Fix may edit.
-	para *mdParagraph
+	// span locates the text of a top-level Markdown paragraph, of an ATX
+	// heading or of a heading prop, which Fix may edit; nil for others.
+	span *propSpan
 }
 
 // propRef locates a prop: keys and indices from a block's props.
@@ -38,8 +39,9 @@ type propRef struct {
 	path  []any
 }
 
-// mdParagraph is a paragraph's bytes in a Markdown prop.
-type mdParagraph struct {
+// propSpan is a span of bytes in a string prop: a paragraph or a
+// heading's text in a Markdown prop, or a whole heading prop.
+type propSpan struct {
 	prop       propRef
 	start, end int
 }
@@ -161,7 +163,7 @@ func (b *docBuilder) alt(asset string, own *string) string {
 	return ""
 }
 
-func (b *docBuilder) add(kind unitKind, level int, s string, para *mdParagraph) {
+func (b *docBuilder) add(kind unitKind, level int, s string, span *propSpan) {
 	t := tokenize(s, b.lang)
 	if len(t.words) == 0 {
 		return
@@ -169,7 +171,7 @@ func (b *docBuilder) add(kind unitKind, level int, s string, para *mdParagraph) 
 	if kind == kindHeading {
 		b.section = s
 	}
-	b.d.units = append(b.d.units, unit{kind: kind, level: level, text: s, tokens: t, para: para})
+	b.d.units = append(b.d.units, unit{kind: kind, level: level, text: s, tokens: t, span: span})
 }
 
 func orderedKeys(m map[string]any) []string {
@@ -207,7 +209,8 @@ func (b *docBuilder) props(blk *blueprints.Block, m map[string]any, path []any, 
 				if blk == b.titleBlock {
 					level = 1 // the page's H1, instead of its title
 				}
-				b.add(kindHeading, level, v, nil)
+				ref := propRef{block: blk, path: append(slices.Clip(path), k)}
+				b.add(kindHeading, level, v, &propSpan{prop: ref, start: 0, end: len(v)})
 			case markdownProps[k]:
 				b.markdown(v, propRef{block: blk, path: append(slices.Clip(path), k)})
 			case proseProps[k]:
@@ -285,18 +288,22 @@ func (b *docBuilder) mdBlock(n ast.Node, src []byte, ref propRef, top bool) {
 		if n.Level == 1 {
 			b.d.h1++
 		}
-		b.add(kindHeading, n.Level, b.inlineText(n, src, &ref), nil)
+		var span *propSpan
+		if top {
+			span = atxHeadingSpan(n, src, ref)
+		}
+		b.add(kindHeading, n.Level, b.inlineText(n, src, &ref), span)
 		return
 	case *ast.Paragraph:
-		var para *mdParagraph
+		var span *propSpan
 		if top && n.Lines().Len() > 0 {
 			start, end := n.Lines().At(0).Start, n.Lines().At(n.Lines().Len()-1).Stop
 			for end > start && (src[end-1] == '\n' || src[end-1] == '\r' || src[end-1] == ' ' || src[end-1] == '\t') {
 				end--
 			}
-			para = &mdParagraph{prop: ref, start: start, end: end}
+			span = &propSpan{prop: ref, start: start, end: end}
 		}
-		b.add(kindParagraph, 0, b.inlineText(n, src, &ref), para)
+		b.add(kindParagraph, 0, b.inlineText(n, src, &ref), span)
 		return
 	}
 	if c := n.FirstChild(); c != nil && c.Type() == ast.TypeInline {
@@ -306,6 +313,61 @@ func (b *docBuilder) mdBlock(n ast.Node, src []byte, ref propRef, top bool) {
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 		b.mdBlock(c, src, ref, false)
 	}
+}
+
+// atxHeadingSpan locates an ATX heading's text: the bytes between its
+// opening #'s and its closing ones or the end of its line. It returns nil
+// for a Setext heading, an empty one, or one whose line does not have
+// exactly that shape around the text Goldmark found.
+func atxHeadingSpan(n *ast.Heading, src []byte, ref propRef) *propSpan {
+	if n.Lines().Len() != 1 {
+		return nil
+	}
+	seg := n.Lines().At(0)
+	start, end := seg.Start, seg.Stop
+	if start >= end || end > len(src) {
+		return nil
+	}
+	isBlank := func(c byte) bool { return c == ' ' || c == '\t' }
+	// Before: up to three spaces, level #'s, at least one blank.
+	i := start
+	for i > 0 && isBlank(src[i-1]) {
+		i--
+	}
+	if i == start {
+		return nil
+	}
+	hashes := 0
+	for i > 0 && src[i-1] == '#' {
+		i--
+		hashes++
+	}
+	indent := 0
+	for i > 0 && src[i-1] == ' ' {
+		i--
+		indent++
+	}
+	if hashes != n.Level || indent > 3 || i > 0 && src[i-1] != '\n' {
+		return nil
+	}
+	// After: blanks, optionally a closing sequence of #'s after a blank,
+	// blanks, then the end of the line.
+	j := end
+	for j < len(src) && isBlank(src[j]) {
+		j++
+	}
+	if j < len(src) && src[j] == '#' && j > end {
+		for j < len(src) && src[j] == '#' {
+			j++
+		}
+		for j < len(src) && isBlank(src[j]) {
+			j++
+		}
+	}
+	if j < len(src) && src[j] != '\n' && src[j] != '\r' {
+		return nil
+	}
+	return &propSpan{prop: ref, start: start, end: end}
 }
 
 // inlineText is the text a reader sees of a block's inline content; it

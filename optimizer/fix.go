@@ -35,6 +35,7 @@ func Fix(in Input, analysis Analysis) (*blueprints.Page, []string) {
 	}
 	f.title()
 	f.paragraphs()
+	f.subheadings()
 	f.metaDescription()
 	f.altTexts()
 	f.flush()
@@ -49,10 +50,14 @@ type fixer struct {
 	// edits to Markdown props, applied by flush.
 	edits []mdEdit
 	alts  []altEdit
+	// addedCount and addedWords are the keyphrase occurrences and words
+	// the fixes so far added to the text.
+	addedCount, addedWords int
 }
 
+// mdEdit replaces the bytes of a span with text.
 type mdEdit struct {
-	para *mdParagraph
+	span *propSpan
 	text string
 }
 
@@ -183,8 +188,9 @@ func withoutWords(s string, pos, n int, lang *language) string {
 	})
 }
 
-// title puts the keyphrase at the start of the SEO title and fits the
-// title into the width search results show.
+// title puts the keyphrase at the start of the SEO title, fits the title
+// into the width search results show, and lengthens a short one with the
+// site's title template or, without one, the site's name.
 func (f *fixer) title() {
 	a, p := f.a, f.p
 	fits := func(s string) bool { return TitleWidth(s) <= TitleMaxWidth }
@@ -226,13 +232,55 @@ func (f *fixer) title() {
 		}
 		f.seo().Title = t
 		f.change("SEO title: shortened to fit search results: %s.", quote(t))
-	case f.failing[CheckTitleWidth] && template != "" && p.SEO != nil && p.SEO.Title != "":
+	case f.failing[CheckTitleWidth] && template != "" && p.SEO != nil && p.SEO.Title != "" &&
+		fits(apply(own)) && TitleWidth(apply(own)) > TitleWidth(own):
 		// A short SEO title of its own skips the site's template.
-		if t := apply(own); fits(t) && TitleWidth(t) > TitleWidth(own) {
+		t := apply(own)
+		f.seo().Title = t
+		f.change("SEO title: added the site's title template: %s.", quote(t))
+	case f.failing[CheckTitleWidth] && p.Type != blueprints.PageHome && (template == "" || p.SEO != nil && p.SEO.Title != "") &&
+		strings.TrimSpace(own) != "" && TitleWidth(own) < TitleMinWidth:
+		// The page shows its own title and no template: end it with the
+		// site's name, as Yoast's default "%title% - %sitename%" does.
+		name := strings.Join(strings.Fields(f.a.in.SiteName), " ")
+		if i, _ := indexFold(own, name); name == "" || i >= 0 {
+			return
+		}
+		if t := strings.TrimSpace(own) + " – " + name; fits(t) && TitleWidth(t) > TitleWidth(own) {
 			f.seo().Title = t
-			f.change("SEO title: added the site's title template: %s.", quote(t))
+			f.change("SEO title: added the site's name: %s.", quote(t))
 		}
 	}
+}
+
+// inWord reports whether r continues a word next to it (each Chinese or
+// Japanese character is a word of its own).
+func inWord(r rune) bool { return isWordRune(r) && !isCJK(r) }
+
+// indexFold returns the byte span of the first occurrence of sub in s
+// that stands as whole words, regardless of case, or -1, -1.
+func indexFold(s, sub string) (start, end int) {
+	n := utf8.RuneCountInString(sub)
+	if n == 0 {
+		return -1, -1
+	}
+	for i := range s {
+		j := i
+		for k := 0; k < n && j < len(s); k++ {
+			_, size := utf8.DecodeRuneInString(s[j:])
+			j += size
+		}
+		if !strings.EqualFold(s[i:j], sub) {
+			continue
+		}
+		before, _ := utf8.DecodeLastRuneInString(s[:i])
+		after, _ := utf8.DecodeRuneInString(s[j:])
+		if i > 0 && inWord(before) || j < len(s) && inWord(after) {
+			continue
+		}
+		return i, j
+	}
+	return -1, -1
 }
 
 // paragraphs adds the keyphrase to the introduction and splits long
@@ -241,31 +289,34 @@ func (f *fixer) paragraphs() {
 	a := f.a
 	intro := a.intro()
 	var add string
-	if f.failing[CheckKeyphraseInIntro] && a.kp != nil && intro != nil && intro.para != nil && a.lang.intro != "" {
+	if f.failing[CheckKeyphraseInIntro] && a.kp != nil && intro != nil && intro.span != nil && a.lang.intro != "" {
 		add = fmt.Sprintf(a.lang.intro, a.kp.text)
 	}
 	for i := range a.doc.units {
 		u := &a.doc.units[i]
-		if u.para == nil || u.kind != kindParagraph {
+		if u.span == nil || u.kind != kindParagraph {
 			continue
 		}
-		src := propString(u.para.prop)[u.para.start:u.para.end]
+		src := propString(u.span.prop)[u.span.start:u.span.end]
 		text := src
 		if u == intro && add != "" {
 			if r := lastRune(strings.TrimRightFunc(text, unicode.IsSpace)); isWordRune(r) {
 				text += "."
 			}
 			text += " " + add
+			t := tokenize(add, a.lang)
+			f.addedCount += a.countInSentences(t)
+			f.addedWords += len(t.words)
 			f.change("Introduction: added a sentence with the focus keyword: %s", quote(add))
 		}
 		if f.failing[CheckParagraphLength] && countWords(plainMarkdown(text, a.lang)) > ParagraphMaxWords {
 			if parts := splitParagraph(text, a.lang); len(parts) > 1 {
 				text = strings.Join(parts, "\n\n")
-				f.change("Split a paragraph of %d words in block %q into %d.", len(u.words), u.para.prop.block.ID, len(parts))
+				f.change("Split a paragraph of %d words in block %q into %d.", len(u.words), u.span.prop.block.ID, len(parts))
 			}
 		}
 		if text != src {
-			f.edits = append(f.edits, mdEdit{para: u.para, text: text})
+			f.edits = append(f.edits, mdEdit{span: u.span, text: text})
 		}
 	}
 }
@@ -415,13 +466,13 @@ func firstSentence(s string, lang *language) string {
 	return strings.TrimSpace(s[t.sents[0].start:t.sents[0].end])
 }
 
-// flush applies the Markdown edits, each prop's from its end so earlier
-// offsets stay right, then the alt texts of Markdown images.
+// flush applies the edits of text props, each prop's from its end so
+// earlier offsets stay right, then the alt texts of Markdown images.
 func (f *fixer) flush() {
-	slices.SortFunc(f.edits, func(x, y mdEdit) int { return y.para.start - x.para.start })
+	slices.SortFunc(f.edits, func(x, y mdEdit) int { return y.span.start - x.span.start })
 	for _, e := range f.edits {
-		src := propString(e.para.prop)
-		setProp(e.para.prop, src[:e.para.start]+e.text+src[e.para.end:])
+		src := propString(e.span.prop)
+		setProp(e.span.prop, src[:e.span.start]+e.text+src[e.span.end:])
 	}
 	for _, e := range f.alts {
 		src := propString(e.prop)

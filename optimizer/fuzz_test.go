@@ -23,8 +23,12 @@ func FuzzAnalyze(f *testing.F) {
 				{ID: "img", Type: "image", V: 1, Props: map[string]any{"image": map[string]any{"asset": "a", "alt": alt}, "caption": md}},
 				{ID: "faq", Type: "faq", V: 1, Props: map[string]any{"items": []any{map[string]any{"question": title, "answer": md}}}},
 			}}
+		template := "%s | " + desc
+		if len(desc)%2 == 1 {
+			template = "" // the site's name applies
+		}
 		in := Input{Page: p, Keyword: keyword, Synonyms: []string{desc}, Locale: locale, OtherKeywords: []string{keyword, title},
-			TitleTemplate: "%s | " + desc, BaseURL: "https://" + locale + ".example/"}
+			TitleTemplate: template, SiteName: desc, BaseURL: "https://" + locale + ".example/"}
 		a := Analyze(in)
 		if a.Score < 0 || a.Score > 100 || a.SEOScore < 0 || a.SEOScore > 100 || a.ReadabilityScore < 0 || a.ReadabilityScore > 100 {
 			t.Fatalf("scores %d %d %d", a.Score, a.SEOScore, a.ReadabilityScore)

@@ -36,6 +36,9 @@ type language struct {
 	// intro is the sentence Fix adds to the introduction, with %s for the
 	// keyphrase.
 	intro string
+	// capitalNouns: nouns are written with a capital, so a capital at
+	// the start of a title may be a word's own.
+	capitalNouns bool
 }
 
 // languages by ISO 639-1 code; read only.

@@ -43,7 +43,8 @@ var german = &language{
 	stem: func(w string) string {
 		return trimSuffixes(w, 3, "innen", "ern", "en", "er", "es", "em", "e", "n", "s")
 	},
-	intro: "Hier erfahren Sie alles Wichtige zum Thema %s.",
+	intro:        "Hier erfahren Sie alles Wichtige zum Thema %s.",
+	capitalNouns: true,
 }
 
 var (

@@ -31,6 +31,10 @@ type Input struct {
 	// TitleTemplate is the site's SEO title template ("%s — Slow Miles"),
 	// applied as the site build applies it.
 	TitleTemplate string
+	// SiteName is the site's name, which Fix may append to a short SEO
+	// title ("Night trains – Slow Miles") when no template applies, as
+	// Yoast's default title "%title% - %sitename%" does.
+	SiteName string
 	// BaseURL is the site's address; absolute links to its host count as
 	// internal.
 	BaseURL string
