@@ -36,8 +36,11 @@
 // shorter keyword of a target occurs inside a longer one, the longer is
 // the anchor. A secondary keyword that is another linkable piece's target
 // keyword (its first) anchors links to that piece only, so two pages are
-// not linked with the same words. Keywords under three letters are not
-// used.
+// not linked with the same words. No anchor on a page says all the
+// words of the page's own target keyword: such a link would tell search
+// engines that another page is about it (a competing link, which the
+// analyzer flags), so a page about "night train" gets no link on "night
+// train guide". Keywords under three letters are not used.
 //
 // # Targets and their order
 //

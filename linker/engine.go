@@ -44,6 +44,9 @@ type docState struct {
 	query  []weight // TF-IDF of its keywords and title, unit length
 	// variants are the word keys of its keywords that make anchors.
 	variants [][]int32
+	// own are the word keys of its target keyword (its first), which no
+	// anchor on its page may say.
+	own []int32
 	// related are the page ids its related blocks list, each once;
 	// relatedBlock is how its own related block (RelatedBlockID) stands.
 	related      []string
@@ -311,6 +314,11 @@ func (e *engine) indexAnchors() {
 		})
 		return terms, letters
 	}
+	for _, d := range e.docs {
+		if len(d.Keywords) > 0 {
+			d.own, _ = keys(d.Keywords[0])
+		}
+	}
 	targets := map[string][]*docState{} // by the keys of their target keyword
 	for _, d := range e.docs {
 		if d.ok && len(d.Keywords) > 0 {
@@ -337,11 +345,28 @@ func (e *engine) indexAnchors() {
 	}
 }
 
-// isAnchor reports whether anchor is one of t's keywords or a variant.
-func (e *engine) isAnchor(t *docState, anchor string) bool {
+// isAnchor reports whether anchor is one of t's keywords or a variant,
+// and not one that would compete with the source's own (see competing).
+func (e *engine) isAnchor(src, t *docState, anchor string) bool {
 	var terms []int32
 	scanTokens(anchor, func(start, end int, _ bool) { terms = append(terms, e.vocab.id(anchor[start:end])) })
-	return slices.ContainsFunc(t.variants, func(v []int32) bool { return slices.Equal(v, terms) })
+	return slices.ContainsFunc(t.variants, func(v []int32) bool { return slices.Equal(v, terms) }) && !competing(src, terms)
+}
+
+// competing reports whether an anchor (its word keys) says all the words
+// of src's own target keyword: such a link tells search engines that
+// another page is about src's keyword (Yoast's "competing links"), so the
+// linker places none on src.
+func competing(src *docState, anchor []int32) bool {
+	if len(src.own) == 0 {
+		return false
+	}
+	for _, w := range src.own {
+		if !slices.Contains(anchor, w) {
+			return false
+		}
+	}
+	return true
 }
 
 // score fills e.scores with the relevance of every linkable doc to src:

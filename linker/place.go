@@ -101,7 +101,7 @@ func (e *engine) link(d *docState, res *Result) {
 	drop := make([][]prior, len(d.fields)) // by field: the links to take out
 	for _, p := range priors {
 		l := d.fields[p.field].a.links[p.link]
-		valid := p.t != nil && p.t.ok && p.t != d && l.ok && e.isAnchor(p.t, l.anchor)
+		valid := p.t != nil && p.t.ok && p.t != d && l.ok && e.isAnchor(d, p.t, l.anchor)
 		if valid && perTarget[l.id] < r.MaxPerTarget && total < budget {
 			perTarget[l.id]++
 			total++
@@ -292,7 +292,7 @@ func (e *engine) occurrences(d *docState, perTarget map[string]int) []occurrence
 				for _, v := range e.anchors[toks[i].term] {
 					t := e.docs[v.doc]
 					n := len(v.terms)
-					if t == d || i+n > hi || perTarget[t.page] >= e.rules.MaxPerTarget {
+					if t == d || i+n > hi || perTarget[t.page] >= e.rules.MaxPerTarget || competing(d, v.terms) {
 						continue
 					}
 					match := true

@@ -97,6 +97,12 @@ func checkRun(t *testing.T, g *gen, site, out Site, links []Link, rules Rules) {
 			t.Errorf("link version %q, want %q", l.Version, Version)
 		}
 		src := docs[l.Source]
+		if l.Type != TypeRelated && len(src.Keywords) > 0 {
+			anchor := strings.Fields(strings.ToLower(l.Anchor))
+			if !slices.ContainsFunc(strings.Fields(strings.ToLower(src.Keywords[0])), func(w string) bool { return !slices.Contains(anchor, w) }) {
+				t.Errorf("link on doc %d's own keyword %q competes with it: %+v", src.ID, src.Keywords[0], l)
+			}
+		}
 		pillar := src.Cluster != 0 && target != nil && target.Cluster == src.Cluster && target.Pillar
 		if want := map[bool]string{true: TypePillar, false: TypeContextual}[pillar]; l.Type != want && l.Type != TypeRelated {
 			t.Errorf("link type %q, want %q: %+v", l.Type, want, l)

@@ -256,3 +256,26 @@ func TestAnchorOwner(t *testing.T) {
 		})
 	}
 }
+
+// No anchor on a page says its own target keyword: such a link would tell
+// search engines another page is about it (a competing link). A link the
+// linker placed before that now competes is taken out.
+func TestNoCompetingAnchors(t *testing.T) {
+	t.Parallel()
+	src := source("Night trains beat flights. A night train guide and a sleeper train.")
+	src.Keywords = []string{"night train"}
+	docs := []Doc{src, target(2, "night trains"), target(3, "night train guide"), target(4, "sleeper train")}
+	want := "Night trains beat flights. A night train guide and a [sleeper train](page:t4)."
+	if got := linkedText(t, noDensity, docs...); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	// A link from before, on the page's own keyword, is unwrapped.
+	old := source("[Night trains](page:t2) beat flights.")
+	old.Keywords = []string{"night train"}
+	site := Site{Docs: []Doc{old, target(2, "night trains")}, Rules: noDensity,
+		Placed: []Link{{Source: 1, Target: 2, TargetPage: "t2", Anchor: "Night trains", Block: "s1", Field: "markdown", Offset: 1, Type: TypeContextual, Version: Version}}}
+	res := mustLink(t, site)
+	if len(res.Removed) != 1 || len(res.Changed) != 1 || res.Changed[0].Page.Blocks[0].Props["markdown"] != "Night trains beat flights." {
+		t.Errorf("the competing link stayed: removed %+v, changed %+v", res.Removed, res.Changed)
+	}
+}
