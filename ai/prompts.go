@@ -49,6 +49,7 @@ var inputs = map[string]func() any{
 	PromptImagePrompts:  func() any { return &ImagePromptsInput{} },
 	PromptSiteStructure: func() any { return &SiteStructureInput{} },
 	PromptSitePage:      func() any { return &SitePageInput{} },
+	PromptOptimize:      func() any { return &OptimizeInput{} },
 }
 
 var promptName = regexp.MustCompile(`^([a-z_]+)\.(v[0-9]+)\.tmpl$`)

@@ -24,7 +24,7 @@ func TestPromptsAreEmbedded(t *testing.T) {
 			t.Errorf("prompt %s: version %q, system %d bytes, user %d bytes, schema %d bytes", p.Name, p.Version, len(p.System), len(p.User), len(p.Schema))
 		}
 	}
-	want := []string{ai.PromptClusterNames, ai.PromptContent, ai.PromptIdeas, ai.PromptImagePrompts, ai.PromptSitePage, ai.PromptSiteStructure}
+	want := []string{ai.PromptClusterNames, ai.PromptContent, ai.PromptIdeas, ai.PromptImagePrompts, ai.PromptOptimize, ai.PromptSitePage, ai.PromptSiteStructure}
 	if !slices.Equal(names, want) {
 		t.Errorf("prompts %q, want %q", names, want)
 	}
@@ -91,6 +91,8 @@ func facts(prompt string, input any) []string {
 		return []string{in.Brief.Name, in.Brief.Offer, in.Brief.Audience, in.Brief.Pages[2]}
 	case *ai.SitePageInput:
 		return []string{in.Brief.Name, in.Page.Title, in.Page.Purpose, in.Others[3]}
+	case *ai.OptimizeInput:
+		return []string{in.Keyword, in.Checks[1].ID, in.Checks[0].Message, in.EntityType, `"blocks":`}
 	}
 	panic(prompt)
 }
@@ -238,6 +240,7 @@ var outputTypes = map[string]reflect.Type{
 	ai.PromptImagePrompts:  reflect.TypeFor[ai.ImagePromptsOutput](),
 	ai.PromptSiteStructure: reflect.TypeFor[ai.SiteStructureOutput](),
 	ai.PromptSitePage:      reflect.TypeFor[ai.SitePageOutput](),
+	ai.PromptOptimize:      reflect.TypeFor[ai.OptimizeOutput](),
 }
 
 // The schemas and the Output types describe the same JSON: the same

@@ -1,6 +1,10 @@
 package ai
 
-import "github.com/igny8/igny8"
+import (
+	"encoding/json"
+
+	"github.com/igny8/igny8"
+)
 
 // The prompts' contracts: each embedded prompt renders its Input type and
 // answers with its Output type (as JSON matching the prompt's schema). The
@@ -14,6 +18,7 @@ const (
 	PromptImagePrompts  = "image_prompts"
 	PromptSiteStructure = "site_structure"
 	PromptSitePage      = "site_page"
+	PromptOptimize      = "optimize"
 )
 
 // SiteContext is what every prompt knows of the site.
@@ -239,4 +244,47 @@ type HeroFields struct {
 	Subheading string `json:"subheading"`
 	Button     string `json:"button"`
 	Target     string `json:"target"` // page id the button links to
+}
+
+// OptimizeInput asks to rewrite a content piece toward the SEO and
+// readability checks it fails, keeping its blocks: the answer edits the
+// text of blocks the page has, nothing else.
+type OptimizeInput struct {
+	Site       SiteContext `json:"site"`
+	Keyword    string      `json:"keyword"`     // the focus keyword
+	EntityType string      `json:"entity_type"` // post, page, product, service, taxonomy
+	// TitleTemplate is the site's SEO title template ("%s · Site"), ""
+	// when it has none.
+	TitleTemplate string `json:"title_template"`
+	// Page is the page as the blueprint has it: id, title, description,
+	// seo and blocks (each with id, type and props).
+	Page json.RawMessage `json:"page"`
+	// Checks are the checks the page fails, worst first.
+	Checks []OptimizeCheck `json:"checks"`
+}
+
+// OptimizeCheck is one failing check.
+type OptimizeCheck struct {
+	ID      string `json:"id"`
+	Verdict string `json:"verdict"` // improve or problem
+	Message string `json:"message"` // what is wrong and what to do
+}
+
+// OptimizeOutput is the rewrite: new SEO fields ("" keeps the page's) and
+// text edits.
+type OptimizeOutput struct {
+	SEOTitle        string     `json:"seo_title"`
+	MetaDescription string     `json:"meta_description"`
+	Edits           []TextEdit `json:"edits"`
+}
+
+// TextEdit replaces one text prop of one block.
+type TextEdit struct {
+	// Block is the block's id; "" with Prop "/image/alt" is the alt text
+	// of the page's own image.
+	Block string `json:"block"`
+	// Prop is a JSON pointer into the block's props, to a text the page
+	// already has: /markdown, /heading, /items/2/answer.
+	Prop string `json:"prop"`
+	Text string `json:"text"` // the whole new text; Markdown where the prop is Markdown
 }

@@ -214,7 +214,7 @@ func (s *siteContextData) optimizerInput(c *igny8.Content, page *blueprints.Page
 		keyword = c.TargetKeyword
 	}
 	return optimizer.Input{Page: page, Keyword: keyword, Locale: s.bp.Site.Locale, EntityType: c.EntityType, OtherKeywords: others,
-		TitleTemplate: s.bp.SEO.TitleTemplate, BaseURL: s.bp.Site.BaseURL, Assets: s.bp.Assets}
+		TitleTemplate: s.bp.SEO.TitleTemplate, BaseURL: s.bp.Site.BaseURL, Assets: s.bp.Assets, SiteName: s.bp.Site.Name}
 }
 
 // siteContextData is what analysis needs of a site: the few settings of
@@ -306,28 +306,28 @@ func (run *jobRun) optimize(ctx context.Context, in OptimizeInput) (*OptimizeRes
 		_, err = run.meter(ctx, igny8.OpOptimization, key, estimate, func(ctx context.Context) (credits.Outcome, error) {
 			input := sc.optimizerInput(c, &page, "")
 			before := optimizer.Analyze(input)
-			fixed, changes := optimizer.Fix(input, before)
 			site, err := withContentPages(sc.doc, sc.contents, c.ID)
 			if err != nil {
 				return credits.Outcome{}, err
 			}
-			if err := writer.Validate(site, fixed, writer.Options{Files: lib}); err != nil {
+			best, err := run.rewrite(ctx, c, input, before, func(p *blueprints.Page) error {
+				return writer.Validate(site, p, writer.Options{Files: lib})
+			})
+			if err != nil {
 				return credits.Outcome{}, err
 			}
-			input.Page = fixed
-			after := optimizer.Analyze(input)
-			pageAfter, err := json.Marshal(fixed)
+			after, changes := best.analysis, best.changes
+			pageAfter, err := json.Marshal(best.page)
 			if err != nil {
 				return credits.Outcome{}, err
 			}
 			jobID := run.job.ID
 			o := &igny8.Optimization{SiteID: run.site.ID, ContentID: c.ID, JobID: &jobID, Keyword: c.TargetKeyword,
 				ScoreBefore: before.Score, ScoreAfter: after.Score, Kept: after.Score > before.Score, Checks: changedChecks(before, after),
-				PageBefore: c.Page, PageAfter: pageAfter, RevisionBefore: c.Revision,
-				Provenance: igny8.Provenance{Provider: "rules", Model: optimizeVersion, Offline: true}}
+				PageBefore: c.Page, PageAfter: pageAfter, RevisionBefore: c.Revision, Provenance: best.prov}
 			var improved *igny8.Content
 			if o.Kept {
-				if improved, err = contentWithPage(c, fixed); err != nil {
+				if improved, err = contentWithPage(c, best.page); err != nil {
 					return credits.Outcome{}, err
 				}
 			}

@@ -16,7 +16,10 @@ package aitest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"github.com/igny8/igny8/blueprints"
+	"github.com/igny8/igny8/optimizer"
 	"image"
 	_ "image/gif"  // decoders for the image tests
 	_ "image/jpeg" // decoders for the image tests
@@ -351,6 +354,22 @@ func CheckOutput(t testing.TB, prompt string, input, out any) {
 			if img.Prompt == "" || img.Alt == "" || img.Section < 1 || img.Section > len(in.Headings) {
 				t.Errorf("image %d %+v: want a prompt, an alt text and a section from 1 to %d", i, img, len(in.Headings))
 			}
+		}
+	case ai.PromptOptimize:
+		in, o := input.(*ai.OptimizeInput), out.(*ai.OptimizeOutput)
+		var page blueprints.Page
+		if err := json.Unmarshal(in.Page, &page); err != nil {
+			t.Fatal(err)
+		}
+		edits := make([]optimizer.Edit, len(o.Edits))
+		for i, e := range o.Edits {
+			edits[i] = optimizer.Edit{Block: e.Block, Prop: e.Prop, Text: e.Text}
+		}
+		if _, err := optimizer.ApplyEdits(&page, o.SEOTitle, o.MetaDescription, edits); err != nil {
+			t.Errorf("the rewrite does not apply to the page: %v", err)
+		}
+		if len(o.Edits) == 0 && o.SEOTitle == "" && o.MetaDescription == "" {
+			t.Errorf("the rewrite of a page failing %d checks changes nothing", len(in.Checks))
 		}
 	case ai.PromptSiteStructure:
 		o := out.(*ai.SiteStructureOutput)

@@ -1,6 +1,8 @@
 package aitest
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/igny8/igny8/ai"
@@ -120,7 +122,34 @@ func Inputs(locale string) map[string]any {
 		},
 		ai.PromptSiteStructure: &ai.SiteStructureInput{Brief: brief},
 		ai.PromptSitePage:      &ai.SitePageInput{Brief: brief, Page: s.page, Tagline: s.tagline, Others: clone(s.others)},
+		ai.PromptOptimize:      optimizeInput(site, s),
 	}
+}
+
+// optimizeInput is a short post on the sample's first keyword that fails
+// checks the offline provider's rules fix: no meta description, the
+// keyword missing from the SEO title and the introduction.
+func optimizeInput(site ai.SiteContext, s sample) *ai.OptimizeInput {
+	var md strings.Builder
+	for i, h := range s.outline {
+		fmt.Fprintf(&md, "## %s\n\n%s %s.\n\n", h, s.angle, s.keywords[i%len(s.keywords)])
+	}
+	page := map[string]any{
+		"id": "sample", "path": "/sample/", "type": "post", "title": s.title, "date": "2026-05-01",
+		"blocks": []any{
+			map[string]any{"id": "intro", "type": "richtext", "v": 1, "props": map[string]any{"markdown": s.angle}},
+			map[string]any{"id": "body", "type": "richtext", "v": 1, "props": map[string]any{"markdown": md.String()}},
+		},
+	}
+	raw, err := json.Marshal(page)
+	if err != nil {
+		panic(err)
+	}
+	return &ai.OptimizeInput{Site: site, Keyword: s.keywords[2], EntityType: "post", Page: raw,
+		Checks: []ai.OptimizeCheck{
+			{ID: "keyphrase_in_introduction", Verdict: "problem", Message: "The introduction does not use the focus keyword."},
+			{ID: "meta_description_length", Verdict: "problem", Message: "The page has no meta description."},
+		}}
 }
 
 func clone(xs []string) []string { return append([]string(nil), xs...) }
@@ -135,6 +164,7 @@ func Outputs() map[string]any {
 		ai.PromptImagePrompts:  &ai.ImagePromptsOutput{},
 		ai.PromptSiteStructure: &ai.SiteStructureOutput{},
 		ai.PromptSitePage:      &ai.SitePageOutput{},
+		ai.PromptOptimize:      &ai.OptimizeOutput{},
 	}
 }
 

@@ -42,6 +42,7 @@ var generators = map[string]func(in json.RawMessage, r *rng) (any, error){
 	ai.PromptImagePrompts:  decodeAnd(imagePrompts),
 	ai.PromptSiteStructure: decodeAnd(siteStructure),
 	ai.PromptSitePage:      decodeAnd(sitePage),
+	ai.PromptOptimize:      decodeAnd(optimize),
 }
 
 func decodeAnd[In, Out any](gen func(*In, *rng) *Out) func(json.RawMessage, *rng) (any, error) {
