@@ -26,13 +26,21 @@ type PipelineSettings struct {
 	MaxLinks int `json:"max_links"`
 	// Related is how many other pages the linker lists in each piece's
 	// related block (0: no related blocks).
-	Related   int       `json:"related"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Related int `json:"related"`
+	// MaxPerTarget is how many links a page may carry to one other page.
+	MaxPerTarget int `json:"max_per_target"`
+	// PreferPillar links each page to its cluster's pillar page first.
+	PreferPillar bool `json:"prefer_pillar"`
+	// VaryAnchors has the linker take, of the words a page could link to
+	// a target with, those the site uses least for it.
+	VaryAnchors bool      `json:"vary_anchors"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 // DefaultPipelineSettings are the settings of a site that has chosen none.
 func DefaultPipelineSettings(siteID int64) PipelineSettings {
-	return PipelineSettings{SiteID: siteID, WordsPerLink: 150, MinLinks: 2, MaxLinks: 15, Related: 3}
+	return PipelineSettings{SiteID: siteID, WordsPerLink: 150, MinLinks: 2, MaxLinks: 15, Related: 3,
+		MaxPerTarget: 1, PreferPillar: true, VaryAnchors: true}
 }
 
 // Link types.

@@ -128,6 +128,19 @@ func TestPipelineRequestsAreChecked(t *testing.T) {
 		t.Errorf("an unknown task: %d %s", r.status, r.body)
 	}
 
+	// The linker's rules: a bad one is a 400 naming it; a partial body
+	// keeps the defaults of the rest, and the settings read back.
+	if r := h.do(ed, "PUT", base+"/pipeline", map[string]any{"max_per_target": 9, "related": 13}); r.status != 400 ||
+		!strings.Contains(string(r.body), "/max_per_target") || !strings.Contains(string(r.body), "/related") {
+		t.Errorf("bad linker rules: %d %s", r.status, r.body)
+	}
+	var st igny8.PipelineSettings
+	h.must(200, ed, "PUT", base+"/pipeline", map[string]any{"max_per_target": 2, "prefer_pillar": false, "auto_link": true}, &st)
+	h.must(200, ed, "GET", base+"/pipeline", nil, &st)
+	if st.MaxPerTarget != 2 || st.PreferPillar || !st.VaryAnchors || !st.AutoLink || st.WordsPerLink != 150 || st.Related != 3 {
+		t.Errorf("settings read back as %+v", st)
+	}
+
 	r = h.do(adm, "PUT", "/v1/prompts/content", promptOverrideRequest{User: "Write about {{.Topic}}."})
 	if r.status != 400 || !strings.Contains(string(r.body), "Topic") {
 		t.Errorf("an override using a field the input lacks: %d %s", r.status, r.body)

@@ -157,6 +157,9 @@ func (s *server) putPipelineSettings(w http.ResponseWriter, r *http.Request) (in
 	if st.Related < 0 || st.Related > 12 {
 		errs = append(errs, invalidField("/related", fmt.Sprintf("/related must be 0 to 12 pages, not %d.", st.Related)))
 	}
+	if st.MaxPerTarget < 1 || st.MaxPerTarget > 5 {
+		errs = append(errs, invalidField("/max_per_target", fmt.Sprintf("/max_per_target must be 1 to 5 links from a page to one other page, not %d.", st.MaxPerTarget)))
+	}
 	if err := joinProblems(errs...); err != nil {
 		return 0, nil, err
 	}

@@ -48,8 +48,9 @@ func TestWriteChainsLinkAndOptimize(t *testing.T) {
 	// The estimate includes the chained steps: 400 words hold 6 credits,
 	// linking 8, optimizing 600 words 3.
 	poor := d.newTenant(t, 16)
-	if err := poor.db.PutPipelineSettings(poor.ctx, &igny8.PipelineSettings{SiteID: poor.site.ID, AutoLink: true, AutoOptimize: true,
-		WordsPerLink: 150, MinLinks: 2, MaxLinks: 15, Related: 3}); err != nil {
+	ps := igny8.DefaultPipelineSettings(poor.site.ID)
+	ps.AutoLink, ps.AutoOptimize = true, true
+	if err := poor.db.PutPipelineSettings(poor.ctx, &ps); err != nil {
 		t.Fatal(err)
 	}
 	pt := poor.tasks(t, 1, 400)

@@ -61,7 +61,8 @@ func linkerSite(ctx context.Context, st Store, siteID int64) (*siteLinks, error)
 	}
 	out := &siteLinks{contents: map[int64]*igny8.Content{}}
 	out.site.Rules = linker.Rules{WordsPerLink: settings.WordsPerLink, MaxLinks: settings.MaxLinks, MinLinks: settings.MinLinks,
-		Related: settings.Related, RelatedBlock: settings.Related > 0}
+		Related: settings.Related, RelatedBlock: settings.Related > 0, MaxPerTarget: settings.MaxPerTarget,
+		IgnorePillar: !settings.PreferPillar, RepeatAnchors: !settings.VaryAnchors}
 	if settings.MinLinks == 0 {
 		out.site.Rules.MinLinks = -1
 	}

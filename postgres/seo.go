@@ -22,9 +22,11 @@ func (db *DB) PipelineSettings(ctx context.Context, siteID int64) (*igny8.Pipeli
 		if err := lockSite(ctx, tx, a.AccountID, siteID); err != nil {
 			return err
 		}
-		err := tx.QueryRow(ctx, `SELECT auto_link, auto_optimize, words_per_link, min_links, max_links, related, updated_at
+		err := tx.QueryRow(ctx, `SELECT auto_link, auto_optimize, words_per_link, min_links, max_links, related,
+				max_per_target, prefer_pillar, vary_anchors, updated_at
 			FROM site_pipeline_settings WHERE account_id = $1 AND site_id = $2`, a.AccountID, siteID).
-			Scan(&s.AutoLink, &s.AutoOptimize, &s.WordsPerLink, &s.MinLinks, &s.MaxLinks, &s.Related, &s.UpdatedAt)
+			Scan(&s.AutoLink, &s.AutoOptimize, &s.WordsPerLink, &s.MinLinks, &s.MaxLinks, &s.Related,
+				&s.MaxPerTarget, &s.PreferPillar, &s.VaryAnchors, &s.UpdatedAt)
 		if err == pgx.ErrNoRows {
 			return nil
 		}
@@ -44,12 +46,15 @@ func (db *DB) PutPipelineSettings(ctx context.Context, s *igny8.PipelineSettings
 		if err := lockSite(ctx, tx, a.AccountID, s.SiteID); err != nil {
 			return err
 		}
-		err := tx.QueryRow(ctx, `INSERT INTO site_pipeline_settings (account_id, site_id, auto_link, auto_optimize, words_per_link, min_links, max_links, related)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		err := tx.QueryRow(ctx, `INSERT INTO site_pipeline_settings (account_id, site_id, auto_link, auto_optimize, words_per_link, min_links, max_links, related,
+				max_per_target, prefer_pillar, vary_anchors)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 			ON CONFLICT (site_id) DO UPDATE SET auto_link = excluded.auto_link, auto_optimize = excluded.auto_optimize,
 				words_per_link = excluded.words_per_link, min_links = excluded.min_links, max_links = excluded.max_links,
-				related = excluded.related, updated_at = now()
-			RETURNING updated_at`, a.AccountID, s.SiteID, s.AutoLink, s.AutoOptimize, s.WordsPerLink, s.MinLinks, s.MaxLinks, s.Related).
+				related = excluded.related, max_per_target = excluded.max_per_target, prefer_pillar = excluded.prefer_pillar,
+				vary_anchors = excluded.vary_anchors, updated_at = now()
+			RETURNING updated_at`, a.AccountID, s.SiteID, s.AutoLink, s.AutoOptimize, s.WordsPerLink, s.MinLinks, s.MaxLinks, s.Related,
+			s.MaxPerTarget, s.PreferPillar, s.VaryAnchors).
 			Scan(&s.UpdatedAt)
 		if err != nil {
 			return err
