@@ -92,7 +92,7 @@ func facts(prompt string, input any) []string {
 	case *ai.SitePageInput:
 		return []string{in.Brief.Name, in.Page.Title, in.Page.Purpose, in.Others[3]}
 	case *ai.OptimizeInput:
-		return []string{in.Keyword, in.Checks[1].ID, in.Checks[0].Message, in.EntityType, `"blocks":`}
+		return []string{in.Keyword, in.Checks[1].ID, in.Checks[0].Message, in.EntityType, `"blocks":`, in.Suggested.Edits[0].Prop}
 	}
 	panic(prompt)
 }

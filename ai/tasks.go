@@ -261,6 +261,12 @@ type OptimizeInput struct {
 	Page json.RawMessage `json:"page"`
 	// Checks are the checks the page fails, worst first.
 	Checks []OptimizeCheck `json:"checks"`
+	// Suggested are the mechanical fixes IGNY8's rules propose for those
+	// checks (meta description, keyword in the title, introduction and
+	// subheadings, alt texts, long paragraphs), in the answer's form: the
+	// model may keep, improve or leave them out. The offline provider
+	// answers with them.
+	Suggested OptimizeOutput `json:"suggested"`
 }
 
 // OptimizeCheck is one failing check.

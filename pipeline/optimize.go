@@ -77,11 +77,23 @@ func (run *jobRun) rewrite(ctx context.Context, c *igny8.Content, input optimize
 		}
 		return p, valid(p)
 	}
+	suggested := ai.OptimizeOutput{Edits: []ai.TextEdit{}}
+	for _, e := range optimizer.Diff(page, rules.page) {
+		suggested.Edits = append(suggested.Edits, ai.TextEdit{Block: e.Block, Prop: e.Prop, Text: e.Text})
+	}
+	if s := rules.page.SEO; s != nil {
+		if page.SEO == nil || page.SEO.Title != s.Title {
+			suggested.SEOTitle = s.Title
+		}
+		if page.SEO == nil || page.SEO.Description != s.Description {
+			suggested.MetaDescription = s.Description
+		}
+	}
 	var out ai.OptimizeOutput
 	prov, err := run.r.cfg.AI.Generate(ctx, ai.Call{
 		Prompt: ai.PromptOptimize,
 		Input: &ai.OptimizeInput{Site: sc, Keyword: input.Keyword, EntityType: c.EntityType, TitleTemplate: input.TitleTemplate,
-			Page: raw, Checks: failing},
+			Page: raw, Checks: failing, Suggested: suggested},
 		SiteID: run.site.ID, JobID: run.job.ID,
 		Check: func(raw []byte) error {
 			var o ai.OptimizeOutput

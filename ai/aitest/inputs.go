@@ -145,10 +145,15 @@ func optimizeInput(site ai.SiteContext, s sample) *ai.OptimizeInput {
 	if err != nil {
 		panic(err)
 	}
-	return &ai.OptimizeInput{Site: site, Keyword: s.keywords[2], EntityType: "post", Page: raw,
+	kw := s.keywords[2]
+	return &ai.OptimizeInput{Site: site, Keyword: kw, EntityType: "post", Page: raw,
 		Checks: []ai.OptimizeCheck{
 			{ID: "keyphrase_in_introduction", Verdict: "problem", Message: "The introduction does not use the focus keyword."},
 			{ID: "meta_description_length", Verdict: "problem", Message: "The page has no meta description."},
+		},
+		Suggested: ai.OptimizeOutput{
+			MetaDescription: kw + ": " + s.angle,
+			Edits:           []ai.TextEdit{{Block: "intro", Prop: "/markdown", Text: s.angle + " " + kw + "."}},
 		}}
 }
 
