@@ -80,7 +80,11 @@ func main() {
 
 	arts := generate(*n, *words, *seed)
 	log.Printf("linking the site with linker.LinkSite")
-	linkSection := benchLinker(arts, 3)
+	command := "make bench-seo"
+	if *linkOnly {
+		command = "go run ./internal/cmd/benchseo -linker-only"
+	}
+	linkSection := benchLinker(arts, 3, command)
 	fmt.Print(linkSection)
 	check(benchdoc.WriteSection(*doc, "seo-linker", linkSection))
 	if *linkOnly {
