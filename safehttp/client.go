@@ -1,46 +1,33 @@
-// Package safehttp is the one HTTP client for URLs that users supply
-// (webhooks, publishing targets, feeds): it refuses to reach loopback,
-// private, link-local, cloud metadata and other non-public addresses.
-//
-// The check happens at dial time, on the address actually dialled, after
-// DNS resolution: a host name that resolves (or re-resolves, as in DNS
-// rebinding) to a private address is refused, and so is every hop of a
-// redirect, since each one dials through the same checked dialer. CheckURL
-// gives users an early, readable answer; the dialer is what protects.
-//
-// An operator may allow hosts or address ranges (Config.AllowHosts,
-// Config.AllowPrefixes), for tests or a receiver on their own network;
-// user input must never set them.
 package safehttp
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/netip"
-	"slices"
+	"net/url"
 	"strings"
-	"syscall"
 	"time"
 )
 
-// Resolver looks up a host's addresses; *net.Resolver implements it.
-type Resolver interface {
-	LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error)
-}
-
-// Config configures a client. The zero value is the strict default.
+// Config configures a client. The zero value is the strict default; a
+// zero or negative limit means its default.
 type Config struct {
-	// AllowPrefixes are address ranges the client may reach although they
-	// are not public. For tests and operators only.
-	AllowPrefixes []netip.Prefix
-	// AllowHosts are host names (exact, case-insensitive) whose addresses
-	// are not checked. For tests and operators only.
+	// AllowHosts lists hosts the client may reach although they are not
+	// public. FOR TESTS AND LOCAL DEVELOPMENT ONLY: never fill it from
+	// user input. An entry is "host:port" (that port only) or "host" (any
+	// port); the host is a name or an IP address, matched exactly
+	// (case-insensitive): "127.0.0.1:8080", "[::1]:9000", "hooks.test".
+	// The addresses of an allowed host are not checked at all.
 	AllowHosts []string
-	// Resolver resolves host names; nil uses net.DefaultResolver.
+	// AllowPrefixes lists address ranges the client may reach although
+	// they are not public, whatever name leads there. For tests and
+	// operators only, like AllowHosts.
+	AllowPrefixes []netip.Prefix
+	// Resolver resolves host names; nil uses net.DefaultResolver. Tests
+	// set it to make a name resolve where they want.
 	Resolver Resolver
 
 	// DialTimeout bounds resolving and connecting (default 5s).
@@ -56,8 +43,8 @@ type Config struct {
 	// MaxRedirects is how many redirects a request follows (default 5);
 	// negative follows none: the redirect response itself is returned.
 	MaxRedirects int
-	// MaxResponseBytes bounds a response body (default 1 MiB): reading
-	// past it fails with *TooLargeError rather than truncating.
+	// MaxResponseBytes bounds a response body (default 1 MiB): the Read
+	// that would pass it fails with *TooLargeError.
 	MaxResponseBytes int64
 
 	// dial connects to an address already checked; tests replace it.
@@ -90,15 +77,86 @@ func (cfg Config) WithDefaults() Config {
 	return cfg
 }
 
-// NewClient returns an HTTP client that only reaches public addresses
-// (and those cfg allows), uses no proxy, and applies cfg's limits.
-func NewClient(cfg Config) *http.Client {
-	cfg = cfg.WithDefaults()
-	d := &dialer{cfg: cfg}
-	if d.cfg.dial == nil {
-		nd := &net.Dialer{Timeout: cfg.DialTimeout, ControlContext: d.control}
-		d.cfg.dial = nd.DialContext
+// Validate reports an allowance New cannot use: an AllowHosts entry that
+// is not a host or host:port, or an AllowPrefixes entry that is not set.
+// Call it on configuration read from the environment; New panics
+// where it fails.
+func (cfg Config) Validate() error {
+	for _, e := range cfg.AllowHosts {
+		host, port, err := net.SplitHostPort(e)
+		if err != nil {
+			host, port = e, ""
+		}
+		host = strings.TrimSuffix(strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")), ".")
+		_, ipErr := netip.ParseAddr(host)
+		if host == "" || ipErr != nil && !validHostname(host) {
+			return fmt.Errorf("safehttp: AllowHosts entry %q is not a host or host:port; write it like hooks.test, 127.0.0.1:8080 or [::1]:8080", e)
+		}
+		if port != "" && (portNumber(port) < 1 || portNumber(port) > 65535) {
+			return fmt.Errorf("safehttp: AllowHosts entry %q has an invalid port; use 1 to 65535, or no port to allow them all", e)
+		}
 	}
+	for i, p := range cfg.AllowPrefixes {
+		if !p.IsValid() {
+			return fmt.Errorf("safehttp: AllowPrefixes[%d] is not a valid prefix; build it with netip.ParsePrefix(\"127.0.0.0/8\")", i)
+		}
+	}
+	return nil
+}
+
+// allowsAddr reports whether cfg.AllowPrefixes holds ip.
+func (cfg Config) allowsAddr(ip netip.Addr) bool {
+	ip = ip.WithZone("").Unmap()
+	for _, p := range cfg.AllowPrefixes {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// allowsHost reports whether cfg.AllowHosts lists host, alone or with
+// port.
+func (cfg Config) allowsHost(host, port string) bool {
+	host = canonicalHost(host)
+	for _, e := range cfg.AllowHosts {
+		h, p, err := net.SplitHostPort(e)
+		if err != nil {
+			h, p = e, ""
+		}
+		if canonicalHost(h) == host && (p == "" || p == port) {
+			return true
+		}
+	}
+	return false
+}
+
+// canonicalHost lowercases a host, drops brackets and a trailing dot, and
+// writes an IP address the one way netip does.
+func canonicalHost(h string) string {
+	h = strings.TrimSuffix(strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")), ".")
+	if ip, err := netip.ParseAddr(h); err == nil {
+		return ip.String()
+	}
+	return h
+}
+
+// Client is an HTTP client that only reaches public addresses (and those
+// its Config allows), uses no proxy, and applies its Config's limits.
+// It is safe for concurrent use.
+type Client struct {
+	cfg Config
+	hc  *http.Client
+}
+
+// New returns a Client for cfg. It panics if cfg.Validate fails: an
+// allowance written wrong is a programming error.
+func New(cfg Config) *Client {
+	if err := cfg.Validate(); err != nil {
+		panic(err)
+	}
+	cfg = cfg.WithDefaults()
+	d := newDialer(cfg)
 	tr := &http.Transport{
 		Proxy:                  nil, // a proxy would dial for us, unchecked
 		DialContext:            d.dialContext,
@@ -110,118 +168,99 @@ func NewClient(cfg Config) *http.Client {
 		MaxIdleConns:           10,
 		IdleConnTimeout:        30 * time.Second,
 	}
-	return &http.Client{
+	return &Client{cfg: cfg, hc: &http.Client{
 		Timeout:       cfg.Timeout,
-		Transport:     &limitTransport{next: tr, limit: cfg.MaxResponseBytes},
+		Transport:     &transport{next: tr, limit: cfg.MaxResponseBytes},
 		CheckRedirect: checkRedirect(cfg.MaxRedirects),
-	}
+	}}
 }
 
-// checkRedirect follows at most max redirects, each to an http or https
-// URL that passes CheckURL's form checks; the dialer checks its address.
-func checkRedirect(max int) func(*http.Request, []*http.Request) error {
+// NewClient is New(cfg).HTTPClient(), for callers that only want the
+// *http.Client.
+func NewClient(cfg Config) *http.Client { return New(cfg).HTTPClient() }
+
+// HTTPClient returns an *http.Client for SDKs that take one. Each call
+// returns a new *http.Client sharing c's transport and connections, so
+// changing its fields does not change c. Its Transport does the checks:
+// wrap it if you must, never replace it.
+func (c *Client) HTTPClient() *http.Client {
+	hc := *c.hc
+	return &hc
+}
+
+// Do sends req, as http.Client.Do does, after the checks.
+func (c *Client) Do(req *http.Request) (*http.Response, error) { return c.hc.Do(req) }
+
+// CheckURL is the package's CheckURL with c's allowances.
+func (c *Client) CheckURL(raw string) error { return c.cfg.CheckURL(raw) }
+
+// CloseIdleConnections closes the connections c keeps for reuse.
+func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }
+
+// checkRedirect follows at most limit redirects, each to a URL of the
+// form the transport accepts; the dialer checks where it leads.
+func checkRedirect(limit int) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
-		if max < 0 {
+		if limit < 0 {
 			return http.ErrUseLastResponse
 		}
-		if len(via) > max {
-			return fmt.Errorf("safehttp: stopped after %d redirects", max)
+		if len(via) > limit {
+			return &URLError{URL: via[0].URL.Redacted(),
+				Problem: fmt.Sprintf("redirects more than %d times; use the address it finally leads to", limit)}
 		}
-		if s := req.URL.Scheme; s != "http" && s != "https" {
-			return fmt.Errorf("safehttp: refusing a redirect to a %s: URL; only http and https are followed", s)
-		}
-		if req.URL.User != nil {
-			return errors.New("safehttp: refusing a redirect to a URL with credentials")
+		if problem := formProblem(req.URL); problem != "" {
+			return &URLError{URL: via[len(via)-1].URL.Redacted(),
+				Problem: "redirects to a URL IGNY8 will not follow: it " + problem}
 		}
 		return nil
 	}
 }
 
-// dialer resolves and checks every address before it connects.
-type dialer struct{ cfg Config }
-
-func (d *dialer) allowedHost(host string) bool {
-	host = strings.ToLower(strings.TrimSuffix(host, "."))
-	return slices.ContainsFunc(d.cfg.AllowHosts, func(h string) bool {
-		return strings.EqualFold(strings.TrimSuffix(h, "."), host)
-	})
+// transport checks every request's URL, including each redirect's, puts
+// the URL in a refusal, and bounds response bodies. It does these checks
+// itself, not the http.Client, so that an SDK that takes the transport
+// alone keeps them.
+type transport struct {
+	next  *http.Transport
+	limit int64
 }
 
-// check returns nil when the client may connect to addr.
-func (d *dialer) check(host string, addr netip.Addr) error {
-	why := Blocked(addr)
-	if why == "" {
-		return nil
-	}
-	for _, p := range d.cfg.AllowPrefixes {
-		if p.Contains(addr.Unmap().WithZone("")) {
-			return nil
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if problem := formProblem(req.URL); problem != "" {
+		if req.Body != nil {
+			req.Body.Close() // a RoundTripper closes the body, even on errors
 		}
+		return nil, &URLError{URL: req.URL.Redacted(), Problem: problem}
 	}
-	return &BlockedError{Host: host, Addr: addr, Reason: why}
-}
-
-// dialContext resolves address's host, drops the addresses it may not
-// reach, and dials the others in turn. The addresses dialled are exactly
-// the ones checked: there is no second lookup to rebind.
-func (d *dialer) dialContext(ctx context.Context, network, address string) (net.Conn, error) {
-	ctx, cancel := context.WithTimeout(ctx, d.cfg.DialTimeout)
-	defer cancel()
-	host, port, err := net.SplitHostPort(address)
+	resp, err := t.next.RoundTrip(req)
 	if err != nil {
+		var be *BlockedError
+		if errors.As(err, &be) {
+			named := *be
+			named.URL = origin(req.URL)
+			if req.Response != nil && req.Response.Request != nil {
+				named.Via = origin(req.Response.Request.URL)
+			}
+			return nil, &named
+		}
 		return nil, err
 	}
-	var addrs []netip.Addr
-	if ip, err := netip.ParseAddr(host); err == nil {
-		addrs = []netip.Addr{ip}
-	} else {
-		ipNet := "ip"
-		switch network {
-		case "tcp4":
-			ipNet = "ip4"
-		case "tcp6":
-			ipNet = "ip6"
+	if resp.Body != nil && resp.Body != http.NoBody {
+		b := &limitedBody{rc: resp.Body, left: t.limit, limit: t.limit, url: origin(req.URL)}
+		if resp.ContentLength > t.limit {
+			b.err = b.tooLarge() // no need to read it to know
 		}
-		if addrs, err = d.cfg.Resolver.LookupNetIP(ctx, ipNet, host); err != nil {
-			return nil, fmt.Errorf("safehttp: resolve %s: %w", host, err)
-		}
+		resp.Body = b
 	}
-	trusted := d.allowedHost(host)
-	if trusted {
-		ctx = context.WithValue(ctx, trustedKey{}, true)
-	}
-	var firstErr error
-	for _, ip := range addrs {
-		if !trusted {
-			if err := d.check(host, ip); err != nil {
-				firstErr = cmp.Or(firstErr, err)
-				continue
-			}
-		}
-		conn, err := d.cfg.dial(ctx, network, net.JoinHostPort(ip.String(), port))
-		if err == nil {
-			return conn, nil
-		}
-		firstErr = cmp.Or(firstErr, err)
-	}
-	if firstErr == nil {
-		firstErr = fmt.Errorf("safehttp: %s has no address", host)
-	}
-	return nil, firstErr
+	return resp, nil
 }
 
-// trustedKey marks the dial of a host the operator allowed.
-type trustedKey struct{}
+// CloseIdleConnections lets http.Client.CloseIdleConnections reach the
+// transport.
+func (t *transport) CloseIdleConnections() { t.next.CloseIdleConnections() }
 
-// control checks the socket's address once more, just before connect:
-// whatever path led here, a blocked address is never connected to.
-func (d *dialer) control(ctx context.Context, network, address string, _ syscall.RawConn) error {
-	if ctx.Value(trustedKey{}) != nil {
-		return nil
-	}
-	ap, err := netip.ParseAddrPort(address)
-	if err != nil {
-		return fmt.Errorf("safehttp: unexpected dial address %q", address)
-	}
-	return d.check("", ap.Addr())
+// origin is u without user, path, query or fragment: what an error may
+// show without leaking a token.
+func origin(u *url.URL) string {
+	return u.Scheme + "://" + u.Host + "/"
 }

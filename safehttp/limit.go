@@ -3,48 +3,41 @@ package safehttp
 import (
 	"fmt"
 	"io"
-	"net/http"
 )
 
 // TooLargeError is the error for a response body larger than the limit.
-type TooLargeError struct{ Limit int64 }
+type TooLargeError struct {
+	URL   string // scheme and host of the response's request
+	Limit int64  // the limit, in bytes
+}
 
+// Error names the response and the limit it passed.
 func (e *TooLargeError) Error() string {
-	return fmt.Sprintf("safehttp: the response body is larger than %d bytes", e.Limit)
-}
-
-// limitTransport bounds every response body it hands out.
-type limitTransport struct {
-	next  http.RoundTripper
-	limit int64
-}
-
-func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := t.next.RoundTrip(req)
-	if err != nil {
-		return nil, err
-	}
-	if resp.ContentLength > t.limit {
-		resp.Body.Close()
-		return nil, &TooLargeError{Limit: t.limit}
-	}
-	resp.Body = &limitedBody{rc: resp.Body, left: t.limit, limit: t.limit}
-	return resp, nil
+	return fmt.Sprintf("The response from %s is larger than %d bytes, the most IGNY8 reads for this request; make it smaller or link to a smaller resource.", e.URL, e.Limit)
 }
 
 // limitedBody reads at most limit bytes and fails, rather than stopping
 // quietly, when the body holds more.
 type limitedBody struct {
 	rc          io.ReadCloser
+	url         string
 	left, limit int64
+	err         error // sticky: once too large, always too large
 }
 
+func (b *limitedBody) tooLarge() error { return &TooLargeError{URL: b.url, Limit: b.limit} }
+
 func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.err != nil {
+		return 0, b.err
+	}
 	if b.left <= 0 {
+		// At the limit: the body is fine only if nothing follows.
 		var one [1]byte
 		n, err := b.rc.Read(one[:])
 		if n > 0 {
-			return 0, &TooLargeError{Limit: b.limit}
+			b.err = b.tooLarge()
+			return 0, b.err
 		}
 		return 0, err
 	}
@@ -57,11 +50,3 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 }
 
 func (b *limitedBody) Close() error { return b.rc.Close() }
-
-// CloseIdleConnections lets http.Client.CloseIdleConnections reach the
-// transport.
-func (t *limitTransport) CloseIdleConnections() {
-	if c, ok := t.next.(interface{ CloseIdleConnections() }); ok {
-		c.CloseIdleConnections()
-	}
-}

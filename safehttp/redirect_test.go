@@ -2,55 +2,88 @@ package safehttp
 
 import (
 	"net/http"
-	"net/netip"
-	"strings"
+	"strconv"
 	"testing"
 )
 
-// A redirect to a private address is refused at its dial.
+// A public server that redirects to a private one: the redirect is
+// refused at its dial.
 func TestRedirectToPrivate(t *testing.T) {
-	private := newCounter(t, nil)
-	public := newCounter(t, func(w http.ResponseWriter, r *http.Request) {
+	t.Parallel()
+	private := newTarget(t, "127.0.0.1:0", nil)
+	public := newTarget(t, "127.0.0.1:0", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, private.URL+"/admin", http.StatusFound)
 	})
 	res := resolver(map[string][]string{"hooks.example": {"93.184.216.34"}})
-	fn := &fakeNet{hosts: map[netip.Addr]string{netip.MustParseAddr("93.184.216.34"): public.Listener.Addr().String()}}
-	_, err := get(t, NewClient(Config{Resolver: res, dial: fn.dial}), "http://hooks.example:"+public.port()+"/")
-	wantBlocked(t, err, "loopback")
+	fn := &fakeNet{routes: map[string]string{"93.184.216.34:" + public.port(): public.addr()}, fallback: private.addr()}
+	_, err := get(t, New(Config{Resolver: res, dial: fn.dial}), "http://hooks.example:"+public.port()+"/")
+	wantRefused(t, err, "loopback")
 	if got, want := public.hits.Load(), int32(1); got != want {
 		t.Errorf("public server hit %d times, want %d", got, want)
 	}
-	if got := private.hits.Load(); got != 0 {
-		t.Errorf("private server hit %d times", got)
+	if got := private.conns.Load(); got != 0 {
+		t.Errorf("private server accepted %d connections", got)
+	}
+}
+
+// Redirects between allowed hosts are followed.
+func TestRedirectFollowed(t *testing.T) {
+	t.Parallel()
+	end := newTarget(t, "127.0.0.1:0", ok)
+	start := newTarget(t, "127.0.0.1:0", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, end.URL+"/end", http.StatusMovedPermanently)
+	})
+	body, err := get(t, New(Config{AllowHosts: []string{start.addr(), end.addr()}}), start.URL)
+	if err != nil || body != "ok" {
+		t.Fatalf("got %q, %v; want the end of the redirect", body, err)
 	}
 }
 
 func TestRedirectLimits(t *testing.T) {
-	allow := []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
-	loop := newCounter(t, func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/again", http.StatusFound) })
-	_, err := get(t, NewClient(Config{AllowPrefixes: allow, MaxRedirects: 3}), loop.URL)
-	if err == nil || !strings.Contains(err.Error(), "stopped after 3 redirects") {
-		t.Errorf("redirect loop: %v, want stopped after 3 redirects", err)
-	}
-	if got, want := loop.hits.Load(), int32(4); got != want {
-		t.Errorf("%d requests, want %d", got, want)
-	}
-
-	for _, target := range []string{"file:///etc/passwd", "gopher://127.0.0.1:6379/_INFO", "ftp://example.com/"} {
-		srv := newCounter(t, func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, target, http.StatusFound) })
-		_, err := get(t, NewClient(Config{AllowPrefixes: allow}), srv.URL)
-		if err == nil || !strings.Contains(err.Error(), "only http and https are followed") {
-			t.Errorf("redirect to %s: %v, want a refusal of the scheme", target, err)
+	t.Parallel()
+	loop := newTarget(t, "127.0.0.1:0", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/again", http.StatusFound) })
+	allow := []string{loop.addr()}
+	for _, c := range []struct {
+		max  int
+		want int32 // requests: the first and max redirects
+	}{{0, 6}, {3, 4}, {1, 2}} {
+		before := loop.hits.Load()
+		_, err := get(t, New(Config{AllowHosts: allow, MaxRedirects: c.max}), loop.URL)
+		limit := Config{MaxRedirects: c.max}.WithDefaults().MaxRedirects
+		wantRefused(t, err, "url: redirects more than "+strconv.Itoa(limit)+" times; use the address it finally leads to")
+		if got := loop.hits.Load() - before; got != c.want {
+			t.Errorf("MaxRedirects %d: %d requests, want %d", c.max, got, c.want)
 		}
 	}
 
 	// MaxRedirects < 0: the redirect itself is the answer.
-	resp, err := NewClient(Config{AllowPrefixes: allow, MaxRedirects: -1}).Get(loop.URL)
+	resp, err := New(Config{AllowHosts: allow, MaxRedirects: -1}).HTTPClient().Get(loop.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
 	if got, want := resp.StatusCode, http.StatusFound; got != want {
 		t.Errorf("status %d, want %d", got, want)
+	}
+}
+
+// A redirect must stay on http or https and carry no credentials.
+func TestRedirectForm(t *testing.T) {
+	t.Parallel()
+	dest := newTarget(t, "127.0.0.1:0", ok)
+	for _, c := range []struct{ target, want string }{
+		{"ftp://example.com/", "not ftp://"},
+		{"file:///etc/passwd", "not file://"},
+		{"gopher://127.0.0.1:6379/_INFO", "not gopher://"},
+		{"javascript:alert(1)", "not javascript://"},
+		{"http://user:pw@" + dest.addr() + "/", "must not contain a user name or password"},
+	} {
+		srv := newTarget(t, "127.0.0.1:0", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, c.target, http.StatusFound) })
+		_, err := get(t, New(Config{AllowHosts: []string{srv.addr(), dest.addr()}}), srv.URL)
+		wantRefused(t, err, "url: redirects to a URL IGNY8 will not follow: it must")
+		wantRefused(t, err, "url: "+c.want)
+	}
+	if got := dest.conns.Load(); got != 0 {
+		t.Errorf("the redirect target accepted %d connections", got)
 	}
 }
