@@ -54,6 +54,8 @@ func uniqueWhat(constraint string) string {
 	switch {
 	case strings.HasPrefix(constraint, "sites_slug"):
 		return "A site with this slug"
+	case strings.HasPrefix(constraint, "site_integrations_site_id_platform_url"):
+		return "An integration of this site with this platform and URL"
 	case strings.HasPrefix(constraint, "domains_site_hostname"):
 		return "A claim of this host name by this site"
 	case strings.HasPrefix(constraint, "domains_verified_hostname"):

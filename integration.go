@@ -1,0 +1,83 @@
+package igny8
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Integration platforms.
+const (
+	PlatformWordPress = "wordpress"
+	PlatformShopify   = "shopify"
+	PlatformCustom    = "custom"
+)
+
+// Integration platform types.
+const (
+	PlatformTypeCMS       = "cms"
+	PlatformTypeEcommerce = "ecommerce"
+	PlatformTypeCustomAPI = "custom_api"
+)
+
+// Integration sync states.
+const (
+	SyncNever   = "never"
+	SyncSyncing = "syncing"
+	SyncOK      = "ok"
+	SyncError   = "error"
+)
+
+// Platforms and PlatformTypes list the valid values, in order.
+var (
+	Platforms     = []string{PlatformWordPress, PlatformShopify, PlatformCustom}
+	PlatformTypes = []string{PlatformTypeCMS, PlatformTypeEcommerce, PlatformTypeCustomAPI}
+)
+
+// DefaultPlatformType is the type of a platform's integration when none
+// is given: WordPress is a CMS (ecommerce with WooCommerce), Shopify a
+// store, a custom integration an API.
+func DefaultPlatformType(platform string) string {
+	switch platform {
+	case PlatformShopify:
+		return PlatformTypeEcommerce
+	case PlatformCustom:
+		return PlatformTypeCustomAPI
+	}
+	return PlatformTypeCMS
+}
+
+// Integration is another platform a site publishes to or syncs with: a
+// WordPress site, a Shopify store, a custom API. Its credentials are
+// never part of it: the store keeps them sealed (SealedCredentials), and
+// the API shows only their fingerprint.
+type Integration struct {
+	ID           int64           `json:"id"`
+	AccountID    int64           `json:"account_id"`
+	SiteID       int64           `json:"site_id"`
+	Platform     string          `json:"platform"`
+	PlatformType string          `json:"platform_type"`
+	Name         string          `json:"name"`
+	URL          string          `json:"url"`
+	Config       json.RawMessage `json:"config"`
+	// CredentialsFingerprint identifies the stored credentials without
+	// revealing them; "" when there are none.
+	CredentialsFingerprint string     `json:"credentials_fingerprint"`
+	Active                 bool       `json:"active"`
+	SyncEnabled            bool       `json:"sync_enabled"`
+	LastSyncAt             *time.Time `json:"last_sync_at"`
+	SyncStatus             string     `json:"sync_status"`
+	// LastError is the last sync or connection problem, in words; "" when
+	// the last one went well.
+	LastError string    `json:"last_error"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// SealedCredentials are an integration's credentials as stored: the
+// ciphertext (bound to the account and the integration), the id of the
+// key that sealed it, and the fingerprint shown instead.
+type SealedCredentials struct {
+	Ciphertext  []byte
+	KeyID       uint32
+	Fingerprint string
+}

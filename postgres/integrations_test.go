@@ -1,0 +1,136 @@
+package postgres_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/igny8/igny8"
+	"github.com/igny8/igny8/postgres"
+	"github.com/igny8/igny8/postgres/pgtest"
+)
+
+// fakeSeal seals "credentials" as "<key>|<account>/<integration>|<secret>",
+// so a test can see what they were bound to.
+func fakeSeal(key uint32, secret string) postgres.Seal {
+	return func(acc, id int64) (*igny8.SealedCredentials, error) {
+		return &igny8.SealedCredentials{Ciphertext: fmt.Appendf(nil, "%d|%d/%d|%s", key, acc, id, secret), KeyID: key, Fingerprint: fmt.Sprintf("k%d:%s", key, secret[:2])}, nil
+	}
+}
+
+// The life of an integration: created with sealed credentials bound to
+// its own id, listed, changed, its credentials replaced, deleted, and
+// created again with the same URL; another account sees none of it.
+func TestIntegrationLifecycle(t *testing.T) {
+	db, url := pgtest.Open(t)
+	owner := ownerConn(t, url)
+	ctx, site := newSite(t, owner, "integ-a")
+	other, otherSite := newSite(t, owner, "integ-b")
+
+	in := &igny8.Integration{SiteID: site, Platform: igny8.PlatformWordPress, PlatformType: igny8.PlatformTypeCMS, Name: "Blog",
+		URL: "https://blog.example", Active: true}
+	if err := db.CreateIntegration(ctx, in, fakeSeal(1, "s3cret")); err != nil {
+		t.Fatal(err)
+	}
+	if in.ID == 0 || in.CredentialsFingerprint != "k1:s3" || in.SyncStatus != igny8.SyncNever || string(in.Config) != "{}" {
+		t.Fatalf("created %+v", in)
+	}
+	sc, err := db.IntegrationCredentials(ctx, site, in.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc, _ := igny8.ActorFrom(ctx)
+	if want := fmt.Sprintf("1|%d/%d|s3cret", acc.AccountID, in.ID); string(sc.Ciphertext) != want || sc.KeyID != 1 {
+		t.Errorf("credentials %q (key %d), want %q sealed for the new row", sc.Ciphertext, sc.KeyID, want)
+	}
+	// The same platform and URL twice is a conflict; another site may.
+	dup := *in
+	wantCode(t, "a second integration with the URL", db.CreateIntegration(ctx, &dup, nil), igny8.EConflict)
+
+	name, off := "Main blog", false
+	got, err := db.UpdateIntegration(ctx, site, in.ID, postgres.IntegrationUpdate{Name: &name, Active: &off, Config: json.RawMessage(`{"status": "draft"}`)}, fakeSeal(2, "n3w"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != name || got.Active || got.CredentialsFingerprint != "k2:n3" || !bytes.Contains(got.Config, []byte("draft")) || got.URL != in.URL {
+		t.Errorf("updated %+v", got)
+	}
+	list, err := db.Integrations(ctx, site)
+	if err != nil || len(list) != 1 || list[0].Name != name {
+		t.Errorf("list %+v, %v", list, err)
+	}
+
+	// Another account: not found everywhere, nothing listed.
+	_, err = db.Integration(other, site, in.ID)
+	wantCode(t, "another account's integration", err, igny8.ENotFound)
+	_, err = db.IntegrationCredentials(other, site, in.ID)
+	wantCode(t, "another account's credentials", err, igny8.ENotFound)
+	_, err = db.UpdateIntegration(other, otherSite, in.ID, postgres.IntegrationUpdate{Name: &name}, nil)
+	wantCode(t, "changing another account's integration", err, igny8.ENotFound)
+	wantCode(t, "deleting another account's integration", db.DeleteIntegration(other, otherSite, in.ID), igny8.ENotFound)
+	_, err = db.Integrations(other, site)
+	wantCode(t, "listing another account's site", err, igny8.ENotFound)
+
+	if err := db.DeleteIntegration(ctx, site, in.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Integration(ctx, site, in.ID)
+	wantCode(t, "a deleted integration", err, igny8.ENotFound)
+	again := &igny8.Integration{SiteID: site, Platform: igny8.PlatformWordPress, PlatformType: igny8.PlatformTypeCMS, Name: "Blog", URL: in.URL, Active: true}
+	if err := db.CreateIntegration(ctx, again, nil); err != nil {
+		t.Fatalf("re-creating after a delete: %v", err)
+	}
+	if again.ID == in.ID || again.CredentialsFingerprint != "" {
+		t.Errorf("re-created %+v", again)
+	}
+	_, err = db.IntegrationCredentials(ctx, site, again.ID)
+	wantCode(t, "credentials of an integration without", err, igny8.ENotFound)
+	// The other account may use the same URL for its own site.
+	theirs := &igny8.Integration{SiteID: otherSite, Platform: igny8.PlatformWordPress, PlatformType: igny8.PlatformTypeCMS, Name: "Blog", URL: in.URL, Active: true}
+	if err := db.CreateIntegration(other, theirs, fakeSeal(1, "th3irs")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Rotation re-encrypts every account's credentials that are not under the
+// primary key, in batches, and nothing else.
+func TestRotateCredentials(t *testing.T) {
+	db, url := pgtest.Open(t)
+	owner := ownerConn(t, url)
+	total := 0
+	for a, n := range []int{3, 2} {
+		ctx, site := newSite(t, owner, fmt.Sprintf("rot-%d", a))
+		for i := range n {
+			key := uint32(1)
+			if i == 0 && a == 1 {
+				key = 2 // already under the new key
+			} else {
+				total++
+			}
+			in := &igny8.Integration{SiteID: site, Platform: igny8.PlatformCustom, PlatformType: igny8.PlatformTypeCustomAPI,
+				Name: "Hook", URL: fmt.Sprintf("https://hooks.example/%d", i), Active: true}
+			if err := db.CreateIntegration(ctx, in, fakeSeal(key, "secret")); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var seen []string
+	n, err := db.RotateCredentials(t.Context(), 2, 1, func(acc, id int64, ct []byte) ([]byte, uint32, bool, error) {
+		if !bytes.HasPrefix(ct, []byte("1|")) || !bytes.Contains(ct, fmt.Appendf(nil, "|%d/%d|", acc, id)) {
+			t.Errorf("asked to re-encrypt %q as %d/%d", ct, acc, id)
+		}
+		seen = append(seen, string(ct))
+		return append([]byte("2|"), ct[2:]...), 2, true, nil
+	})
+	if err != nil || n != total || len(seen) != total {
+		t.Fatalf("rotated %d (%d seen), want %d: %v", n, len(seen), total, err)
+	}
+	var left int
+	if err := owner.QueryRow(t.Context(), `SELECT count(*) FROM site_integrations WHERE credentials_key_id <> 2 OR substr(credentials, 1, 2) <> '2|'`).Scan(&left); err != nil || left != 0 {
+		t.Errorf("%d rows not under key 2 (%v)", left, err)
+	}
+	if n, err := db.RotateCredentials(t.Context(), 2, 10, nil); err != nil || n != 0 {
+		t.Errorf("a second rotation re-encrypted %d: %v", n, err)
+	}
+}
