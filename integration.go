@@ -81,3 +81,16 @@ type SealedCredentials struct {
 	KeyID       uint32
 	Fingerprint string
 }
+
+// Sealer seals an integration's credentials for its row, once the row's
+// id exists (the ciphertext is bound to account and integration).
+type Sealer func(accountID, integrationID int64) (*SealedCredentials, error)
+
+// IntegrationUpdate is a change of an integration's settings; nil fields
+// stay as they are.
+type IntegrationUpdate struct {
+	Name        *string         `json:"name,omitempty"`
+	Config      json.RawMessage `json:"config,omitempty"`
+	Active      *bool           `json:"active,omitempty"`
+	SyncEnabled *bool           `json:"sync_enabled,omitempty"`
+}

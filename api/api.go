@@ -51,6 +51,10 @@ type Config struct {
 	// PipelineStore and Pipeline serve the content pipeline's routes.
 	PipelineStore PipelineStore
 	Pipeline      Pipeline
+	// Integrations and Connector serve a site's integrations; without
+	// either, those routes answer 501.
+	Integrations IntegrationStore
+	Connector    Connector
 	// Credits serves /v1/credits; nil: those routes answer 501.
 	Credits Credits
 	// Limiter limits requests per token; nil means no limit.

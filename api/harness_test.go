@@ -153,6 +153,7 @@ func newHarness(t *testing.T, limiter Limiter) *harness {
 	}
 	cfg, d, routes := dbConfigWith(db)
 	cfg = withPipeline(cfg, db)
+	cfg.Integrations, cfg.Connector = db, fakeConnector{}
 	cfg.Limiter = limiter
 	h := &harness{t: t, db: db, system: boot.Secret, dns: d, routes: routes}
 	handler := New(cfg)
@@ -257,6 +258,7 @@ type tenant struct {
 	job     igny8.Job
 	// optimization is a recorded optimization that was not kept.
 	optimization igny8.Optimization
+	integration  igny8.Integration
 }
 
 const testBlueprint = `{"version": 1, "site": {"name": "Shop", "base_url": "https://shop.example.com/", "locale": "en"},
@@ -295,6 +297,7 @@ func (h *harness) newTenant(slug string) *tenant {
 	h.must(202, owner, "POST", base+"/deploys", nil, &tn.deploy)
 	h.must(201, owner, "POST", "/v1/tokens", igny8.TokenSpec{Name: "ci", Role: igny8.RoleEditor, ExpiresAt: ptr(time.Now().Add(time.Hour))}, &tn.token)
 	h.pipelineObjects(tn)
+	h.integrationObjects(tn)
 	return tn
 }
 

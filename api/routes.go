@@ -23,5 +23,6 @@ func (s *server) table() []*route {
 		s.signupRoutes(),
 		s.inviteRoutes(),
 		s.pipelineRoutes(),
+		s.integrationRoutes(),
 	)
 }

@@ -57,6 +57,8 @@ func bodies(tn *tenant, fresh string) map[string]any {
 		"analyzeContent":      analyzeRequest{Keyword: "starter"},
 		"linkContent":         linkRequest{},
 		"putPipelineSettings": igny8.DefaultPipelineSettings(0),
+		"createIntegration":   wordpressIntegration("https://" + fresh + ".example"),
+		"updateIntegration":   integrationChange{IntegrationUpdate: igny8.IntegrationUpdate{Name: ptr("Hacked")}},
 	}
 }
 
@@ -112,6 +114,8 @@ func path(pattern string, tn *tenant, accountID int64) string {
 			return fmt.Sprint(tn.job.ID)
 		case "{optimizationID}":
 			return fmt.Sprint(tn.optimization.ID)
+		case "{integrationID}":
+			return fmt.Sprint(tn.integration.ID)
 		case "{name}":
 			return "content"
 		}

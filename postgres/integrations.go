@@ -27,14 +27,10 @@ func noIntegration(siteID, id int64) error {
 	return igny8.Errorf(igny8.ENotFound, "There is no integration %d in site %d.", id, siteID)
 }
 
-// Seal seals an integration's credentials once its id is known (the
-// ciphertext is bound to it).
-type Seal func(accountID, integrationID int64) (*igny8.SealedCredentials, error)
-
 // CreateIntegration adds an integration to a site; seal, when not nil,
 // seals its credentials for the new row, in the same transaction. in is
 // filled in from the row.
-func (db *DB) CreateIntegration(ctx context.Context, in *igny8.Integration, seal Seal) error {
+func (db *DB) CreateIntegration(ctx context.Context, in *igny8.Integration, seal igny8.Sealer) error {
 	a, err := actor(ctx)
 	if err != nil {
 		return err
@@ -64,7 +60,7 @@ func (db *DB) CreateIntegration(ctx context.Context, in *igny8.Integration, seal
 }
 
 // setCredentials seals and stores an integration's credentials.
-func setCredentials(ctx context.Context, tx pgx.Tx, in *igny8.Integration, seal Seal) (*igny8.Integration, error) {
+func setCredentials(ctx context.Context, tx pgx.Tx, in *igny8.Integration, seal igny8.Sealer) (*igny8.Integration, error) {
 	sc, err := seal(in.AccountID, in.ID)
 	if err != nil {
 		return nil, err
@@ -114,18 +110,9 @@ func (db *DB) Integration(ctx context.Context, siteID, id int64) (*igny8.Integra
 	return out, err
 }
 
-// IntegrationUpdate is a change of an integration's settings; nil fields
-// stay as they are.
-type IntegrationUpdate struct {
-	Name        *string
-	Config      json.RawMessage
-	Active      *bool
-	SyncEnabled *bool
-}
-
 // UpdateIntegration changes an integration's settings, and, when seal is
 // not nil, replaces its credentials (sealed for it).
-func (db *DB) UpdateIntegration(ctx context.Context, siteID, id int64, u IntegrationUpdate, seal Seal) (*igny8.Integration, error) {
+func (db *DB) UpdateIntegration(ctx context.Context, siteID, id int64, u igny8.IntegrationUpdate, seal igny8.Sealer) (*igny8.Integration, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, err

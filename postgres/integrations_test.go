@@ -7,13 +7,12 @@ import (
 	"testing"
 
 	"github.com/igny8/igny8"
-	"github.com/igny8/igny8/postgres"
 	"github.com/igny8/igny8/postgres/pgtest"
 )
 
 // fakeSeal seals "credentials" as "<key>|<account>/<integration>|<secret>",
 // so a test can see what they were bound to.
-func fakeSeal(key uint32, secret string) postgres.Seal {
+func fakeSeal(key uint32, secret string) igny8.Sealer {
 	return func(acc, id int64) (*igny8.SealedCredentials, error) {
 		return &igny8.SealedCredentials{Ciphertext: fmt.Appendf(nil, "%d|%d/%d|%s", key, acc, id, secret), KeyID: key, Fingerprint: fmt.Sprintf("k%d:%s", key, secret[:2])}, nil
 	}
@@ -49,7 +48,7 @@ func TestIntegrationLifecycle(t *testing.T) {
 	wantCode(t, "a second integration with the URL", db.CreateIntegration(ctx, &dup, nil), igny8.EConflict)
 
 	name, off := "Main blog", false
-	got, err := db.UpdateIntegration(ctx, site, in.ID, postgres.IntegrationUpdate{Name: &name, Active: &off, Config: json.RawMessage(`{"status": "draft"}`)}, fakeSeal(2, "n3w"))
+	got, err := db.UpdateIntegration(ctx, site, in.ID, igny8.IntegrationUpdate{Name: &name, Active: &off, Config: json.RawMessage(`{"status": "draft"}`)}, fakeSeal(2, "n3w"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +65,7 @@ func TestIntegrationLifecycle(t *testing.T) {
 	wantCode(t, "another account's integration", err, igny8.ENotFound)
 	_, err = db.IntegrationCredentials(other, site, in.ID)
 	wantCode(t, "another account's credentials", err, igny8.ENotFound)
-	_, err = db.UpdateIntegration(other, otherSite, in.ID, postgres.IntegrationUpdate{Name: &name}, nil)
+	_, err = db.UpdateIntegration(other, otherSite, in.ID, igny8.IntegrationUpdate{Name: &name}, nil)
 	wantCode(t, "changing another account's integration", err, igny8.ENotFound)
 	wantCode(t, "deleting another account's integration", db.DeleteIntegration(other, otherSite, in.ID), igny8.ENotFound)
 	_, err = db.Integrations(other, site)

@@ -1,0 +1,45 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/igny8/igny8"
+)
+
+// fakeConnector refuses the password "wrong" as WordPress would, and
+// seals credentials as a marker the tests can recognise.
+type fakeConnector struct{}
+
+func (fakeConnector) Check(ctx context.Context, platform, url string, config json.RawMessage, creds map[string]string) error {
+	if creds["application_password"] == "wrong" {
+		return igny8.Errorf(igny8.EInvalid, "WordPress at %s refused the user name or Application Password.", url)
+	}
+	return nil
+}
+
+func (fakeConnector) Seal(creds map[string]string) igny8.Sealer {
+	return func(acc, id int64) (*igny8.SealedCredentials, error) {
+		var b strings.Builder
+		for _, v := range creds {
+			b.WriteString(v)
+		}
+		return &igny8.SealedCredentials{Ciphertext: fmt.Appendf(nil, "sealed:%d/%d:%s", acc, id, b.String()), KeyID: 1,
+			Fingerprint: fmt.Sprintf("k1:%x", len(b.String()))}, nil
+	}
+}
+
+// wordpressIntegration is a valid request to connect a WordPress site.
+func wordpressIntegration(url string) integrationRequest {
+	return integrationRequest{Platform: igny8.PlatformWordPress, Name: "Blog", URL: url,
+		Credentials: map[string]string{"username": "editor", "application_password": "abcd efgh ijkl mnop"}}
+}
+
+// integrationObjects gives a tenant an integration.
+func (h *harness) integrationObjects(tn *tenant) {
+	h.t.Helper()
+	h.must(201, tn.tokens[igny8.RoleOwner], "POST", fmt.Sprintf("/v1/sites/%d/integrations", tn.site.ID),
+		wordpressIntegration("https://"+tn.slug+".blog.example"), &tn.integration)
+}
