@@ -44,7 +44,14 @@ func newAPI(svc *services) http.Handler {
 		limiter = &api.RedisLimiter{Client: rdb, Limit: 600, Window: time.Minute, Prefix: svc.limitPrefix + "igny8:rl:"}
 		login = &api.RedisLimiter{Client: rdb, Limit: 10, Window: time.Minute, Prefix: svc.limitPrefix + "igny8:rl:login:"}
 	}
+	var integrations api.IntegrationStore
+	var conn api.Connector
+	if svc.ring != nil {
+		integrations, conn = db, &connector{ring: svc.ring, http: svc.integrationHTTP}
+	}
 	return api.New(api.Config{
+		Integrations:  integrations,
+		Connector:     conn,
 		Auth:          db,
 		Accounts:      db,
 		Members:       db,

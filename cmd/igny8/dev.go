@@ -26,6 +26,7 @@ import (
 	"github.com/igny8/igny8/internal/jobstore"
 	"github.com/igny8/igny8/jobs"
 	"github.com/igny8/igny8/postgres"
+	"github.com/igny8/igny8/secrets"
 	"github.com/igny8/igny8/sites"
 )
 
@@ -63,6 +64,16 @@ func runDev(ctx context.Context, e *env, args []string) error {
 		}
 		defer stop()
 		set["REDIS_URL"] = u
+	}
+	if e.getenv(secrets.EnvKeys) == "" && e.getenv(secrets.EnvKeyFile) == "" {
+		file := filepath.Join(dataDir, "secrets.json")
+		if _, err := os.Stat(file); errors.Is(err, os.ErrNotExist) {
+			if _, err := secrets.CreateKeyFile(file); err != nil {
+				return fmt.Errorf("key ring for integration credentials: %w", err)
+			}
+			fmt.Fprintf(e.stderr, "created %s: the key ring that encrypts integrations' credentials (keep it; without it they cannot be read)\n", file)
+		}
+		set[secrets.EnvKeyFile] = file
 	}
 	de := &env{stdout: e.stdout, stderr: e.stderr, getenv: func(k string) string {
 		if v, ok := set[k]; ok {

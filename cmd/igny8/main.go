@@ -72,6 +72,7 @@ func commands() []command {
 		{"migrate", "apply the database schema migrations (DATABASE_URL)", runMigrate},
 		{"bootstrap", "create the system account's administrator and print a first API token", runBootstrap},
 		{"invite", "make a sign-up invite in the system account's name and print its code", runInvite},
+		{"keys", "add a key to the ring that seals integrations' credentials, or re-encrypt them with the primary", runKeys},
 		{"pipeline", "run the content pipeline for a site from a keyword CSV, through the API", runPipeline},
 		{"worker", "run background jobs: builds, deploys, the content pipeline, garbage collection", runWorker},
 		{"scheduler", "enqueue periodic work (one leader among many)", runScheduler},

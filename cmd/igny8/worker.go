@@ -18,6 +18,8 @@ import (
 	"github.com/igny8/igny8/jobs"
 	"github.com/igny8/igny8/livebus"
 	"github.com/igny8/igny8/postgres"
+	"github.com/igny8/igny8/safehttp"
+	"github.com/igny8/igny8/secrets"
 	"github.com/igny8/igny8/sites"
 	"github.com/igny8/igny8/storage"
 	"github.com/igny8/igny8/storage/backend"
@@ -59,6 +61,10 @@ type services struct {
 	limitPrefix string
 	// lookupTXT replaces DNS for domain verification when set (tests).
 	lookupTXT domains.LookupTXT
+	// ring seals integrations' credentials; nil without one configured.
+	ring *secrets.Ring
+	// integrationHTTP is the SSRF-safe client integrations connect with.
+	integrationHTTP *safehttp.Client
 }
 
 // openServices connects to Postgres, Redis and object storage as the
@@ -109,7 +115,14 @@ func openServices(ctx context.Context, e *env) (*services, error) {
 		return nil, err
 	}
 	logAIProvider(logger, provider)
-	svc := &services{cfg: cfg, db: db, rdb: redis.NewClient(opts), bus: bus, cdn: hook, store: store, logger: logger, ai: provider}
+	ring, err := loadKeyRing(e.getenv)
+	if err != nil {
+		bus.Close()
+		db.Close()
+		return nil, err
+	}
+	svc := &services{cfg: cfg, db: db, rdb: redis.NewClient(opts), bus: bus, cdn: hook, store: store, logger: logger, ai: provider,
+		ring: ring, integrationHTTP: integrationHTTP(e.getenv)}
 	svc.sites = newSites(cfg, svc.siteDeps())
 	return svc, nil
 }

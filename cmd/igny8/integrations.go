@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/igny8/igny8"
+	"github.com/igny8/igny8/publishing/wordpress"
+	"github.com/igny8/igny8/safehttp"
+	"github.com/igny8/igny8/secrets"
+)
+
+// loadKeyRing reads the key ring that seals integrations' credentials from
+// IGNY8_SECRETS_KEYS or IGNY8_SECRETS_KEY_FILE; without either there is
+// none (nil), and the API's integration routes say so.
+func loadKeyRing(getenv func(string) string) (*secrets.Ring, error) {
+	keys, file := getenv(secrets.EnvKeys), getenv(secrets.EnvKeyFile)
+	if keys == "" && file == "" {
+		return nil, nil
+	}
+	return secrets.Load(keys, file)
+}
+
+// integrationHTTP is the SSRF-safe client integrations connect with.
+// IGNY8_INTEGRATION_ALLOW_HOSTS (comma-separated host or host:port) lets
+// it reach hosts that are not public: for tests and local development
+// only.
+func integrationHTTP(getenv func(string) string) *safehttp.Client {
+	var allow []string
+	for _, h := range strings.Split(getenv("IGNY8_INTEGRATION_ALLOW_HOSTS"), ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			allow = append(allow, h)
+		}
+	}
+	return safehttp.New(safehttp.Config{AllowHosts: allow})
+}
+
+// connector checks connections with the platforms' adapters and seals
+// credentials with the key ring.
+type connector struct {
+	ring *secrets.Ring
+	http *safehttp.Client
+}
+
+// Check connects to the platform with the credentials.
+func (c *connector) Check(ctx context.Context, platform, url string, config json.RawMessage, creds map[string]string) error {
+	switch platform {
+	case igny8.PlatformCustom:
+		if err := c.http.CheckURL(url); err != nil {
+			return igny8.Errorf(igny8.EInvalid, "%s", urlProblem(err))
+		}
+		return nil
+	case igny8.PlatformWordPress:
+		return checkWordPress(ctx, c.http, url, creds)
+	case igny8.PlatformShopify:
+		return igny8.Errorf(igny8.EInvalid, "Shopify integrations are not available in this version yet; connect a WordPress site or a custom API.")
+	}
+	return igny8.Errorf(igny8.EInvalid, "There is no platform %q; use wordpress, shopify or custom.", platform)
+}
+
+// urlProblem is what a site owner is told of a refused URL.
+func urlProblem(err error) string {
+	var blocked *safehttp.BlockedError
+	var bad *safehttp.URLError
+	switch {
+	case errors.As(err, &blocked):
+		return blocked.Error()
+	case errors.As(err, &bad):
+		return bad.Error()
+	}
+	return err.Error()
+}
+
+// Seal seals the credentials (as a JSON object) for the integration's
+// row; the fingerprint is of the same JSON.
+func (c *connector) Seal(creds map[string]string) igny8.Sealer {
+	return func(accountID, integrationID int64) (*igny8.SealedCredentials, error) {
+		plain, err := json.Marshal(creds)
+		if err != nil {
+			return nil, err
+		}
+		defer clear(plain)
+		ct, err := c.ring.SealCredential(accountID, integrationID, plain)
+		if err != nil {
+			return nil, fmt.Errorf("seal the credentials of integration %d: %w", integrationID, err)
+		}
+		return &igny8.SealedCredentials{Ciphertext: ct, KeyID: c.ring.Primary(), Fingerprint: c.ring.Fingerprint(plain)}, nil
+	}
+}
+
+// checkWordPress reads the site's REST index and users/me with the
+// credentials, through the SSRF-safe client; the error says in plain
+// words what is wrong (wordpress.CheckError, an invalid error).
+func checkWordPress(ctx context.Context, client *safehttp.Client, url string, creds map[string]string) error {
+	wp, err := wordpress.New(wordpress.Config{SiteURL: url, Username: creds["username"], Password: creds["application_password"],
+		HTTPClient: client.HTTPClient()})
+	if err != nil {
+		return err
+	}
+	_, err = wp.Check(ctx)
+	return err
+}
