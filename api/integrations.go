@@ -20,6 +20,8 @@ type IntegrationStore interface {
 	Integration(ctx context.Context, siteID, id int64) (*igny8.Integration, error)
 	UpdateIntegration(ctx context.Context, siteID, id int64, u igny8.IntegrationUpdate, seal igny8.Sealer) (*igny8.Integration, error)
 	DeleteIntegration(ctx context.Context, siteID, id int64) error
+	IntegrationCredentials(ctx context.Context, siteID, id int64) (*igny8.SealedCredentials, error)
+	SetIntegrationError(ctx context.Context, siteID, id int64, problem string) (*igny8.Integration, error)
 }
 
 // Connector checks a platform connection before it is stored, and seals
@@ -31,6 +33,17 @@ type Connector interface {
 	Check(ctx context.Context, platform, url string, config json.RawMessage, credentials map[string]string) error
 	// Seal returns what seals credentials for an integration's row.
 	Seal(credentials map[string]string) igny8.Sealer
+	// CheckStored checks a stored integration with its sealed credentials,
+	// as Check does.
+	CheckStored(ctx context.Context, in *igny8.Integration, sealed *igny8.SealedCredentials) error
+}
+
+// integrationTest is the answer of POST …/integrations/{integrationID}/test.
+type integrationTest struct {
+	OK bool `json:"ok"`
+	// Problem says what is wrong and what to do, when not OK.
+	Problem     string            `json:"problem"`
+	Integration igny8.Integration `json:"integration"`
 }
 
 // credentialFields are the credentials each platform needs, with what to
@@ -85,6 +98,9 @@ func (s *server) integrationRoutes() []*route {
 		{method: "PATCH", pattern: "/v1/sites/{siteID}/integrations/{integrationID}", id: "updateIntegration", tag: "integrations",
 			summary: "Change an integration's name, config, active and sync flags, or rotate its credentials (checked first)", role: a,
 			in: integrationChange{}, out: igny8.Integration{}, status: 200, serve: s.updateIntegration},
+		{method: "POST", pattern: "/v1/sites/{siteID}/integrations/{integrationID}/test", id: "testIntegration", tag: "integrations",
+			summary: "Check a stored integration's connection with its credentials now; the outcome is kept as its last_error", role: igny8.RoleEditor,
+			out: integrationTest{}, status: 200, serve: s.testIntegration},
 		{method: "DELETE", pattern: "/v1/sites/{siteID}/integrations/{integrationID}", id: "deleteIntegration", tag: "integrations",
 			summary: "Disconnect an integration and delete its credentials", role: a, status: 204, serve: s.deleteIntegration},
 	}
@@ -245,4 +261,32 @@ func (s *server) updateIntegration(w http.ResponseWriter, r *http.Request) (int,
 
 func (s *server) deleteIntegration(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	return deleteInSite(r, "integrationID", s.cfg.Integrations.DeleteIntegration)
+}
+
+func (s *server) testIntegration(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	site, id, err := siteChild(r, "integrationID")
+	if err != nil {
+		return 0, nil, err
+	}
+	in, err := s.cfg.Integrations.Integration(r.Context(), site, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	sealed, err := s.cfg.Integrations.IntegrationCredentials(r.Context(), site, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	res := integrationTest{OK: true}
+	if err := s.cfg.Connector.CheckStored(r.Context(), in, sealed); err != nil {
+		if igny8.ErrorCode(err) != igny8.EInvalid {
+			return 0, nil, err
+		}
+		res.OK, res.Problem = false, igny8.ErrorMessage(err)
+	}
+	out, err := s.cfg.Integrations.SetIntegrationError(r.Context(), site, id, res.Problem)
+	if err != nil {
+		return 0, nil, err
+	}
+	res.Integration = *out
+	return http.StatusOK, res, nil
 }

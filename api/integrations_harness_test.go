@@ -31,6 +31,18 @@ func (fakeConnector) Seal(creds map[string]string) igny8.Sealer {
 	}
 }
 
+// CheckStored fails when the sealed credentials hold the password
+// "revoked", as a site that revoked it would.
+func (fakeConnector) CheckStored(ctx context.Context, in *igny8.Integration, sealed *igny8.SealedCredentials) error {
+	if !strings.HasPrefix(string(sealed.Ciphertext), fmt.Sprintf("sealed:%d/%d:", in.AccountID, in.ID)) {
+		return fmt.Errorf("credentials of integration %d are not sealed for it: %q", in.ID, sealed.Ciphertext)
+	}
+	if strings.Contains(string(sealed.Ciphertext), "revoked") {
+		return igny8.Errorf(igny8.EInvalid, "WordPress at %s refused the Application Password: it was revoked.", in.URL)
+	}
+	return nil
+}
+
 // wordpressIntegration is a valid request to connect a WordPress site.
 func wordpressIntegration(url string) integrationRequest {
 	return integrationRequest{Platform: igny8.PlatformWordPress, Name: "Blog", URL: url,

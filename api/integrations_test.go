@@ -82,6 +82,21 @@ func TestIntegrations(t *testing.T) {
 		t.Errorf("after a change: %+v", got)
 	}
 
+	// A connection test opens the stored credentials; its outcome is kept.
+	var res integrationTest
+	h.must(200, ed, "POST", item+"/test", nil, &res)
+	if !res.OK || res.Problem != "" || res.Integration.LastError != "" {
+		t.Errorf("testing a good connection: %+v", res)
+	}
+	h.must(200, adm, "PATCH", item, integrationChange{Credentials: map[string]string{"username": "editor", "application_password": "revoked since"}}, nil)
+	h.must(200, ed, "POST", item+"/test", nil, &res)
+	if res.OK || !strings.Contains(res.Problem, "revoked") || res.Integration.LastError != res.Problem {
+		t.Errorf("testing a revoked password: %+v", res)
+	}
+	if r := h.do(tn.tokens[igny8.RoleViewer], "POST", item+"/test", nil); r.status != 403 {
+		t.Errorf("a viewer testing a connection: %d", r.status)
+	}
+
 	h.must(204, adm, "DELETE", item, nil, nil)
 	if r := h.do(ed, "GET", item, nil); r.status != 404 {
 		t.Errorf("a deleted integration: %d", r.status)

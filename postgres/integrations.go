@@ -189,6 +189,25 @@ func (db *DB) IntegrationCredentials(ctx context.Context, siteID, id int64) (*ig
 	return &sc, err
 }
 
+// SetIntegrationError records the outcome of a connection check or sync:
+// the problem in words, or "" when it went well.
+func (db *DB) SetIntegrationError(ctx context.Context, siteID, id int64, problem string) (*igny8.Integration, error) {
+	a, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out *igny8.Integration
+	err = db.Tx(ctx, func(tx pgx.Tx) error {
+		out, err = scanIntegration(tx.QueryRow(ctx, `UPDATE site_integrations SET last_error = $4, updated_at = now()
+			WHERE account_id = $1 AND site_id = $2 AND id = $3 RETURNING `+integrationColumns, a.AccountID, siteID, id, problem))
+		if err == pgx.ErrNoRows {
+			return noIntegration(siteID, id)
+		}
+		return err
+	})
+	return out, err
+}
+
 // Reseal is how a key rotation re-encrypts one integration's credentials:
 // it returns the new ciphertext and key id, and whether they changed.
 type Reseal func(accountID, integrationID int64, ct []byte) (out []byte, keyID uint32, changed bool, err error)

@@ -61,6 +61,20 @@ func (c *connector) Check(ctx context.Context, platform, url string, config json
 	return igny8.Errorf(igny8.EInvalid, "There is no platform %q; use wordpress, shopify or custom.", platform)
 }
 
+// CheckStored opens an integration's credentials and checks them.
+func (c *connector) CheckStored(ctx context.Context, in *igny8.Integration, sealed *igny8.SealedCredentials) error {
+	plain, err := c.ring.OpenCredential(in.AccountID, in.ID, sealed.Ciphertext)
+	if err != nil {
+		return fmt.Errorf("open the credentials of integration %d: %w", in.ID, err)
+	}
+	defer clear(plain)
+	var creds map[string]string
+	if err := json.Unmarshal(plain, &creds); err != nil {
+		return fmt.Errorf("read the credentials of integration %d: stored as something other than a JSON object", in.ID)
+	}
+	return c.Check(ctx, in.Platform, in.URL, in.Config, creds)
+}
+
 // urlProblem is what a site owner is told of a refused URL.
 func urlProblem(err error) string {
 	var blocked *safehttp.BlockedError

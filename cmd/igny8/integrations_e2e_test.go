@@ -119,6 +119,14 @@ func TestIntegrationsAndKeyRotation(t *testing.T) {
 		}
 	}
 	open(1)
+	var tested struct {
+		OK      bool
+		Problem string
+	}
+	p.api.call(token, "POST", fmt.Sprintf("%s/%d/test", base, in.ID), nil, 200, &tested)
+	if !tested.OK {
+		t.Errorf("testing the stored connection: %+v", tested)
+	}
 
 	// Rotation: a new primary key, every credential re-encrypted, the
 	// old key retired.
