@@ -104,16 +104,8 @@ func (s *server) integrationRoutes() []*route {
 		{method: "DELETE", pattern: "/v1/sites/{siteID}/integrations/{integrationID}", id: "deleteIntegration", tag: "integrations",
 			summary: "Disconnect an integration and delete its credentials", role: a, status: 204, serve: s.deleteIntegration},
 	}
-	for _, rt := range rs {
-		serve := rt.serve
-		rt.serve = func(w http.ResponseWriter, r *http.Request) (int, any, error) {
-			if s.cfg.Integrations == nil || s.cfg.Connector == nil {
-				return 0, nil, problem(CodeNotImplemented, "Integrations are not configured on this server: it has no key ring for credentials (IGNY8_SECRETS_KEYS or IGNY8_SECRETS_KEY_FILE).")
-			}
-			return serve(w, r)
-		}
-	}
-	return rs
+	return unless(rs, func() bool { return s.cfg.Integrations != nil && s.cfg.Connector != nil },
+		"Integrations are not configured on this server: it has no key ring for credentials (IGNY8_SECRETS_KEYS or IGNY8_SECRETS_KEY_FILE).")
 }
 
 func (s *server) listIntegrations(w http.ResponseWriter, r *http.Request) (int, any, error) {

@@ -63,11 +63,17 @@ type Pipeline interface {
 // the pipeline each answers 501.
 func (s *server) pipelineRoutes() []*route {
 	rs := slices.Concat(s.keywordRoutes(), s.plannerRoutes(), s.contentRoutes(), s.jobRoutes(), s.seoRoutes(), s.aiRoutes())
+	return unless(rs, func() bool { return s.cfg.Pipeline != nil && s.cfg.PipelineStore != nil }, "The content pipeline is not configured on this server.")
+}
+
+// unless makes routes answer 501 with msg while configured says the
+// server lacks what they need.
+func unless(rs []*route, configured func() bool, msg string) []*route {
 	for _, rt := range rs {
 		serve := rt.serve
 		rt.serve = func(w http.ResponseWriter, r *http.Request) (int, any, error) {
-			if s.cfg.Pipeline == nil || s.cfg.PipelineStore == nil {
-				return 0, nil, problem(CodeNotImplemented, "The content pipeline is not configured on this server.")
+			if !configured() {
+				return 0, nil, problem(CodeNotImplemented, msg)
 			}
 			return serve(w, r)
 		}
