@@ -94,3 +94,35 @@ type IntegrationUpdate struct {
 	Active      *bool           `json:"active,omitempty"`
 	SyncEnabled *bool           `json:"sync_enabled,omitempty"`
 }
+
+// Publishing record states.
+const (
+	PublishPending   = "pending"
+	PublishPublished = "published"
+	PublishFailed    = "failed"
+)
+
+// PublishingRecord is where one content piece was published on one
+// destination (an integration): the remote object, the content's hash
+// when it was last written, and how the last attempt went.
+type PublishingRecord struct {
+	ID            int64  `json:"id"`
+	AccountID     int64  `json:"account_id"`
+	SiteID        int64  `json:"site_id"`
+	ContentID     int64  `json:"content_id"`
+	IntegrationID int64  `json:"integration_id"`
+	Status        string `json:"status"` // PublishPending, PublishPublished, PublishFailed
+	RemoteID      string `json:"remote_id"`
+	RemoteURL     string `json:"remote_url"`
+	// ContentHash is the hash of the content as last written remotely;
+	// a piece whose hash differs has changes to publish.
+	ContentHash string `json:"content_hash"`
+	SyncStatus  string `json:"sync_status"`
+	Attempts    int    `json:"attempts"`
+	// LastError is the last attempt's problem in words; "" after a
+	// success.
+	LastError   string     `json:"last_error"`
+	PublishedAt *time.Time `json:"published_at"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+}

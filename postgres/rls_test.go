@@ -154,8 +154,10 @@ func seedTwoAccounts(t *testing.T, c *pgx.Conn) (a, b int64) {
 		exec(`INSERT INTO optimizations (account_id, site_id, content_id, op_key, keyword, score_before, score_after, kept, page_before, page_after, revision_before)
 			VALUES ($1, $2, $3, 'k', 'shoes', 40, 60, true, '{}', '{}', 1)`, acc, site, content)
 		exec(`INSERT INTO site_pipeline_settings (account_id, site_id) VALUES ($1, $2)`, acc, site)
-		exec(`INSERT INTO site_integrations (account_id, site_id, platform, platform_type, name, url, credentials, credentials_key_id)
-			VALUES ($1, $2, 'wordpress', 'cms', 'Blog', 'https://blog.example', '\x01', 1)`, acc, site)
+		var integ int64
+		q(&integ, `INSERT INTO site_integrations (account_id, site_id, platform, platform_type, name, url, credentials, credentials_key_id)
+			VALUES ($1, $2, 'wordpress', 'cms', 'Blog', 'https://blog.example', '\x01', 1) RETURNING id`, acc, site)
+		exec(`INSERT INTO publishing_records (account_id, site_id, content_id, integration_id) VALUES ($1, $2, $3, $4)`, acc, site, content, integ)
 		ids[i] = acc
 	}
 	return ids[0], ids[1]
