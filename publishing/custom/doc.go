@@ -56,6 +56,17 @@
 // body says, and use an https URL so that nobody can alter the headers
 // on the way.
 //
+// # The content
+//
+// A content delivery's body is a Payload: the event again (signed, unlike
+// the header), remote_id (the id your endpoint answered the first time,
+// on content.updated), and the piece: id, site_id, entity_type, title,
+// slug, meta_title, meta_description, excerpt, target_keyword,
+// word_count and page, the page as blueprint blocks (docs/blueprints.md):
+//
+//	{"event": "content.updated", "remote_id": "123", "content": {"id": 7, "site_id": 1,
+//	 "entity_type": "post", "title": "…", "slug": "…", …, "page": {"id": "…", "blocks": […]}}}
+//
 // # Idempotency
 //
 // Idempotency-Key names one publish of one version of one piece of

@@ -1,0 +1,152 @@
+package publishing
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+
+	"github.com/igny8/igny8"
+)
+
+// Store keeps the publishing records (*postgres.DB implements it).
+type Store interface {
+	// PublishingRecord returns the record of a piece on an integration,
+	// creating a pending one the first time.
+	PublishingRecord(ctx context.Context, siteID, contentID, integrationID int64) (*igny8.PublishingRecord, error)
+	// RecordPublish records an attempt: the record's status, remote id
+	// and URL, content hash and error as the attempt left them.
+	RecordPublish(ctx context.Context, r *igny8.PublishingRecord) error
+}
+
+// Destination writes content pieces to one integration's platform.
+type Destination interface {
+	// Publish creates the remote object of a piece, or updates the one
+	// rec names (rec.RemoteID not ""). key is the same for the same
+	// piece, destination and content version, so a destination that
+	// honours it never makes a second object. The error says in plain
+	// words what went wrong; Permanent tells whether retrying can help.
+	Publish(ctx context.Context, c *igny8.Content, rec *igny8.PublishingRecord, key string) (Remote, error)
+}
+
+// Remote is a remote object a destination wrote.
+type Remote struct {
+	ID  string
+	URL string
+}
+
+// Outcome is what Publish did with a piece.
+type Outcome string
+
+const (
+	Created   Outcome = "created"   // a new remote object
+	Updated   Outcome = "updated"   // the remote object the record names, rewritten
+	Unchanged Outcome = "unchanged" // already published in this version: nothing written
+)
+
+// Publisher publishes pieces to destinations, once per content version.
+type Publisher struct {
+	Store Store
+}
+
+// Publish publishes content c of integration in's site to dest: unless
+// it is already there in this version, it writes it and records the
+// outcome. A refused combination (see Supports) writes and records
+// nothing. A failed write is recorded (status failed, the error in words)
+// and returned.
+func (p *Publisher) Publish(ctx context.Context, in *igny8.Integration, dest Destination, c *igny8.Content) (*igny8.PublishingRecord, Outcome, error) {
+	if err := Supports(in, c.EntityType); err != nil {
+		return nil, "", err
+	}
+	if !in.Active {
+		return nil, "", igny8.Errorf(igny8.EInvalid, "The integration %q is not active: activate it to publish to it.", in.Name)
+	}
+	rec, err := p.Store.PublishingRecord(ctx, c.SiteID, c.ID, in.ID)
+	if err != nil {
+		return nil, "", err
+	}
+	hash, err := ContentHash(c)
+	if err != nil {
+		return nil, "", err
+	}
+	if rec.Status == igny8.PublishPublished && rec.ContentHash == hash {
+		return rec, Unchanged, nil
+	}
+	outcome := Created
+	if rec.RemoteID != "" {
+		outcome = Updated
+	}
+	remote, perr := dest.Publish(ctx, c, rec, IdempotencyKey(in.ID, c.ID, hash))
+	if perr != nil {
+		rec.Status, rec.LastError = igny8.PublishFailed, igny8.ErrorMessage(perr)
+		if err := p.Store.RecordPublish(ctx, rec); err != nil {
+			return nil, "", fmt.Errorf("record the failed publish of content %d (%v): %w", c.ID, perr, err)
+		}
+		return rec, "", perr
+	}
+	rec.Status, rec.LastError, rec.ContentHash = igny8.PublishPublished, "", hash
+	if remote.ID != "" {
+		rec.RemoteID = remote.ID
+	}
+	if remote.URL != "" {
+		rec.RemoteURL = remote.URL
+	}
+	if err := p.Store.RecordPublish(ctx, rec); err != nil {
+		return nil, "", err
+	}
+	return rec, outcome, nil
+}
+
+// IdempotencyKey is the key of one version of a piece on a destination.
+func IdempotencyKey(integrationID, contentID int64, hash string) string {
+	return fmt.Sprintf("igny8-%d-%d-%s", integrationID, contentID, hash)
+}
+
+// ContentHash identifies the version of a piece that a destination shows:
+// its title, slug, entity type, SEO fields and page.
+func ContentHash(c *igny8.Content) (string, error) {
+	b, err := json.Marshal(struct {
+		Title, Slug, EntityType, MetaTitle, MetaDescription string
+		Page                                                json.RawMessage
+	}{c.Title, c.Slug, c.EntityType, c.MetaTitle, c.MetaDescription, canonical(c.Page)})
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16]), nil
+}
+
+// canonical re-encodes JSON with sorted keys and no spaces, so the same
+// page hashes the same however it was written.
+func canonical(raw json.RawMessage) json.RawMessage {
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return raw
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return raw
+	}
+	return b
+}
+
+// Supports says whether content of an entity type can go to an
+// integration's platform: nil, or an invalid error saying why not.
+func Supports(in *igny8.Integration, entityType string) error {
+	type route struct{ platform, entity string }
+	refused := map[route]string{
+		{igny8.PlatformShopify, igny8.EntityService}: "Shopify has no place for service pages; publish them to the IGNY8 site or WordPress",
+	}
+	if why, ok := refused[route{in.Platform, entityType}]; ok {
+		return igny8.Errorf(igny8.EInvalid, "%s.", why)
+	}
+	if in.Platform == igny8.PlatformWordPress && entityType == igny8.EntityProduct && in.PlatformType != igny8.PlatformTypeEcommerce {
+		return igny8.Errorf(igny8.EInvalid, "Products go to WordPress only through WooCommerce: set the integration %q's platform_type to ecommerce if the site runs WooCommerce.", in.Name)
+	}
+	switch entityType {
+	case igny8.EntityPost, igny8.EntityPage, igny8.EntityProduct, igny8.EntityTaxonomy, igny8.EntityService:
+		return nil
+	}
+	return igny8.Errorf(igny8.EInvalid, "Content of type %q cannot be published to %s.", entityType, in.Platform)
+}
