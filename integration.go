@@ -95,6 +95,10 @@ type IntegrationUpdate struct {
 	SyncEnabled *bool           `json:"sync_enabled,omitempty"`
 }
 
+// JobDistribute publishes content pieces to one of the site's
+// integrations.
+const JobDistribute = "distribute"
+
 // Publishing record states.
 const (
 	PublishPending   = "pending"

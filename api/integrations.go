@@ -21,6 +21,7 @@ type IntegrationStore interface {
 	UpdateIntegration(ctx context.Context, siteID, id int64, u igny8.IntegrationUpdate, seal igny8.Sealer) (*igny8.Integration, error)
 	DeleteIntegration(ctx context.Context, siteID, id int64) error
 	IntegrationCredentials(ctx context.Context, siteID, id int64) (*igny8.SealedCredentials, error)
+	PublishingRecords(ctx context.Context, siteID int64, contentID *int64) ([]*igny8.PublishingRecord, error)
 	SetIntegrationError(ctx context.Context, siteID, id int64, problem string) (*igny8.Integration, error)
 }
 
@@ -101,6 +102,10 @@ func (s *server) integrationRoutes() []*route {
 		{method: "POST", pattern: "/v1/sites/{siteID}/integrations/{integrationID}/test", id: "testIntegration", tag: "integrations",
 			summary: "Check a stored integration's connection with its credentials now; the outcome is kept as its last_error", role: igny8.RoleEditor,
 			out: integrationTest{}, status: 200, serve: s.testIntegration},
+		{method: "GET", pattern: "/v1/sites/{siteID}/publishing-records", id: "listPublishingRecords", tag: "integrations",
+			summary: "Where the site's content was published on its integrations (a distribute job writes them): remote id and URL, content hash, attempts, last error",
+			role: v, query: []queryParam{{name: "content_id", description: "only this content piece's records"}},
+			out: igny8.PublishingRecord{}, list: true, whole: true, status: 200, serve: s.listPublishingRecords},
 		{method: "DELETE", pattern: "/v1/sites/{siteID}/integrations/{integrationID}", id: "deleteIntegration", tag: "integrations",
 			summary: "Disconnect an integration and delete its credentials", role: a, status: 204, serve: s.deleteIntegration},
 	}
@@ -281,4 +286,17 @@ func (s *server) testIntegration(w http.ResponseWriter, r *http.Request) (int, a
 	}
 	res.Integration = *out
 	return http.StatusOK, res, nil
+}
+
+func (s *server) listPublishingRecords(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	site, err := pathID(r, "siteID")
+	if err != nil {
+		return 0, nil, err
+	}
+	content, err := optionalID(r, "content_id")
+	if err != nil {
+		return 0, nil, err
+	}
+	recs, err := s.cfg.Integrations.PublishingRecords(r.Context(), site, content)
+	return http.StatusOK, List[*igny8.PublishingRecord]{Items: nonNil(recs)}, err
 }

@@ -49,9 +49,14 @@ func wordpressIntegration(url string) integrationRequest {
 		Credentials: map[string]string{"username": "editor", "application_password": "abcd efgh ijkl mnop"}}
 }
 
-// integrationObjects gives a tenant an integration.
+// integrationObjects gives a tenant an integration, and a publishing
+// record of its content piece there.
 func (h *harness) integrationObjects(tn *tenant) {
 	h.t.Helper()
 	h.must(201, tn.tokens[igny8.RoleOwner], "POST", fmt.Sprintf("/v1/sites/%d/integrations", tn.site.ID),
 		wordpressIntegration("https://"+tn.slug+".blog.example"), &tn.integration)
+	ctx := igny8.WithActor(context.Background(), igny8.Actor{AccountID: tn.integration.AccountID})
+	if _, err := h.db.PublishingRecord(ctx, tn.site.ID, tn.content.ID, tn.integration.ID); err != nil {
+		h.t.Fatal(err)
+	}
 }

@@ -116,11 +116,18 @@ func TestPipelineRequestsAreChecked(t *testing.T) {
 		{"unknown field", jobRequest{Kind: igny8.JobIdeas, Input: json.RawMessage(`{"clusters": [1]}`)}, "clusters"},
 		{"too many ideas", jobRequest{Kind: igny8.JobIdeas, Input: json.RawMessage(`{"count": 99}`)}, "/count"},
 		{"draft content", jobRequest{Kind: igny8.JobImagePrompts, Input: json.RawMessage(`{"content_ids": [], "max": 9}`)}, "/max"},
+		{"distribute without an integration", jobRequest{Kind: igny8.JobDistribute, Input: json.RawMessage(`{"content_ids": [1]}`)}, "/input/integration_id"},
+		{"distribute nothing", jobRequest{Kind: igny8.JobDistribute, Input: json.RawMessage(`{"integration_id": 1}`)}, "/input/content_ids"},
 	} {
 		r := h.do(ed, "POST", base+"/jobs", c.body)
 		if r.status != 400 || !strings.Contains(string(r.body), c.want) {
 			t.Errorf("%s: %d %s, want 400 naming %s", c.name, r.status, r.body, c.want)
 		}
+	}
+	// Another site's integration is not found.
+	r0 := h.do(ed, "POST", base+"/jobs", jobRequest{Kind: igny8.JobDistribute, Input: json.RawMessage(fmt.Sprintf(`{"integration_id": 999999, "content_ids": [%d]}`, tn.content.ID))})
+	if r0.status != 404 {
+		t.Errorf("distributing to an unknown integration: %d %s", r0.status, r0.body)
 	}
 	// Another site's task, in the same account or not, is not found.
 	r := h.do(ed, "POST", base+"/jobs", jobRequest{Kind: igny8.JobWrite, Input: json.RawMessage(`{"task_ids": [999999]}`)})

@@ -36,7 +36,10 @@ type Config struct {
 	Meter    *credits.Meter
 	Assets   Assets
 	Deployer Deployer
-	Logger   *slog.Logger
+	// Distributor publishes to the site's integrations; nil: distribute
+	// jobs fail with a sentence saying so.
+	Distributor Distributor
+	Logger      *slog.Logger
 	// Now dates new posts; default time.Now.
 	Now func() time.Time
 }
@@ -130,6 +133,12 @@ func (r *Runner) Run(ctx context.Context, j *igny8.Job) (any, error) {
 			return nil, err
 		}
 		return run.generateSite(ctx, in)
+	case igny8.JobDistribute:
+		var in DistributeInput
+		if err := run.input(&in); err != nil {
+			return nil, err
+		}
+		return run.distribute(ctx, in)
 	}
 	return nil, igny8.Errorf(igny8.EInvalid, "Unknown job kind %q.", j.Kind)
 }

@@ -338,6 +338,22 @@ func (s *Service) estimate(ctx context.Context, siteID int64, kind string, raw j
 		}
 		ok := []string{igny8.ContentApproved, igny8.ContentPublished}
 		return 0, len(in.ContentIDs), s.checkContents(ctx, siteID, in.ContentIDs, ok)
+	case igny8.JobDistribute:
+		var in DistributeInput
+		if err := decodeInput(raw, &in); err != nil {
+			return 0, 0, err
+		}
+		if in.IntegrationID <= 0 {
+			return 0, 0, igny8.Errorf(igny8.EInvalid, "/input/integration_id is required: the integration to publish to (GET /v1/sites/%d/integrations lists them).", siteID)
+		}
+		if len(in.ContentIDs) == 0 {
+			return 0, 0, igny8.Errorf(igny8.EInvalid, "/input/content_ids is required: the content pieces to publish.")
+		}
+		if _, err := s.Store.Integration(ctx, siteID, in.IntegrationID); err != nil {
+			return 0, 0, err
+		}
+		ok := []string{igny8.ContentApproved, igny8.ContentPublished}
+		return 0, len(in.ContentIDs), s.checkContents(ctx, siteID, in.ContentIDs, ok)
 	case igny8.JobGenerateSite:
 		var in GenerateInput
 		if err := decodeInput(raw, &in); err != nil {

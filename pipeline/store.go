@@ -51,6 +51,9 @@ type Store interface {
 	SaveIdeas(ctx context.Context, siteID, clusterID int64, ideas []*igny8.Idea) ([]*igny8.Idea, error)
 	Idea(ctx context.Context, siteID, id int64) (*igny8.Idea, error)
 	Ideas(ctx context.Context, siteID int64, clusterID *int64, status string, after int64, limit int) ([]*igny8.Idea, error)
+	// Integration returns one integration of the site (not_found if the
+	// site has no such integration).
+	Integration(ctx context.Context, siteID, id int64) (*igny8.Integration, error)
 	// ContentKeywords returns the target keyword of every content piece
 	// of the site, by content id.
 	ContentKeywords(ctx context.Context, siteID int64) (map[int64]string, error)

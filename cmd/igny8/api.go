@@ -47,7 +47,7 @@ func newAPI(svc *services) http.Handler {
 	var integrations api.IntegrationStore
 	var conn api.Connector
 	if svc.ring != nil {
-		integrations, conn = db, &connector{ring: svc.ring, http: svc.integrationHTTP}
+		integrations, conn = db, &connector{ring: svc.ring, http: svc.integrationHTTP, db: db}
 	}
 	return api.New(api.Config{
 		Integrations:  integrations,

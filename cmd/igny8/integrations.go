@@ -8,6 +8,9 @@ import (
 	"strings"
 
 	"github.com/igny8/igny8"
+	"github.com/igny8/igny8/postgres"
+	"github.com/igny8/igny8/publishing"
+	"github.com/igny8/igny8/publishing/custom"
 	"github.com/igny8/igny8/publishing/wordpress"
 	"github.com/igny8/igny8/safehttp"
 	"github.com/igny8/igny8/secrets"
@@ -43,6 +46,7 @@ func integrationHTTP(getenv func(string) string) *safehttp.Client {
 type connector struct {
 	ring *secrets.Ring
 	http *safehttp.Client
+	db   *postgres.DB // for the stored credentials
 }
 
 // Check connects to the platform with the credentials.
@@ -63,16 +67,34 @@ func (c *connector) Check(ctx context.Context, platform, url string, config json
 
 // CheckStored opens an integration's credentials and checks them.
 func (c *connector) CheckStored(ctx context.Context, in *igny8.Integration, sealed *igny8.SealedCredentials) error {
+	creds, err := c.openSealed(in, sealed)
+	if err != nil {
+		return err
+	}
+	return c.Check(ctx, in.Platform, in.URL, in.Config, creds)
+}
+
+// open reads and opens an integration's stored credentials.
+func (c *connector) open(ctx context.Context, in *igny8.Integration) (map[string]string, error) {
+	sealed, err := c.db.IntegrationCredentials(ctx, in.SiteID, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	return c.openSealed(in, sealed)
+}
+
+// openSealed opens sealed credentials of an integration.
+func (c *connector) openSealed(in *igny8.Integration, sealed *igny8.SealedCredentials) (map[string]string, error) {
 	plain, err := c.ring.OpenCredential(in.AccountID, in.ID, sealed.Ciphertext)
 	if err != nil {
-		return fmt.Errorf("open the credentials of integration %d: %w", in.ID, err)
+		return nil, fmt.Errorf("open the credentials of integration %d: %w", in.ID, err)
 	}
 	defer clear(plain)
 	var creds map[string]string
 	if err := json.Unmarshal(plain, &creds); err != nil {
-		return fmt.Errorf("read the credentials of integration %d: stored as something other than a JSON object", in.ID)
+		return nil, fmt.Errorf("read the credentials of integration %d: stored as something other than a JSON object", in.ID)
 	}
-	return c.Check(ctx, in.Platform, in.URL, in.Config, creds)
+	return creds, nil
 }
 
 // urlProblem is what a site owner is told of a refused URL.
@@ -116,4 +138,42 @@ func checkWordPress(ctx context.Context, client *safehttp.Client, url string, cr
 	}
 	_, err = wp.Check(ctx)
 	return err
+}
+
+// distributor publishes content to a site's integrations: it opens the
+// integration's credentials, makes the platform's adapter, and lets the
+// publisher write each piece once per version.
+type distributor struct {
+	db   *postgres.DB
+	conn *connector
+}
+
+// Distribute publishes content contentID of the site to integration
+// integrationID.
+func (d *distributor) Distribute(ctx context.Context, siteID, integrationID, contentID int64) (string, *igny8.PublishingRecord, error) {
+	in, err := d.db.Integration(ctx, siteID, integrationID)
+	if err != nil {
+		return "", nil, err
+	}
+	c, err := d.db.Content(ctx, siteID, contentID)
+	if err != nil {
+		return "", nil, err
+	}
+	var dest publishing.Destination
+	switch in.Platform {
+	case igny8.PlatformCustom:
+		creds, err := d.conn.open(ctx, in)
+		if err != nil {
+			return "", nil, err
+		}
+		cd, err := custom.New(in.URL, custom.Config{Client: d.conn.http.HTTPClient()}, []byte(creds["signing_secret"]))
+		if err != nil {
+			return "", nil, err
+		}
+		dest = &custom.Adapter{Dest: cd}
+	default:
+		return "", nil, igny8.Errorf(igny8.EInvalid, "Publishing to %s is not available in this version yet; only custom APIs receive content.", in.Platform)
+	}
+	rec, outcome, err := (&publishing.Publisher{Store: d.db}).Publish(ctx, in, dest, c)
+	return string(outcome), rec, err
 }

@@ -30,13 +30,18 @@ func (s *services) aiClient() *ai.Client {
 
 // pipelineRunner runs the pipeline's jobs in the worker.
 func (s *services) pipelineRunner() *pipeline.Runner {
+	var dist pipeline.Distributor
+	if s.ring != nil {
+		dist = &distributor{db: s.db, conn: &connector{ring: s.ring, http: s.integrationHTTP, db: s.db}}
+	}
 	return pipeline.New(pipeline.Config{
-		Store:    s.db,
-		AI:       s.aiClient(),
-		Meter:    &credits.Meter{Ledger: postgres.NewLedger(s.db, postgres.LedgerConfig{})},
-		Assets:   s.sites,
-		Deployer: jobDeployer{s.db},
-		Logger:   s.logger,
+		Store:       s.db,
+		AI:          s.aiClient(),
+		Meter:       &credits.Meter{Ledger: postgres.NewLedger(s.db, postgres.LedgerConfig{})},
+		Assets:      s.sites,
+		Deployer:    jobDeployer{s.db},
+		Distributor: dist,
+		Logger:      s.logger,
 	})
 }
 

@@ -6,11 +6,16 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +27,8 @@ import (
 	"github.com/igny8/igny8/credits"
 	"github.com/igny8/igny8/jobs"
 	"github.com/igny8/igny8/pipeline"
+	"github.com/igny8/igny8/publishing/custom"
+	"github.com/igny8/igny8/secrets"
 )
 
 // keywordCSV is 50 keywords of the planner's labelled set, spread over its
@@ -101,7 +108,12 @@ func result[T any](t *testing.T, j igny8.Job) T {
 // to what ran, and delivering every job again (as after a worker crash
 // between its work and its end) charges nothing and duplicates nothing.
 func TestContentPipelineEndToEnd(t *testing.T) {
-	p := startPlatform(t, nil)
+	keyFile := filepath.Join(t.TempDir(), "keys.json")
+	if _, err := secrets.CreateKeyFile(keyFile); err != nil {
+		t.Fatal(err)
+	}
+	rc := newHookReceiver(t)
+	p := startPlatform(t, map[string]string{secrets.EnvKeyFile: keyFile, "IGNY8_INTEGRATION_ALLOW_HOSTS": rc.host})
 	token := p.account("pipe")
 	var acc igny8.Account
 	p.api.call(token, "GET", "/v1/account", nil, 200, &acc)
@@ -379,6 +391,31 @@ func TestContentPipelineEndToEnd(t *testing.T) {
 		t.Errorf("redelivery changed the balance: %d → %d (reserved %d)", after.Balance, again.Balance, again.Reserved)
 	}
 
+	// The pieces go to a custom API too: one remote object each, signed;
+	// publishing them again writes nothing.
+	var hook igny8.Integration
+	p.api.call(token, "POST", r.base+"/integrations", map[string]any{"platform": "custom", "name": "CMS", "url": rc.url,
+		"credentials": map[string]string{"signing_secret": hookSecret}}, 201, &hook)
+	for round, want := range []pipeline.DistributeResult{{Created: len(contents)}, {Unchanged: len(contents)}} {
+		got := result[pipeline.DistributeResult](t, r.job(igny8.JobDistribute, map[string]any{"integration_id": hook.ID, "content_ids": written.Contents}))
+		if got.Created != want.Created || got.Unchanged != want.Unchanged || len(got.Failed) != 0 {
+			t.Errorf("distribute round %d: %+v, want %+v", round, got, want)
+		}
+	}
+	if n := rc.count(); n != len(contents) {
+		t.Errorf("the custom API holds %d objects, want %d", n, len(contents))
+	}
+	var recs struct{ Items []igny8.PublishingRecord }
+	p.api.call(token, "GET", r.base+"/publishing-records", nil, 200, &recs)
+	if len(recs.Items) != len(contents) {
+		t.Errorf("%d publishing records, want %d", len(recs.Items), len(contents))
+	}
+	for _, rec := range recs.Items {
+		if rec.Status != igny8.PublishPublished || rec.RemoteID == "" || rec.IntegrationID != hook.ID || rec.Attempts != 1 {
+			t.Errorf("record %+v", rec)
+		}
+	}
+
 	// A piece goes back to draft: the next link run takes every link and
 	// related entry to it out, and the site, published again, no longer
 	// links to it, with no other piece left an orphan.
@@ -534,4 +571,42 @@ func mainLinks(t *testing.T, body string) (text, related []string) {
 	}
 	walk(doc, false, false)
 	return text, related
+}
+
+const hookSecret = "whsec_e2e_0123456789"
+
+// hookReceiver is a customer's endpoint for the custom API: it checks the
+// signature and keeps one object per idempotency key.
+type hookReceiver struct {
+	url, host string
+	mu        sync.Mutex
+	byKey     map[string]string
+}
+
+func newHookReceiver(t *testing.T) *hookReceiver {
+	rc := &hookReceiver{byKey: map[string]string{}}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if err := custom.Verify([]byte(hookSecret), r.Header, body, time.Now(), 0); err != nil {
+			http.Error(w, err.Error(), 401)
+			return
+		}
+		rc.mu.Lock()
+		defer rc.mu.Unlock()
+		key := r.Header.Get("Idempotency-Key")
+		if rc.byKey[key] == "" {
+			rc.byKey[key] = fmt.Sprint(len(rc.byKey) + 1)
+		}
+		json.NewEncoder(w).Encode(map[string]string{"id": rc.byKey[key], "url": "https://cms.example/" + rc.byKey[key]})
+	}))
+	t.Cleanup(srv.Close)
+	u, _ := url.Parse(srv.URL)
+	rc.url, rc.host = srv.URL+"/igny8", u.Host
+	return rc
+}
+
+func (rc *hookReceiver) count() int {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return len(rc.byKey)
 }

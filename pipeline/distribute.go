@@ -1,0 +1,63 @@
+package pipeline
+
+import (
+	"context"
+
+	"github.com/igny8/igny8"
+)
+
+// Distributor publishes a content piece to one of the site's
+// integrations, once per content version (cmd/igny8 implements it with
+// package publishing). Its error is invalid or not_found when retrying
+// cannot help, and says why in words.
+type Distributor interface {
+	Distribute(ctx context.Context, siteID, integrationID, contentID int64) (outcome string, rec *igny8.PublishingRecord, err error)
+}
+
+// DistributeInput publishes content pieces to one integration.
+type DistributeInput struct {
+	IntegrationID int64   `json:"integration_id"`
+	ContentIDs    []int64 `json:"content_ids"`
+}
+
+// DistributeResult counts what a distribute job did.
+type DistributeResult struct {
+	Created   int           `json:"created"`
+	Updated   int           `json:"updated"`
+	Unchanged int           `json:"unchanged"`
+	Failed    []ItemFailure `json:"failed,omitempty"`
+}
+
+// distribute publishes each piece to the integration. A piece the
+// destination refuses for good is listed as failed (its record says
+// why); any other error ends the job, to be retried: pieces already
+// published in this version are then left alone.
+func (run *jobRun) distribute(ctx context.Context, in DistributeInput) (*DistributeResult, error) {
+	d := run.r.cfg.Distributor
+	if d == nil {
+		return nil, igny8.Errorf(igny8.EInvalid, "Publishing to integrations is not configured on this server: it has no key ring for credentials.")
+	}
+	res := &DistributeResult{}
+	for i, id := range in.ContentIDs {
+		if err := run.progress(ctx, "distribute", i, len(in.ContentIDs)); err != nil {
+			return nil, err
+		}
+		outcome, _, err := d.Distribute(ctx, run.site.ID, in.IntegrationID, id)
+		if err != nil {
+			if code := igny8.ErrorCode(err); code == igny8.EInvalid || code == igny8.ENotFound || code == igny8.EUnauthorized || code == igny8.EForbidden {
+				res.Failed = append(res.Failed, ItemFailure{ID: id, Message: igny8.ErrorMessage(err)})
+				continue
+			}
+			return nil, err
+		}
+		switch outcome {
+		case "created":
+			res.Created++
+		case "updated":
+			res.Updated++
+		default:
+			res.Unchanged++
+		}
+	}
+	return res, run.progress(ctx, "distribute", len(in.ContentIDs), len(in.ContentIDs))
+}
