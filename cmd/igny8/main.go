@@ -74,6 +74,7 @@ func commands() []command {
 		{"invite", "make a sign-up invite in the system account's name and print its code", runInvite},
 		{"keys", "add a key to the ring that seals integrations' credentials, or re-encrypt them with the primary", runKeys},
 		{"pipeline", "run the content pipeline for a site from a keyword CSV, through the API", runPipeline},
+		{"publish", "publish a site's content to one of its integrations, through the API", runPublish},
 		{"worker", "run background jobs: builds, deploys, the content pipeline, garbage collection", runWorker},
 		{"scheduler", "enqueue periodic work (one leader among many)", runScheduler},
 		{"dev", "run everything in one process, with its own Postgres and Redis when unset", runDev},

@@ -405,6 +405,15 @@ func TestContentPipelineEndToEnd(t *testing.T) {
 	if n := rc.count(); n != len(contents) {
 		t.Errorf("the custom API holds %d objects, want %d", n, len(contents))
 	}
+	// igny8 publish does the same from the command line: every approved or
+	// published piece, all there already.
+	var out, errb strings.Builder
+	vars := map[string]string{"IGNY8_API_URL": p.api.base, "IGNY8_TOKEN": token}
+	if code := run(context.Background(), []string{"publish", "--site", "pipe-shop", "--integration", fmt.Sprint(hook.ID)},
+		&env{stdout: &out, stderr: &errb, getenv: func(k string) string { return vars[k] }}); code != exitOK ||
+		!strings.Contains(out.String(), fmt.Sprintf("0 new, 0 updated, %d unchanged, 0 failed", len(contents))) {
+		t.Errorf("igny8 publish: exit %d\n%s%s", code, out.String(), errb.String())
+	}
 	var recs struct{ Items []igny8.PublishingRecord }
 	p.api.call(token, "GET", r.base+"/publishing-records", nil, 200, &recs)
 	if len(recs.Items) != len(contents) {
