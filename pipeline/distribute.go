@@ -29,8 +29,9 @@ type DistributeResult struct {
 }
 
 // distribute publishes each piece to the integration. A piece the
-// destination refuses for good is listed as failed (its record says
-// why); any other error ends the job, to be retried: pieces already
+// destination refuses for good (an invalid, not_found, unauthorized,
+// forbidden or conflict error) is listed as failed, and its record says
+// why; any other error ends the job, to be retried: pieces already
 // published in this version are then left alone.
 func (run *jobRun) distribute(ctx context.Context, in DistributeInput) (*DistributeResult, error) {
 	d := run.r.cfg.Distributor
@@ -44,7 +45,8 @@ func (run *jobRun) distribute(ctx context.Context, in DistributeInput) (*Distrib
 		}
 		outcome, _, err := d.Distribute(ctx, run.site.ID, in.IntegrationID, id)
 		if err != nil {
-			if code := igny8.ErrorCode(err); code == igny8.EInvalid || code == igny8.ENotFound || code == igny8.EUnauthorized || code == igny8.EForbidden {
+			if code := igny8.ErrorCode(err); code == igny8.EInvalid || code == igny8.ENotFound || code == igny8.EUnauthorized ||
+				code == igny8.EForbidden || code == igny8.EConflict {
 				res.Failed = append(res.Failed, ItemFailure{ID: id, Message: igny8.ErrorMessage(err)})
 				continue
 			}
