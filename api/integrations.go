@@ -104,7 +104,7 @@ func (s *server) integrationRoutes() []*route {
 			out: integrationTest{}, status: 200, serve: s.testIntegration},
 		{method: "GET", pattern: "/v1/sites/{siteID}/publishing-records", id: "listPublishingRecords", tag: "integrations",
 			summary: "Where the site's content was published on its integrations (a distribute job writes them): remote id and URL, content hash, attempts, last error",
-			role: v, query: []queryParam{{name: "content_id", description: "only this content piece's records"}},
+			role:    v, query: []queryParam{{name: "content_id", description: "only this content piece's records"}},
 			out: igny8.PublishingRecord{}, list: true, whole: true, status: 200, serve: s.listPublishingRecords},
 		{method: "DELETE", pattern: "/v1/sites/{siteID}/integrations/{integrationID}", id: "deleteIntegration", tag: "integrations",
 			summary: "Disconnect an integration and delete its credentials", role: a, status: 204, serve: s.deleteIntegration},
@@ -289,14 +289,5 @@ func (s *server) testIntegration(w http.ResponseWriter, r *http.Request) (int, a
 }
 
 func (s *server) listPublishingRecords(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	site, err := pathID(r, "siteID")
-	if err != nil {
-		return 0, nil, err
-	}
-	content, err := optionalID(r, "content_id")
-	if err != nil {
-		return 0, nil, err
-	}
-	recs, err := s.cfg.Integrations.PublishingRecords(r.Context(), site, content)
-	return http.StatusOK, List[*igny8.PublishingRecord]{Items: nonNil(recs)}, err
+	return listForContent(r, s.cfg.Integrations.PublishingRecords)
 }

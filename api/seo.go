@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -107,6 +108,12 @@ func (s *server) linkContent(w http.ResponseWriter, r *http.Request) (int, any, 
 }
 
 func (s *server) listLinks(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	return listForContent(r, s.cfg.PipelineStore.Links)
+}
+
+// listForContent serves a list of a site's objects, or of one content
+// piece's (?content_id=).
+func listForContent[T any](r *http.Request, list func(ctx context.Context, siteID int64, contentID *int64) ([]T, error)) (int, any, error) {
 	site, err := pathID(r, "siteID")
 	if err != nil {
 		return 0, nil, err
@@ -115,8 +122,8 @@ func (s *server) listLinks(w http.ResponseWriter, r *http.Request) (int, any, er
 	if err != nil {
 		return 0, nil, err
 	}
-	links, err := s.cfg.PipelineStore.Links(r.Context(), site, content)
-	return http.StatusOK, List[*igny8.ContentLink]{Items: nonNil(links)}, err
+	items, err := list(r.Context(), site, content)
+	return http.StatusOK, List[T]{Items: nonNil(items)}, err
 }
 
 func (s *server) linkReport(w http.ResponseWriter, r *http.Request) (int, any, error) {

@@ -33,7 +33,7 @@ type candidate struct {
 // rewrite when they tie). An unusable or refused AI answer leaves the
 // rule-based fixes; any other AI error is returned. A page that fails no
 // check is returned as it is.
-func (run *jobRun) rewrite(ctx context.Context, c *igny8.Content, input optimizer.Input, before optimizer.Analysis, valid func(*blueprints.Page) error) (*candidate, error) {
+func (run *jobRun) rewrite(ctx context.Context, sc ai.SiteContext, c *igny8.Content, input optimizer.Input, before optimizer.Analysis, valid func(*blueprints.Page) error) (*candidate, error) {
 	page := input.Page
 	var failing []ai.OptimizeCheck
 	checks := slices.Clone(before.Checks)
@@ -58,10 +58,6 @@ func (run *jobRun) rewrite(ctx context.Context, c *igny8.Content, input optimize
 	}
 	rules := withRules(page, rulesProvenance, nil)
 
-	sc, _, err := run.siteContext(ctx)
-	if err != nil {
-		return nil, err
-	}
 	raw, err := json.Marshal(page)
 	if err != nil {
 		return nil, err

@@ -286,6 +286,10 @@ func (run *jobRun) optimize(ctx context.Context, in OptimizeInput) (*OptimizeRes
 	if err != nil {
 		return nil, err
 	}
+	aisc, _, err := run.siteContext(ctx)
+	if err != nil {
+		return nil, err
+	}
 	res := &OptimizeResult{Optimizations: []int64{}}
 	for i, id := range in.ContentIDs {
 		if err := run.progress(ctx, "optimize", i, len(in.ContentIDs)); err != nil {
@@ -311,7 +315,7 @@ func (run *jobRun) optimize(ctx context.Context, in OptimizeInput) (*OptimizeRes
 			if err != nil {
 				return credits.Outcome{}, err
 			}
-			best, err := run.rewrite(ctx, c, input, before, func(p *blueprints.Page) error {
+			best, err := run.rewrite(ctx, aisc, c, input, before, func(p *blueprints.Page) error {
 				return writer.Validate(site, p, writer.Options{Files: lib})
 			})
 			if err != nil {
