@@ -32,10 +32,11 @@ run: build ## igny8 dev: private Postgres + Redis, worker, scheduler, edge, API;
 	@scripts/run.sh $(IGNY8)
 
 .PHONY: test
-test: data/go.mod ## run every test (-race), the way CI does; starts Postgres, MinIO and Redis if they are not running
+test: data/go.mod ## run every test (-race), the way CI does; starts Postgres, MinIO, Redis and WordPress if they are not running
 	$(GO) vet ./...
 	s3env=$$(scripts/minio.sh) && redisenv=$$(scripts/redis.sh) && pgenv=$$(scripts/postgres.sh) && \
-		eval "$$s3env" && eval "$$redisenv" && eval "$$pgenv" && \
+		wpenv=$$(scripts/wordpress.sh) && \
+		eval "$$s3env" && eval "$$redisenv" && eval "$$pgenv" && eval "$$wpenv" && \
 		$(GO) test -race -count=1 ./...
 
 .PHONY: test-short
@@ -116,10 +117,11 @@ docker: ## build the container image
 	docker build -t igny8:dev .
 
 .PHONY: services-stop
-services-stop: ## stop the MinIO, Redis and Postgres servers that make test started
+services-stop: ## stop the MinIO, Redis, Postgres and WordPress servers that make test started
 	scripts/minio.sh stop
 	scripts/redis.sh stop
 	scripts/postgres.sh stop
+	scripts/wordpress.sh stop
 
 .PHONY: clean
 clean: ## remove build output and local data

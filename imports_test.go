@@ -83,7 +83,8 @@ var importRules = []importRule{
 	{pkg: "linker", may: []string{"", "blueprints", "ai"}},
 	{pkg: "optimizer", may: []string{"", "blueprints", "ai"}},
 	{pkg: "publishing", may: []string{"", "safehttp"}, why: "a secrets interface, not the package"},
-	{pkg: "publishing/...", may: []string{"", "publishing", "safehttp"}},
+	{pkg: "publishing/markup", may: []string{"", "blueprints"}, why: "blocks to platforms' markup and back"},
+	{pkg: "publishing/...", may: []string{"", "publishing", "publishing/markup", "blueprints", "safehttp"}},
 	{pkg: "automation", may: []string{""}},
 	{pkg: "web", stdlib: true},
 	// Not in DESIGN.md's table yet.
