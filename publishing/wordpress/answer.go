@@ -15,8 +15,36 @@ import (
 // wpError is WordPress's error body, from WP_REST_Server::error_to_response:
 // {"code": "rest_no_route", "message": "…", "data": {"status": 404}}.
 type wpError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	Code    string          `json:"code"`
+	Message string          `json:"message"`
+	Data    json.RawMessage `json:"data"`
+}
+
+// params reads data.params of a rest_invalid_param ({"status": "status
+// is not one of …"}) or rest_missing_callback_param (["title"]).
+func (e wpError) params() map[string]string {
+	var d struct {
+		Params json.RawMessage `json:"params"`
+	}
+	if json.Unmarshal(e.Data, &d) != nil || len(d.Params) == 0 {
+		return nil
+	}
+	var m map[string]string
+	if json.Unmarshal(d.Params, &m) == nil && len(m) > 0 {
+		for k, v := range m {
+			m[k] = plainText(v)
+		}
+		return m
+	}
+	var names []string
+	if json.Unmarshal(d.Params, &names) == nil && len(names) > 0 {
+		m = map[string]string{}
+		for _, n := range names {
+			m[n] = ""
+		}
+		return m
+	}
+	return nil
 }
 
 // wpErrorOf returns the WordPress error in a, if a's body is one.

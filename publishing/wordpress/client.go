@@ -1,6 +1,7 @@
 package wordpress
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -20,6 +21,10 @@ import (
 const (
 	// DefaultMaxPages bounds FetchAll: 100 pages of 100 items.
 	DefaultMaxPages = 100
+	// DefaultMaxAttempts is Config.MaxAttempts when it is 0.
+	DefaultMaxAttempts = 3
+	// DefaultMaxRetryWait is Config.MaxRetryWait when it is 0.
+	DefaultMaxRetryWait = 30 * time.Second
 	// DefaultUserAgent is sent when Config.UserAgent is empty. Some
 	// firewalls in front of WordPress refuse Go's default agent.
 	DefaultUserAgent = "IGNY8-WordPress/1.0"
@@ -52,6 +57,16 @@ type Config struct {
 	MaxPages int
 	// UserAgent is sent with every request; "" means DefaultUserAgent.
 	UserAgent string
+	// MaxAttempts bounds the tries of one Do or Upload that WordPress
+	// answers with 429 or a 5xx, or that gets no answer; 0 means
+	// DefaultMaxAttempts. A POST is retried only after a 429: any other
+	// failure may have come after WordPress stored it.
+	MaxAttempts int
+	// MaxRetryWait is the longest wait between tries (a Retry-After
+	// included) that a request sits out itself; a longer Retry-After ends
+	// it with a transient *APIError that carries it. 0 means
+	// DefaultMaxRetryWait.
+	MaxRetryWait time.Duration
 	// Logger gets one debug line per request (method, URL, status,
 	// duration), never a credential; nil discards.
 	Logger *slog.Logger
@@ -68,6 +83,9 @@ type Client struct {
 	maxPages int
 	agent    string
 	log      *slog.Logger
+	attempts int
+	maxWait  time.Duration
+	sleep    func(ctx context.Context, d time.Duration) error
 
 	mu   sync.Mutex
 	root *url.URL // the REST root that works; nil until known
@@ -119,6 +137,13 @@ func New(cfg Config) (*Client, error) {
 	}
 	if c.agent == "" {
 		c.agent = DefaultUserAgent
+	}
+	c.attempts, c.maxWait, c.sleep = cfg.MaxAttempts, cfg.MaxRetryWait, sleep
+	if c.attempts <= 0 {
+		c.attempts = DefaultMaxAttempts
+	}
+	if c.maxWait <= 0 {
+		c.maxWait = DefaultMaxRetryWait
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
@@ -236,12 +261,32 @@ type answer struct {
 	url    *url.URL // where it came from, after any redirects
 }
 
+// payload is the body of a request, and headers that describe it.
+type payload struct {
+	body   []byte
+	header http.Header // Content-Type, Content-Disposition
+}
+
 // send makes one request and reads the answer. With auth it signs in and
 // does not follow redirects. A transport error comes back redacted.
 func (c *Client) send(ctx context.Context, method string, u *url.URL, auth bool) (*answer, error) {
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), nil)
+	return c.sendBody(ctx, method, u, auth, nil)
+}
+
+// sendBody is send with a request body, if p is not nil.
+func (c *Client) sendBody(ctx context.Context, method string, u *url.URL, auth bool, p *payload) (*answer, error) {
+	var reqBody io.Reader
+	if p != nil {
+		reqBody = bytes.NewReader(p.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), reqBody)
 	if err != nil {
 		return nil, fmt.Errorf("wordpress: %s %s: %w", method, u.Redacted(), err)
+	}
+	if p != nil {
+		for k, vs := range p.header {
+			req.Header[k] = vs
+		}
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.agent)

@@ -4,11 +4,17 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
+	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/igny8/igny8"
 	"github.com/igny8/igny8/safehttp"
@@ -91,6 +97,95 @@ type APIError struct {
 	// JSON; Message is cut to one line of plain text.
 	Code    string
 	Message string
+	// Params are the parameters a rest_invalid_param (or
+	// rest_missing_callback_param) names, each with WordPress's reason
+	// ("" when it gives none).
+	Params map[string]string
+	// Data is the error's "data" as WordPress sent it: term_exists puts
+	// the existing term's id there.
+	Data json.RawMessage
+	// RetryAfter is how long WordPress asked to wait (Retry-After on a
+	// 429 or 503), 0 if it did not say.
+	RetryAfter time.Duration
+	// Attempts is how many tries were made, 0 for a request that is not
+	// retried.
+	Attempts int
+}
+
+// Retryable reports whether the same request may succeed later: a 429 or
+// a 5xx. The jobs that publish read it.
+func (e *APIError) Retryable() bool {
+	return e.Status == http.StatusTooManyRequests || e.Status >= 500
+}
+
+// Unwrap gives errors.As the *igny8.Error of a refusal that retrying
+// cannot fix, with a message for the site owner; nil for a retryable one.
+func (e *APIError) Unwrap() error {
+	if e.Retryable() {
+		return nil
+	}
+	return igny8.Errorf(e.code(), "%s", e.userMessage())
+}
+
+// code is the igny8 error code of a permanent refusal.
+func (e *APIError) code() string {
+	switch e.Status {
+	case http.StatusUnauthorized:
+		return igny8.EUnauthorized
+	case http.StatusForbidden:
+		return igny8.EForbidden
+	case http.StatusNotFound, http.StatusGone:
+		return igny8.ENotFound
+	case http.StatusConflict:
+		return igny8.EConflict
+	}
+	return igny8.EInvalid
+}
+
+// userMessage says in words what WordPress refused and what to do.
+func (e *APIError) userMessage() string {
+	host, what := e.URL, e.Method
+	if u, err := url.Parse(e.URL); err == nil {
+		host = u.Host
+		route := u.Path
+		if r := u.Query().Get("rest_route"); r != "" {
+			route = r
+		} else if i := strings.Index(route, "/wp-json"); i >= 0 {
+			route = route[i+len("/wp-json"):]
+		}
+		what += " " + route
+	}
+	said := statusText(e.Status)
+	if e.Code != "" {
+		said += " " + e.Code
+	}
+	if e.Message != "" {
+		said += ": " + e.Message
+	}
+	switch {
+	case e.Status == http.StatusUnauthorized:
+		return fmt.Sprintf("WordPress at %s refused IGNY8's sign-in (%s). Check the integration's user name and Application Password, or create a new Application Password under Users → Profile.", host, said)
+	case e.Status == http.StatusForbidden:
+		return fmt.Sprintf("WordPress at %s does not let the integration's user do this (%s, %s). Give the user a role that may, such as Editor.", host, what, said)
+	case e.Status == http.StatusNotFound || e.Status == http.StatusGone:
+		return fmt.Sprintf("WordPress at %s has no such object or route (%s, %s).", host, what, said)
+	case e.Status == http.StatusConflict:
+		return fmt.Sprintf("WordPress at %s reported a conflict (%s, %s).", host, what, said)
+	case len(e.Params) > 0:
+		names := slices.Sorted(maps.Keys(e.Params))
+		var parts []string
+		for _, n := range names {
+			if r := e.Params[n]; r != "" {
+				parts = append(parts, n+": "+r)
+			} else {
+				parts = append(parts, n)
+			}
+		}
+		return fmt.Sprintf("WordPress at %s refused the value of %s (%s): %s.", host, strings.Join(names, ", "), what, strings.Join(parts, "; "))
+	case e.Status >= 200 && e.Status <= 299:
+		return fmt.Sprintf("WordPress at %s answered %s with %s: a plugin or the web server alters the REST API's answers.", host, what, e.Message)
+	}
+	return fmt.Sprintf("WordPress at %s refused the request (%s, %s).", host, what, said)
 }
 
 // Error says which request failed, how, and what WordPress said.

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // perPage is the most WordPress hands out in one page (per_page is 1 to
@@ -38,12 +39,9 @@ func (c *Client) FetchAll(ctx context.Context, route string, query url.Values) (
 		}
 		q.Set("page", strconv.Itoa(page))
 		u := routeURL(root, route, q)
-		a, err := c.send(ctx, http.MethodGet, u, true)
+		a, attempts, err := c.roundTrip(ctx, http.MethodGet, u, nil)
 		if err != nil {
-			if cerr := ctx.Err(); cerr != nil {
-				return nil, cerr
-			}
-			return nil, fmt.Errorf("wordpress: GET %s: %w", u, err)
+			return nil, err
 		}
 		if a.status != http.StatusOK {
 			// Without X-WP-TotalPages, a full last page is followed by a
@@ -52,7 +50,9 @@ func (c *Client) FetchAll(ctx context.Context, route string, query url.Values) (
 			if we, ok := wpErrorOf(a); ok && page > 1 && a.status == http.StatusBadRequest && strings.HasSuffix(we.Code, "_invalid_page_number") {
 				return all, nil
 			}
-			return nil, c.apiError(http.MethodGet, u, a)
+			e := c.apiError(http.MethodGet, u, a)
+			e.Attempts = attempts
+			return nil, e
 		}
 		var items []json.RawMessage
 		if err := json.Unmarshal(jsonBody(a.body), &items); err != nil {
@@ -81,12 +81,20 @@ func totalPages(h http.Header) (int, bool) {
 // apiError describes a refused or unreadable answer, redacted.
 func (c *Client) apiError(method string, u *url.URL, a *answer) *APIError {
 	e := &APIError{Method: method, URL: u.String(), Status: a.status}
-	if we, ok := wpErrorOf(a); ok {
+	if we, ok := wpErrorOf(a); ok && (a.status < 200 || a.status > 299) {
 		e.Code, e.Message = we.Code, c.redact(we.Message)
+		e.Data = json.RawMessage(c.redact(string(we.Data)))
+		e.Params = we.params()
+		for k, v := range e.Params {
+			e.Params[k] = c.redact(v)
+		}
 	} else if isHTML(a) {
 		e.Message = "a web page instead of JSON"
 	} else {
-		e.Message = "an answer that is not the JSON list expected"
+		e.Message = "an answer that is not the JSON expected"
+	}
+	if a.status == http.StatusTooManyRequests || a.status == http.StatusServiceUnavailable {
+		e.RetryAfter, _ = retryAfter(a.header, time.Now())
 	}
 	return e
 }
