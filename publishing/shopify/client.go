@@ -127,8 +127,11 @@ type Client struct {
 	cfg      Config
 	endpoint string // …/admin/api/{version}/graphql.json
 	origin   string // scheme and host, for messages
-	// token is only read by the request builder and redact.
-	token string
+	// The token lives only in these closures: fmt and reflection see a
+	// func's address, never what it captured, so no way of printing a
+	// Client shows it.
+	auth   func(h http.Header)
+	redact func(s string) string
 
 	mu       sync.Mutex
 	bucket   throttleStatus // the last throttle status Shopify reported
@@ -154,11 +157,14 @@ func New(cfg Config) (*Client, error) {
 	if strings.TrimSpace(cfg.Token) == "" {
 		return nil, igny8.Errorf(igny8.EInvalid, "The Shopify integration needs an Admin API access token.")
 	}
+	token := cfg.Token
+	cfg.Token = ""
 	return &Client{
 		cfg:      cfg,
 		endpoint: base + "/admin/api/" + url.PathEscape(cfg.APIVersion) + "/graphql.json",
 		origin:   u.Scheme + "://" + u.Host,
-		token:    cfg.Token,
+		auth:     func(h http.Header) { h.Set("X-Shopify-Access-Token", token) },
+		redact:   func(s string) string { return strings.ReplaceAll(s, token, "[token]") },
 		costs:    map[string]int{},
 	}, nil
 }
@@ -191,10 +197,14 @@ func (c *Client) do(ctx context.Context, op operation, vars map[string]any, out 
 		return fmt.Errorf("encode %s: %w", op.name, err)
 	}
 	attempts, throttled := 0, 0
+	waited := false // a throttle was just waited out: the bucket holds the cost again
 	for {
-		if err := c.waitForBudget(ctx, op.name); err != nil {
-			return err
+		if !waited {
+			if err := c.waitForBudget(ctx, op.name); err != nil {
+				return err
+			}
 		}
+		waited = false
 		attempts++
 		ans, herr := c.post(ctx, op, body)
 		if herr != nil {
@@ -224,6 +234,7 @@ func (c *Client) do(ctx context.Context, op operation, vars map[string]any, out 
 				if err := c.cfg.Sleep(ctx, wait); err != nil {
 					return c.stopped(op, err)
 				}
+				waited = true
 				continue
 			}
 			return c.graphQLError(op, ans.Errors)
@@ -247,7 +258,7 @@ func (c *Client) post(ctx context.Context, op operation, body []byte) (*answer, 
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "igny8-shopify/1")
-	req.Header.Set("X-Shopify-Access-Token", c.token)
+	c.auth(req.Header)
 	resp, err := c.cfg.HTTPClient.Do(req)
 	if err != nil {
 		return nil, c.transportError(ctx, op, err)
@@ -362,14 +373,6 @@ func (c *Client) graphQLError(op operation, errs []gqlError) *Error {
 		return &Error{Code: igny8.EInternal, Message: fmt.Sprintf("Shopify failed to answer %s (%s); IGNY8 will try again later.", op.name, strings.Join(msgs, "; "))}
 	}
 	return &Error{Code: igny8.EInvalid, Permanent: true, Message: fmt.Sprintf("Shopify refused %s: %s.", op.name, strings.Join(msgs, "; "))}
-}
-
-// redact blanks out the token wherever it appears.
-func (c *Client) redact(s string) string {
-	if c.token == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, c.token, "[token]")
 }
 
 // backoff is the wait after the given attempt: BaseDelay doubled per
