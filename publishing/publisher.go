@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/igny8/igny8"
 )
@@ -34,6 +35,14 @@ type Destination interface {
 type Remote struct {
 	ID  string
 	URL string
+	// Modified is when the platform last changed the object, as it
+	// reports it after the write (zero if it does not say).
+	Modified time.Time
+	// Hash identifies what the platform holds of the object right after
+	// the write, by the destination's own measure (wordpress.RemoteHash),
+	// so a later sync can tell whether someone edited it there; "" if
+	// the destination does not compute one.
+	Hash string
 }
 
 // Outcome is what Publish did with a piece.
