@@ -186,6 +186,9 @@ func (f *contentWP) postJSON(p *fakePost) map[string]any {
 		"title":          map[string]string{"raw": p.Title, "rendered": p.Title},
 		"content":        map[string]any{"raw": p.Content, "rendered": p.Content, "protected": false},
 		"featured_media": p.Featured, "meta": p.Meta}
+	if len(p.Meta) == 0 {
+		m["meta"] = []any{} // a PHP array()
+	}
 	if p.Kind == "posts" {
 		m["excerpt"] = map[string]any{"raw": p.Excerpt, "rendered": p.Excerpt, "protected": false}
 		m["categories"], m["tags"] = p.Categories, p.Tags

@@ -90,7 +90,9 @@ type wirePost struct {
 	Categories    []int64                    `json:"categories"`
 	Tags          []int64                    `json:"tags"`
 	FeaturedMedia int64                      `json:"featured_media"`
-	Meta          map[string]json.RawMessage `json:"meta"`
+	// Meta is an object, or [] when no meta is registered (a PHP
+	// array()).
+	Meta json.RawMessage `json:"meta"`
 }
 
 // rawField is {"raw": …, "rendered": …}; raw only with context=edit.
@@ -115,7 +117,8 @@ func (f *rawField) UnmarshalJSON(b []byte) error {
 
 func (w *wirePost) post(kind Kind) *Post {
 	p := &Post{ID: w.ID, Kind: kind, Slug: w.Slug, Status: w.Status, Link: w.Link, Title: w.Title.Raw, Content: w.Content.Raw,
-		Excerpt: w.Excerpt.Raw, Categories: w.Categories, Tags: w.Tags, FeaturedMedia: w.FeaturedMedia, Meta: w.Meta}
+		Excerpt: w.Excerpt.Raw, Categories: w.Categories, Tags: w.Tags, FeaturedMedia: w.FeaturedMedia}
+	_ = json.Unmarshal(w.Meta, &p.Meta) // [] leaves it nil
 	p.Date, _ = time.Parse(wpTime, w.DateGMT)
 	p.Modified, _ = time.Parse(wpTime, w.ModifiedGMT)
 	return p

@@ -77,6 +77,9 @@ func (c *Client) request(ctx context.Context, method, route string, query url.Va
 	if err := json.Unmarshal(jsonBody(a.body), out); err != nil {
 		e := c.apiError(method, u, a)
 		e.Attempts = attempts
+		if !isHTML(a) {
+			e.Message += " (" + err.Error() + ")"
+		}
 		return e
 	}
 	return nil
