@@ -78,18 +78,18 @@ func (p *Post) ContentID() int64 {
 
 // wirePost is a post or page in WordPress's JSON (context=edit).
 type wirePost struct {
-	ID            int64                      `json:"id"`
-	Slug          string                     `json:"slug"`
-	Status        string                     `json:"status"`
-	Link          string                     `json:"link"`
-	DateGMT       string                     `json:"date_gmt"`
-	ModifiedGMT   string                     `json:"modified_gmt"`
-	Title         rawField                   `json:"title"`
-	Content       rawField                   `json:"content"`
-	Excerpt       rawField                   `json:"excerpt"`
-	Categories    []int64                    `json:"categories"`
-	Tags          []int64                    `json:"tags"`
-	FeaturedMedia int64                      `json:"featured_media"`
+	ID            int64    `json:"id"`
+	Slug          string   `json:"slug"`
+	Status        string   `json:"status"`
+	Link          string   `json:"link"`
+	DateGMT       string   `json:"date_gmt"`
+	ModifiedGMT   string   `json:"modified_gmt"`
+	Title         rawField `json:"title"`
+	Content       rawField `json:"content"`
+	Excerpt       rawField `json:"excerpt"`
+	Categories    []int64  `json:"categories"`
+	Tags          []int64  `json:"tags"`
+	FeaturedMedia int64    `json:"featured_media"`
 	// Meta is an object, or [] when no meta is registered (a PHP
 	// array()).
 	Meta json.RawMessage `json:"meta"`

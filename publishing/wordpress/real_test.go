@@ -309,5 +309,3 @@ func mustJSON(t *testing.T, v any) []byte {
 	}
 	return b
 }
-
-
