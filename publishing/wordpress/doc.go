@@ -1,7 +1,7 @@
 // Package wordpress talks to one WordPress site through its REST API (v2)
 // with an Application Password: it checks a connection before IGNY8
-// stores it, and reads the site's collections page by page. Publishing
-// itself comes in later steps, on top of the same Client.
+// stores it, publishes content pieces (Adapter, a publishing.Destination),
+// and reads what sync and import need.
 //
 // # Connecting
 //
@@ -78,9 +78,88 @@
 //   - Paging: per_page is 1 to 100, and every collection answers with
 //     X-WP-Total and X-WP-TotalPages (REST API Handbook, "Pagination").
 //
+// # Requests
+//
+// Do and Upload send any signed-in request in the URL form the site
+// uses. A refusal is an *APIError carrying an *igny8.Error when retrying
+// cannot help: 401 unauthorized, 403 forbidden, 404 and 410 not_found,
+// 409 conflict, any other 4xx invalid (a rest_invalid_param names its
+// parameters). 429 and 5xx are retryable: they are tried again, up to
+// Config.MaxAttempts, after the Retry-After WordPress sends (a longer
+// wait than Config.MaxRetryWait ends the request, with RetryAfter set);
+// a POST is tried again only after a 429, since any other failure may
+// come after WordPress stored it.
+//
+// # Publishing
+//
+// The Adapter writes posts to wp/v2/posts, pages and service pages to
+// wp/v2/pages and taxonomy content to a category (name, slug, and the
+// page as its description); products go to package woocommerce. For a
+// post it:
+//
+//  1. uploads each image the page shows (markup.Assets) unless the media
+//     library has it: uploads are named igny8-<first 16 hex digits of the
+//     file's SHA-256>, and looked up by that slug first, so a retry or a
+//     crash never uploads twice; alt_text and title are the asset's
+//     alternative text;
+//  2. renders the blocks with markup.Gutenberg (AdapterConfig.Format
+//     "gutenberg", the default) or markup.HTML ("html"), links pointing
+//     where Refs.Link says and images at their uploads;
+//  3. files posts under Refs.Categories and the page's tags, creating
+//     missing terms: looked up by slug first, and a create that loses a
+//     race is answered by WordPress with 400 term_exists and the term's
+//     id in data.term_id, which is then used;
+//  4. writes title, slug, content, excerpt, status (AdapterConfig's
+//     default, draft for a draft page, future for a page dated later),
+//     date_gmt, featured_media, categories and tags, and the SEO title
+//     and description under the meta keys of Yoast SEO
+//     (_yoast_wpseo_title, _yoast_wpseo_metadesc), Rank Math
+//     (rank_math_title, rank_math_description) or SEOPress
+//     (_seopress_titles_title, _seopress_titles_desc) when the post
+//     type's REST schema (OPTIONS on its route, read once) registers
+//     them. Core WordPress has no place for an SEO title or description,
+//     and the plugins do not all expose their keys to the REST API; where
+//     none is registered, nothing is written.
+//
+// Exactly once: the content starts with the marker <!-- igny8:content=ID -->.
+// Without a recorded remote id, Publish looks the slug up (context=edit,
+// every status but trash) and updates the post that carries the marker
+// for the piece; a post with the slug but not the marker is someone
+// else's, a conflict whose message says what to do. With a recorded id
+// it updates that post, unless it is gone or in the trash (not_found,
+// "deleted in WordPress"; it is never taken out of the trash). The
+// marker matters only in the window between writing a post and recording
+// its id; the block editor may drop it once someone edits the post,
+// which is harmless then.
+//
+// Publish returns the post's id, link, modified_gmt and RemoteHash (of
+// title.raw, content.raw without the marker, and excerpt.raw, as
+// WordPress stored them), so that a sync can tell a post edited in
+// WordPress since: ModifiedAfter lists posts or pages changed after a
+// time, Post reads one (a *DeletedError when it is gone or trashed),
+// Posts, Terms and Media read what an import brings in.
+//
 // # Tests
 //
-// The tests run against httptest stubs that answer as WordPress does
-// (above), not against a real WordPress; a later step adds tests against
-// a real WordPress, selected by an environment variable.
+// Stubs (httptest servers that answer as WordPress does, above) cover
+// what a real server will not do on demand: every error status and its
+// code, 429 with Retry-After, a 500 then success, a POST not retried
+// after a 500, a term created by someone else between look-up and create
+// (term_exists), a 401 in the middle of a publish, a trashed and a
+// deleted post, a slug held by another post or another piece, SEO meta
+// keys, scheduled and draft statuses, pages and categories, both URL
+// forms, and the connection check's every failure.
+//
+// The real WordPress of scripts/wordpress.sh (Debian's wordpress 6.1,
+// MariaDB, PHP, WP_ENVIRONMENT_TYPE=local; package wptest) runs, in both
+// URL forms: a post with two categories, two tags and two images (PNGs
+// made by the test) published, read back (RemoteHash equal, featured
+// image and alt text there), published again with and without its record
+// (the same post, no new media or terms), edited through the REST API
+// (ModifiedAfter lists it, RemoteHash differs), trashed and deleted
+// (both detected); a page whose slug another page holds (conflict);
+// WordPress's own rest_invalid_param, 404, 401 and term_exists. No SEO
+// plugin is installed there, so the meta keys are tested on stubs only.
+// Those tests render with a stand-in for markup, whose renderer is
+// written separately; the Adapter uses markup's own otherwise.
 package wordpress
