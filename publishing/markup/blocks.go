@@ -73,6 +73,10 @@ func parseDelimiters(markup string) []*wpNode {
 	}
 	root := &wpNode{}
 	stack := []open{{node: root}}
+	// opened counts the blocks of each name on the stack, so a closer
+	// without an opener is skipped without a search: markup with many
+	// of them stays linear.
+	opened := map[string]int{}
 	text := func(s string) {
 		if s == "" {
 			return
@@ -94,6 +98,9 @@ func parseDelimiters(markup string) []*wpNode {
 		}
 		switch {
 		case m[2] >= 0: // closer
+			if opened[name] == 0 {
+				continue
+			}
 			i := len(stack) - 1
 			for i > 0 && stack[i].node.name != name {
 				i--
@@ -104,6 +111,7 @@ func parseDelimiters(markup string) []*wpNode {
 			for len(stack) > i {
 				top := stack[len(stack)-1]
 				top.node.html = markup[top.start:m[0]]
+				opened[top.node.name]--
 				stack = stack[:len(stack)-1]
 			}
 		case m[10] >= 0: // void
@@ -114,6 +122,7 @@ func parseDelimiters(markup string) []*wpNode {
 			top := stack[len(stack)-1].node
 			top.inner = append(top.inner, n)
 			stack = append(stack, open{node: n, start: m[1]})
+			opened[name]++
 		}
 	}
 	text(markup[at:])

@@ -56,6 +56,21 @@ exactly while the markup is unchanged, and reads an edited group's content
 as rich text instead, so an edit made in WordPress is never lost to a
 stale copy.
 
+# Round trips
+
+With BlocksOptions that undo the Options (URL to page, URL to asset),
+Gutenberg(BlocksWith(Gutenberg(p))) is Gutenberg(p) byte for byte for
+every example page; without them it settles after one round (a remote
+image stays a Markdown image). For a page of richtext and image blocks
+the blocks come back with the same types and props, Markdown byte-equal
+for the writer's style, with these exceptions: ids are renumbered s1,
+s2…; richtext blocks next to each other come back as one (their
+footnotes then move to its end); a loose list comes back tight (a
+core/list-item has no paragraphs); Markdown spelt differently from the
+converter's style (_em_, * bullets, setext headings, reference links)
+comes back in that style, rendering the same; raw HTML in Markdown is
+gone, as the site build drops it.
+
 # Determinism
 
 The same page and options give the same bytes: props are read by name,

@@ -79,7 +79,7 @@ func (c *mdConverter) top(nodes []*html.Node) {
 				c.emit(b)
 				continue
 			}
-			c.md = append(c.md, c.blocks(children(n))...)
+			c.md = append(c.md, c.figure(n)...)
 		case n.DataAtom == atom.Iframe:
 			if b, ok := videoBlock(n); ok {
 				c.emit(b)
