@@ -55,7 +55,7 @@ func TestBlocks(t *testing.T) {
 			}},
 		{"unsafe urls dropped", `<p><a href="javascript:alert(1)">click</a> <img src="data:image/png;base64,AAAA" alt="x"> <a href=" JaVa script:x">two</a></p>`,
 			markup.BlocksOptions{}, []*blueprints.Block{rich("s1", "click  two")}},
-		{"markdown characters escaped", `<p>*not em* _x_ [y] 1. # &amp;copy; a|b ~z~ <code>a`+"`"+`b</code></p><p>1. not a list</p><p># not a heading</p><p>- not an item</p>`,
+		{"markdown characters escaped", `<p>*not em* _x_ [y] 1. # &amp;copy; a|b ~z~ <code>a` + "`" + `b</code></p><p>1. not a list</p><p># not a heading</p><p>- not an item</p>`,
 			markup.BlocksOptions{}, []*blueprints.Block{rich("s1", "\\*not em\\* \\_x\\_ \\[y\\] 1. # \\&copy; a\\|b \\~z\\~ ``a`b``\n\n1\\. not a list\n\n\\# not a heading\n\n\\- not an item")}},
 		{"youtube iframe becomes a video", `<p>Watch:</p><iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ?rel=0" title="Our film"></iframe>`,
 			markup.BlocksOptions{}, []*blueprints.Block{rich("s1", "Watch:"),
