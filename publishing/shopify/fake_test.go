@@ -191,9 +191,17 @@ func (f *fakeShop) graphql(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	f.mu.Lock()
-	data := f.answer(req.OperationName, req.Variables)
-	f.mu.Unlock()
+	var data map[string]any
+	func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		defer func() {
+			if p := recover(); p != nil {
+				f.t.Errorf("fake shop: %s panicked: %v", req.OperationName, p)
+			}
+		}()
+		data = f.answer(req.OperationName, req.Variables)
+	}()
 	w.Header().Set("X-Shopify-API-Version", f.version)
 	writeJSON(w, map[string]any{"data": data, "extensions": map[string]any{"cost": cost}})
 }
@@ -329,7 +337,7 @@ func (f *fakeShop) answer(op string, vars map[string]any) map[string]any {
 			"publicApiVersions":      []any{map[string]any{"handle": "2025-10", "supported": true}, map[string]any{"handle": APIVersion, "supported": true}},
 		}
 	case opProductByHandle.name:
-		return map[string]any{"productByIdentifier": f.find("Product", obj("identifier")["handle"].(string)).json()}
+		return map[string]any{"productByIdentifier": f.find("Product", str("handle")).json()}
 	case opProductByID.name:
 		return map[string]any{"product": f.byID("Product", vars).json()}
 	case opProductSet.name:
@@ -365,7 +373,7 @@ func (f *fakeShop) answer(op string, vars map[string]any) map[string]any {
 	case opArticleUpdate.name:
 		return map[string]any{"articleUpdate": payload("article", f.write("Article", f.byID("Article", vars), obj("article")))}
 	case opCollectionByHandle.name:
-		return map[string]any{"collectionByIdentifier": f.find("Collection", obj("identifier")["handle"].(string)).json()}
+		return map[string]any{"collectionByIdentifier": f.find("Collection", str("handle")).json()}
 	case opCollectionByID.name:
 		return map[string]any{"collection": f.byID("Collection", vars).json()}
 	case opCollectionCreate.name:
