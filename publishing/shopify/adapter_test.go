@@ -24,7 +24,9 @@ func (fakeRefs) Asset(_ context.Context, id string) (*publishing.Asset, error) {
 	}
 	return &publishing.Asset{ID: id, Name: "hero.webp", ContentType: "image/webp", SHA256: "abc123", Alt: "A hero", Data: []byte("RIFF....WEBP")}, nil
 }
-func (fakeRefs) Link(_ context.Context, id string) (string, error) { return "https://acme.test/p/" + id, nil }
+func (fakeRefs) Link(_ context.Context, id string) (string, error) {
+	return "https://acme.test/p/" + id, nil
+}
 func (fakeRefs) Categories(context.Context, int64) ([]string, error) { return nil, nil }
 
 // render stands in for markup.HTML until its body lands: it shows the
