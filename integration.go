@@ -95,9 +95,37 @@ type IntegrationUpdate struct {
 	SyncEnabled *bool           `json:"sync_enabled,omitempty"`
 }
 
-// JobDistribute publishes content pieces to one of the site's
-// integrations.
-const JobDistribute = "distribute"
+// Jobs of integrations.
+const (
+	// JobDistribute publishes content pieces to one of the site's
+	// integrations.
+	JobDistribute = "distribute"
+	// JobSync brings edits made on an integration's platform back as
+	// revisions, marks conflicts and detects deletions.
+	JobSync = "sync"
+	// JobImport makes IGNY8 content of what an integration's platform
+	// already holds.
+	JobImport = "import"
+)
+
+// A piece's sync state on one destination (PublishingRecord.SyncStatus).
+const (
+	RecordInSync        = "in_sync"        // both sides hold the same version
+	RecordLocalChanges  = "local_changes"  // IGNY8's is newer: publishing sends it
+	RecordRemoteChanges = "remote_changes" // the destination's is newer: syncing brings it back
+	RecordConflict      = "conflict"       // both changed: RemoteVersion holds theirs until resolved
+	RecordRemoteDeleted = "remote_deleted" // the remote object was deleted there
+)
+
+// RemoteVersion is a destination's version of a piece, kept while it
+// conflicts with IGNY8's.
+type RemoteVersion struct {
+	Title    string          `json:"title"`
+	Excerpt  string          `json:"excerpt"`
+	Page     json.RawMessage `json:"page"` // the remote body as a blueprint page
+	Modified time.Time       `json:"modified"`
+	Hash     string          `json:"hash"`
+}
 
 // Publishing record states.
 const (
@@ -127,6 +155,15 @@ type PublishingRecord struct {
 	// success.
 	LastError   string     `json:"last_error"`
 	PublishedAt *time.Time `json:"published_at"`
-	CreatedAt   time.Time  `json:"created_at"`
-	UpdatedAt   time.Time  `json:"updated_at"`
+	// RemoteHash and RemoteModified are the remote object as IGNY8 last
+	// wrote or read it: a sync that finds another hash found an edit
+	// made there.
+	RemoteHash     string     `json:"remote_hash"`
+	RemoteModified *time.Time `json:"remote_modified"`
+	// RemoteVersion is the destination's version while SyncStatus is
+	// RecordConflict, nil otherwise.
+	RemoteVersion *RemoteVersion `json:"remote_version,omitempty"`
+	SyncedAt      *time.Time     `json:"synced_at"`
+	CreatedAt     time.Time      `json:"created_at"`
+	UpdatedAt     time.Time      `json:"updated_at"`
 }

@@ -18,7 +18,7 @@ import (
 // pipeline.Store).
 
 var jobKinds = []string{igny8.JobKeywordImport, igny8.JobCluster, igny8.JobIdeas, igny8.JobWrite,
-	igny8.JobImagePrompts, igny8.JobImages, igny8.JobPublish, igny8.JobGenerateSite, igny8.JobLink, igny8.JobOptimize, igny8.JobDistribute}
+	igny8.JobImagePrompts, igny8.JobImages, igny8.JobPublish, igny8.JobGenerateSite, igny8.JobLink, igny8.JobOptimize, igny8.JobDistribute, igny8.JobSync, igny8.JobImport}
 
 const jobColumns = `id, account_id, site_id, kind, status, step, done, total, input, result, error, cancel, attempts,
 	created_by, created_at, started_at, ended_at`

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/jackc/pgx/v5"
 
@@ -9,14 +10,22 @@ import (
 )
 
 const recordColumns = `id, account_id, site_id, content_id, integration_id, status, remote_id, remote_url, content_hash,
-	sync_status, attempts, last_error, published_at, created_at, updated_at`
+	sync_status, attempts, last_error, published_at, remote_hash, remote_modified, remote_version, synced_at, created_at, updated_at`
 
 func scanRecord(row pgx.Row) (*igny8.PublishingRecord, error) {
 	var r igny8.PublishingRecord
+	var version []byte
 	err := row.Scan(&r.ID, &r.AccountID, &r.SiteID, &r.ContentID, &r.IntegrationID, &r.Status, &r.RemoteID, &r.RemoteURL,
-		&r.ContentHash, &r.SyncStatus, &r.Attempts, &r.LastError, &r.PublishedAt, &r.CreatedAt, &r.UpdatedAt)
+		&r.ContentHash, &r.SyncStatus, &r.Attempts, &r.LastError, &r.PublishedAt, &r.RemoteHash, &r.RemoteModified, &version,
+		&r.SyncedAt, &r.CreatedAt, &r.UpdatedAt)
 	if err != nil {
 		return nil, err
+	}
+	if version != nil {
+		r.RemoteVersion = new(igny8.RemoteVersion)
+		if err := json.Unmarshal(version, r.RemoteVersion); err != nil {
+			return nil, err
+		}
 	}
 	return &r, nil
 }
@@ -52,9 +61,10 @@ func (db *DB) PublishingRecord(ctx context.Context, siteID, contentID, integrati
 }
 
 // RecordPublish records an attempt to publish: r's Status, RemoteID,
-// RemoteURL, ContentHash and LastError as the attempt left them (a
-// success also sets published_at); attempts counts up by one. r is filled
-// in from the row.
+// RemoteURL, ContentHash, RemoteHash, RemoteModified and LastError as the
+// attempt left them (a success also sets published_at and makes the
+// record in sync, ending any conflict); attempts counts up by one. r is
+// filled in from the row.
 func (db *DB) RecordPublish(ctx context.Context, r *igny8.PublishingRecord) error {
 	a, err := actor(ctx)
 	if err != nil {
@@ -62,10 +72,13 @@ func (db *DB) RecordPublish(ctx context.Context, r *igny8.PublishingRecord) erro
 	}
 	return db.Tx(ctx, func(tx pgx.Tx) error {
 		got, err := scanRecord(tx.QueryRow(ctx, `UPDATE publishing_records SET status = $3, remote_id = $4, remote_url = $5,
-				content_hash = $6, last_error = $7, attempts = attempts + 1,
-				published_at = CASE WHEN $3 = 'published' THEN now() ELSE published_at END, updated_at = now()
+				content_hash = $6, last_error = $7, remote_hash = $8, remote_modified = $9, attempts = attempts + 1,
+				published_at = CASE WHEN $3 = 'published' THEN now() ELSE published_at END,
+				sync_status = CASE WHEN $3 = 'published' THEN 'in_sync' ELSE sync_status END,
+				remote_version = CASE WHEN $3 = 'published' THEN NULL ELSE remote_version END,
+				updated_at = now()
 			WHERE account_id = $1 AND id = $2 RETURNING `+recordColumns,
-			a.AccountID, r.ID, r.Status, r.RemoteID, r.RemoteURL, r.ContentHash, r.LastError))
+			a.AccountID, r.ID, r.Status, r.RemoteID, r.RemoteURL, r.ContentHash, r.LastError, r.RemoteHash, r.RemoteModified))
 		if err == pgx.ErrNoRows {
 			return igny8.Errorf(igny8.ENotFound, "There is no publishing record %d.", r.ID)
 		}
