@@ -34,6 +34,9 @@ type Adapter struct {
 	// ("" means it), "draft" or "pending". A page marked draft is a
 	// draft.
 	DefaultStatus string
+	// Origin goes into the marker with the content id (see
+	// wordpress.Marker): the IGNY8 site's storage id.
+	Origin string
 	// RenderFunc and AssetsFunc replace markup.HTML and markup.Assets
 	// when set: for tests.
 	RenderFunc func(p *blueprints.Page, o markup.Options) (string, error)
@@ -69,7 +72,7 @@ func (a *Adapter) Publish(ctx context.Context, c *igny8.Content, rec *igny8.Publ
 	if err != nil {
 		return publishing.Remote{}, err
 	}
-	marker, _ := json.Marshal(strconv.FormatInt(c.ID, 10))
+	marker, _ := json.Marshal(markerValue(a.Origin, c.ID))
 	p := &Product{Name: c.Title, Slug: c.Slug, Type: "simple", Description: r.Body, ShortDescription: c.Excerpt,
 		Status: cmp.Or(a.DefaultStatus, "publish"), Categories: []Ref{}, Images: []Image{},
 		MetaData: []Meta{{Key: MarkerKey, Value: marker}}}
@@ -144,7 +147,7 @@ func (a *Adapter) target(ctx context.Context, c *igny8.Content, rec *igny8.Publi
 		return 0, err
 	}
 	for _, p := range found {
-		if p.Status != "trash" && markerOf(p) == c.ID {
+		if p.Status != "trash" && markerOf(p) == markerValue(a.Origin, c.ID) {
 			return p.ID, nil
 		}
 	}
@@ -157,22 +160,31 @@ func (a *Adapter) target(ctx context.Context, c *igny8.Content, rec *igny8.Publi
 	return 0, nil
 }
 
-// markerOf is the content id in a product's MarkerKey meta, 0 if none.
-func markerOf(p *Product) int64 {
+// markerValue is the MarkerKey value of content id of origin: the id, or
+// "origin/id".
+func markerValue(origin string, id int64) string {
+	if origin == "" {
+		return strconv.FormatInt(id, 10)
+	}
+	return origin + "/" + strconv.FormatInt(id, 10)
+}
+
+// markerOf is the MarkerKey value of a product, "" if none.
+func markerOf(p *Product) string {
 	for _, m := range p.MetaData {
 		if m.Key != MarkerKey {
 			continue
 		}
 		var s string
 		if json.Unmarshal(m.Value, &s) == nil {
-			n, _ := strconv.ParseInt(s, 10, 64)
-			return n
+			return s
 		}
 		var n int64
-		_ = json.Unmarshal(m.Value, &n)
-		return n
+		if json.Unmarshal(m.Value, &n) == nil {
+			return strconv.FormatInt(n, 10)
+		}
 	}
-	return 0
+	return ""
 }
 
 // Hash identifies what a shopper and an editor see of a product: its

@@ -72,6 +72,10 @@ type Adapter struct {
 	Client *Client
 	Refs   publishing.Refs
 	Config AdapterConfig
+	// Origin goes into IGNY8's marker on what it writes (see Marker): the
+	// IGNY8 site's storage id. A post is adopted as a piece's only when
+	// its marker names the same content and origin.
+	Origin string
 	// Now is the clock that tells a scheduled page from a published one;
 	// nil means time.Now.
 	Now func() time.Time
@@ -205,7 +209,7 @@ func (a *Adapter) publishPost(ctx context.Context, kind Kind, c *igny8.Content, 
 	body := map[string]any{
 		"title":   c.Title,
 		"slug":    c.Slug,
-		"content": Marker(c.ID) + "\n" + r.Body,
+		"content": Marker(a.Origin, c.ID) + "\n" + r.Body,
 	}
 	status, date := a.status(page)
 	body["status"] = status
@@ -270,7 +274,7 @@ func (a *Adapter) target(ctx context.Context, kind Kind, c *igny8.Content, rec *
 		return 0, err
 	}
 	for _, p := range posts {
-		if id, ok := markerID(p.Content); ok && id == c.ID {
+		if isMarked(p.Content, a.Origin, c.ID) {
 			return p.ID, nil
 		}
 	}

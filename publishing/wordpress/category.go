@@ -26,7 +26,7 @@ func (a *Adapter) publishCategory(ctx context.Context, c *igny8.Content, page *b
 	if err != nil {
 		return publishing.Remote{}, err
 	}
-	body := map[string]any{"name": c.Title, "slug": c.Slug, "description": Marker(c.ID) + "\n" + r.Body}
+	body := map[string]any{"name": c.Title, "slug": c.Slug, "description": Marker(a.Origin, c.ID) + "\n" + r.Body}
 	var id int64
 	if rec.RemoteID != "" {
 		id, err = strconv.ParseInt(rec.RemoteID, 10, 64)
@@ -60,7 +60,7 @@ func (a *Adapter) publishCategory(ctx context.Context, c *igny8.Content, page *b
 				return publishing.Remote{}, err
 			}
 		}
-		if mid, ok := markerID(t.Description); !(ok && mid == c.ID) && t.Description != "" {
+		if !isMarked(t.Description, a.Origin, c.ID) && t.Description != "" {
 			return publishing.Remote{}, igny8.Errorf(igny8.EConflict, "WordPress at %s already has a category %q (slug %q, id %d) with a description IGNY8 did not write. "+
 				"Rename one of them, or empty that category's description in WordPress to let IGNY8 take it over, then publish again.",
 				a.Client.site.Host, t.Name, t.Slug, t.ID)

@@ -226,21 +226,39 @@ func (c *Client) postsBySlug(ctx context.Context, kind Kind, slug string) ([]*Po
 
 // Marker is the HTML comment IGNY8 puts at the start of what it writes,
 // so that it can recognise its own post after a crash between writing
-// it and recording its id. Readers never see it.
-func Marker(contentID int64) string {
-	return fmt.Sprintf("<!-- igny8:content=%d -->", contentID)
+// it and recording its id. Readers never see it. origin names the IGNY8
+// site the content belongs to (its storage id, random per site), so that
+// two sites, accounts or installations publishing to one WordPress never
+// take each other's posts for their own; "" leaves it out.
+func Marker(origin string, contentID int64) string {
+	if origin == "" {
+		return fmt.Sprintf("<!-- igny8:content=%d -->", contentID)
+	}
+	return fmt.Sprintf("<!-- igny8:content=%d origin=%s -->", contentID, origin)
 }
 
-var markerRe = regexp.MustCompile(`\A\s*<!-- igny8:content=(\d+) -->[ \t]*\r?\n?`)
+var markerRe = regexp.MustCompile(`\A\s*<!-- igny8:content=(\d+)(?: origin=([A-Za-z0-9_-]{1,64}))? -->[ \t]*\r?\n?`)
 
-// markerID reads the marker at the start of s.
+// markerID reads the content id of the marker at the start of s.
 func markerID(s string) (int64, bool) {
+	id, _, ok := markerOf(s)
+	return id, ok
+}
+
+// markerOf reads the marker at the start of s: content id and origin.
+func markerOf(s string) (int64, string, bool) {
 	m := markerRe.FindStringSubmatch(s)
 	if m == nil {
-		return 0, false
+		return 0, "", false
 	}
 	id, err := strconv.ParseInt(m[1], 10, 64)
-	return id, err == nil
+	return id, m[2], err == nil
+}
+
+// isMarked says whether s starts with the marker of content id of origin.
+func isMarked(s, origin string, id int64) bool {
+	got, o, ok := markerOf(s)
+	return ok && got == id && o == origin
 }
 
 // StripMarker returns s without IGNY8's marker at its start.
