@@ -55,6 +55,9 @@ type Config struct {
 	// either, those routes answer 501.
 	Integrations IntegrationStore
 	Connector    Connector
+	// Resolver settles conflicts and remote deletions sync finds; nil:
+	// the publish, sync, import and conflict routes answer 501.
+	Resolver Resolver
 	// Credits serves /v1/credits; nil: those routes answer 501.
 	Credits Credits
 	// Limiter limits requests per token; nil means no limit.

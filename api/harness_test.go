@@ -153,7 +153,7 @@ func newHarness(t *testing.T, limiter Limiter) *harness {
 	}
 	cfg, d, routes := dbConfigWith(db)
 	cfg = withPipeline(cfg, db)
-	cfg.Integrations, cfg.Connector = db, fakeConnector{}
+	cfg.Integrations, cfg.Connector, cfg.Resolver = db, fakeConnector{}, fakeResolver{db}
 	cfg.Limiter = limiter
 	h := &harness{t: t, db: db, system: boot.Secret, dns: d, routes: routes}
 	handler := New(cfg)
@@ -259,6 +259,7 @@ type tenant struct {
 	// optimization is a recorded optimization that was not kept.
 	optimization igny8.Optimization
 	integration  igny8.Integration
+	record       igny8.PublishingRecord // of content on integration
 }
 
 const testBlueprint = `{"version": 1, "site": {"name": "Shop", "base_url": "https://shop.example.com/", "locale": "en"},

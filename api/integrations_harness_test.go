@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/igny8/igny8"
+	"github.com/igny8/igny8/postgres"
 )
 
 // fakeConnector refuses the password "wrong" as WordPress would, and
@@ -56,7 +57,22 @@ func (h *harness) integrationObjects(tn *tenant) {
 	h.must(201, tn.tokens[igny8.RoleOwner], "POST", fmt.Sprintf("/v1/sites/%d/integrations", tn.site.ID),
 		wordpressIntegration("https://"+tn.slug+".blog.example"), &tn.integration)
 	ctx := igny8.WithActor(context.Background(), igny8.Actor{AccountID: tn.integration.AccountID})
-	if _, err := h.db.PublishingRecord(ctx, tn.site.ID, tn.content.ID, tn.integration.ID); err != nil {
+	rec, err := h.db.PublishingRecord(ctx, tn.site.ID, tn.content.ID, tn.integration.ID)
+	if err != nil {
 		h.t.Fatal(err)
 	}
+	tn.record = *rec
+}
+
+// fakeResolver finds the record as the real one does (so another
+// account's is not found) and has nothing to resolve: the harness's
+// records are never in conflict.
+type fakeResolver struct{ db *postgres.DB }
+
+func (f fakeResolver) Resolve(ctx context.Context, siteID, recordID int64, keep string) (*igny8.PublishingRecord, error) {
+	rec, err := f.db.SyncRecord(ctx, siteID, recordID)
+	if err != nil {
+		return nil, err
+	}
+	return nil, igny8.Errorf(igny8.EConflict, "Content %d is %s on this integration: there is nothing to resolve.", rec.ContentID, rec.SyncStatus)
 }

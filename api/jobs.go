@@ -27,7 +27,7 @@ type generateRequest struct {
 	Theme string      `json:"theme"`
 }
 
-var jobKinds = []string{igny8.JobCluster, igny8.JobIdeas, igny8.JobWrite, igny8.JobImagePrompts, igny8.JobImages, igny8.JobLink, igny8.JobOptimize, igny8.JobPublish, igny8.JobGenerateSite, igny8.JobDistribute}
+var jobKinds = []string{igny8.JobCluster, igny8.JobIdeas, igny8.JobWrite, igny8.JobImagePrompts, igny8.JobImages, igny8.JobLink, igny8.JobOptimize, igny8.JobPublish, igny8.JobGenerateSite, igny8.JobDistribute, igny8.JobSync, igny8.JobImport}
 
 // jobRoutes start, follow and cancel the pipeline's background jobs.
 func (s *server) jobRoutes() []*route {

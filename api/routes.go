@@ -24,5 +24,6 @@ func (s *server) table() []*route {
 		s.inviteRoutes(),
 		s.pipelineRoutes(),
 		s.integrationRoutes(),
+		s.syncRoutes(),
 	)
 }

@@ -63,3 +63,42 @@ func (run *jobRun) distribute(ctx context.Context, in DistributeInput) (*Distrib
 	}
 	return res, run.progress(ctx, "distribute", len(in.ContentIDs), len(in.ContentIDs))
 }
+
+// Syncer syncs a site's integration both ways and imports what it holds
+// (cmd/igny8 implements it with package publishing). Its results are
+// JSON objects (publishing.SyncResult, publishing.ImportResult).
+type Syncer interface {
+	Sync(ctx context.Context, siteID, integrationID int64) (any, error)
+	Import(ctx context.Context, siteID, integrationID int64) (any, error)
+}
+
+// IntegrationInput names the integration of a sync or import job.
+type IntegrationInput struct {
+	IntegrationID int64 `json:"integration_id"`
+}
+
+// syncJob runs a sync (or, with importing, an import) of one integration.
+func (run *jobRun) syncJob(ctx context.Context, in IntegrationInput, importing bool) (any, error) {
+	s := run.r.cfg.Syncer
+	if s == nil {
+		return nil, igny8.Errorf(igny8.EInvalid, "Syncing with integrations is not configured on this server: it has no key ring for credentials.")
+	}
+	step := igny8.JobSync
+	if importing {
+		step = igny8.JobImport
+	}
+	if err := run.progress(ctx, step, 0, 1); err != nil {
+		return nil, err
+	}
+	var res any
+	var err error
+	if importing {
+		res, err = s.Import(ctx, run.site.ID, in.IntegrationID)
+	} else {
+		res, err = s.Sync(ctx, run.site.ID, in.IntegrationID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return res, run.progress(ctx, step, 1, 1)
+}

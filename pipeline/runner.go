@@ -39,7 +39,10 @@ type Config struct {
 	// Distributor publishes to the site's integrations; nil: distribute
 	// jobs fail with a sentence saying so.
 	Distributor Distributor
-	Logger      *slog.Logger
+	// Syncer syncs and imports the site's integrations; nil: sync and
+	// import jobs fail saying so.
+	Syncer Syncer
+	Logger *slog.Logger
 	// Now dates new posts; default time.Now.
 	Now func() time.Time
 }
@@ -139,6 +142,12 @@ func (r *Runner) Run(ctx context.Context, j *igny8.Job) (any, error) {
 			return nil, err
 		}
 		return run.distribute(ctx, in)
+	case igny8.JobSync, igny8.JobImport:
+		var in IntegrationInput
+		if err := run.input(&in); err != nil {
+			return nil, err
+		}
+		return run.syncJob(ctx, in, j.Kind == igny8.JobImport)
 	}
 	return nil, igny8.Errorf(igny8.EInvalid, "Unknown job kind %q.", j.Kind)
 }

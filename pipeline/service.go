@@ -354,6 +354,22 @@ func (s *Service) estimate(ctx context.Context, siteID int64, kind string, raw j
 		}
 		ok := []string{igny8.ContentApproved, igny8.ContentPublished}
 		return 0, len(in.ContentIDs), s.checkContents(ctx, siteID, in.ContentIDs, ok)
+	case igny8.JobSync, igny8.JobImport:
+		var in IntegrationInput
+		if err := decodeInput(raw, &in); err != nil {
+			return 0, 0, err
+		}
+		if in.IntegrationID <= 0 {
+			return 0, 0, igny8.Errorf(igny8.EInvalid, "/input/integration_id is required: the integration to %s (GET /v1/sites/%d/integrations lists them).", kind, siteID)
+		}
+		in2, err := s.Store.Integration(ctx, siteID, in.IntegrationID)
+		if err != nil {
+			return 0, 0, err
+		}
+		if in2.Platform == igny8.PlatformCustom {
+			return 0, 0, igny8.Errorf(igny8.EInvalid, "The integration %q is a custom API: IGNY8 sends it content but cannot read from it, so there is nothing to %s.", in2.Name, kind)
+		}
+		return 0, 1, nil
 	case igny8.JobGenerateSite:
 		var in GenerateInput
 		if err := decodeInput(raw, &in); err != nil {

@@ -101,6 +101,13 @@ func (p *Publisher) Publish(ctx context.Context, in *igny8.Integration, dest Des
 	if remote.URL != "" {
 		rec.RemoteURL = remote.URL
 	}
+	if remote.Hash != "" {
+		rec.RemoteHash = remote.Hash
+	}
+	if !remote.Modified.IsZero() {
+		m := remote.Modified
+		rec.RemoteModified = &m
+	}
 	if err := p.Store.RecordPublish(ctx, rec); err != nil {
 		return nil, "", err
 	}

@@ -46,12 +46,14 @@ func newAPI(svc *services) http.Handler {
 	}
 	var integrations api.IntegrationStore
 	var conn api.Connector
-	if svc.ring != nil {
-		integrations, conn = db, &connector{ring: svc.ring, http: svc.integrationHTTP, db: db}
+	var resolver api.Resolver
+	if d := svc.distributor(); d != nil {
+		integrations, conn, resolver = db, d.conn, &syncService{db: db, dist: d}
 	}
 	return api.New(api.Config{
 		Integrations:  integrations,
 		Connector:     conn,
+		Resolver:      resolver,
 		Auth:          db,
 		Accounts:      db,
 		Members:       db,

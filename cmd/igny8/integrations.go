@@ -11,9 +11,11 @@ import (
 	"github.com/igny8/igny8/postgres"
 	"github.com/igny8/igny8/publishing"
 	"github.com/igny8/igny8/publishing/custom"
+	"github.com/igny8/igny8/publishing/woocommerce"
 	"github.com/igny8/igny8/publishing/wordpress"
 	"github.com/igny8/igny8/safehttp"
 	"github.com/igny8/igny8/secrets"
+	"github.com/igny8/igny8/sites"
 )
 
 // loadKeyRing reads the key ring that seals integrations' credentials from
@@ -144,8 +146,9 @@ func checkWordPress(ctx context.Context, client *safehttp.Client, url string, cr
 // integration's credentials, makes the platform's adapter, and lets the
 // publisher write each piece once per version.
 type distributor struct {
-	db   *postgres.DB
-	conn *connector
+	db    *postgres.DB
+	conn  *connector
+	sites *sites.Service // the asset files images are uploaded from
 }
 
 // Distribute publishes content contentID of the site to integration
@@ -159,21 +162,88 @@ func (d *distributor) Distribute(ctx context.Context, siteID, integrationID, con
 	if err != nil {
 		return "", nil, err
 	}
-	var dest publishing.Destination
+	if err := publishing.Supports(in, c.EntityType); err != nil {
+		return "", nil, err
+	}
+	dest, err := d.destination(ctx, in)
+	if err != nil {
+		return "", nil, err
+	}
+	rec, outcome, err := (&publishing.Publisher{Store: d.db}).Publish(ctx, in, dest, c)
+	return string(outcome), rec, err
+}
+
+// destination makes the adapter of an integration's platform.
+func (d *distributor) destination(ctx context.Context, in *igny8.Integration) (publishing.Destination, error) {
 	switch in.Platform {
 	case igny8.PlatformCustom:
 		creds, err := d.conn.open(ctx, in)
 		if err != nil {
-			return "", nil, err
+			return nil, err
 		}
 		cd, err := custom.New(in.URL, custom.Config{Client: d.conn.http.HTTPClient()}, []byte(creds["signing_secret"]))
 		if err != nil {
-			return "", nil, err
+			return nil, err
 		}
-		dest = &custom.Adapter{Dest: cd}
-	default:
-		return "", nil, igny8.Errorf(igny8.EInvalid, "Publishing to %s is not available in this version yet; only custom APIs receive content.", in.Platform)
+		return &custom.Adapter{Dest: cd}, nil
+	case igny8.PlatformWordPress:
+		wp, err := d.wordpressClient(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		cfg, err := wordpress.ParseAdapterConfig(in.Config)
+		if err != nil {
+			return nil, err
+		}
+		refs, err := d.refs(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		posts, err := wordpress.NewAdapter(wp, refs, cfg)
+		if err != nil {
+			return nil, err
+		}
+		posts.Origin = refs.site.StorageID
+		if in.PlatformType != igny8.PlatformTypeEcommerce {
+			return posts, nil
+		}
+		products, err := woocommerce.NewAdapter(woocommerce.New(wp), refs, cfg.DefaultStatus)
+		if err != nil {
+			return nil, err
+		}
+		products.Origin = refs.site.StorageID
+		return productsApart{products: products, rest: posts}, nil
 	}
-	rec, outcome, err := (&publishing.Publisher{Store: d.db}).Publish(ctx, in, dest, c)
-	return string(outcome), rec, err
+	return nil, igny8.Errorf(igny8.EInvalid, "Publishing to %s is not available in this version yet; WordPress sites and custom APIs receive content.", in.Platform)
+}
+
+// refs is what pieces published to in refer to.
+func (d *distributor) refs(ctx context.Context, in *igny8.Integration) (*siteRefs, error) {
+	site, err := d.db.Site(ctx, in.SiteID)
+	if err != nil {
+		return nil, err
+	}
+	return &siteRefs{db: d.db, sites: d.sites, site: site, integration: in.ID}, nil
+}
+
+// wordpressClient connects to a WordPress integration with its stored
+// credentials, through the SSRF-safe client.
+func (d *distributor) wordpressClient(ctx context.Context, in *igny8.Integration) (*wordpress.Client, error) {
+	creds, err := d.conn.open(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return wordpress.New(wordpress.Config{SiteURL: in.URL, Username: creds["username"], Password: creds["application_password"],
+		HTTPClient: d.conn.http.HTTPClient()})
+}
+
+// productsApart sends products to one destination (WooCommerce) and
+// everything else to another (the WordPress site's posts and pages).
+type productsApart struct{ products, rest publishing.Destination }
+
+func (d productsApart) Publish(ctx context.Context, c *igny8.Content, rec *igny8.PublishingRecord, key string) (publishing.Remote, error) {
+	if c.EntityType == igny8.EntityProduct {
+		return d.products.Publish(ctx, c, rec, key)
+	}
+	return d.rest.Publish(ctx, c, rec, key)
 }

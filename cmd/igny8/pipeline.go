@@ -31,8 +31,9 @@ func (s *services) aiClient() *ai.Client {
 // pipelineRunner runs the pipeline's jobs in the worker.
 func (s *services) pipelineRunner() *pipeline.Runner {
 	var dist pipeline.Distributor
-	if s.ring != nil {
-		dist = &distributor{db: s.db, conn: &connector{ring: s.ring, http: s.integrationHTTP, db: s.db}}
+	var syncer pipeline.Syncer
+	if d := s.distributor(); d != nil {
+		dist, syncer = d, &syncService{db: s.db, dist: d}
 	}
 	return pipeline.New(pipeline.Config{
 		Store:       s.db,
@@ -41,8 +42,18 @@ func (s *services) pipelineRunner() *pipeline.Runner {
 		Assets:      s.sites,
 		Deployer:    jobDeployer{s.db},
 		Distributor: dist,
+		Syncer:      syncer,
 		Logger:      s.logger,
 	})
+}
+
+// distributor is what publishes to and syncs with integrations; nil
+// without a key ring.
+func (s *services) distributor() *distributor {
+	if s.ring == nil {
+		return nil
+	}
+	return &distributor{db: s.db, conn: &connector{ring: s.ring, http: s.integrationHTTP, db: s.db}, sites: s.sites}
 }
 
 // pipelineService is the pipeline as the API uses it.

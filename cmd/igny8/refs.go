@@ -1,0 +1,195 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"mime"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/igny8/igny8"
+	"github.com/igny8/igny8/blueprints"
+	"github.com/igny8/igny8/postgres"
+	"github.com/igny8/igny8/publishing"
+	"github.com/igny8/igny8/sites"
+)
+
+// maxAssetBytes is the largest asset a destination is sent.
+const maxAssetBytes = 32 << 20
+
+// siteRefs implements publishing.Refs for one site and integration: the
+// asset files and pages the active blueprint has, the remote URLs of the
+// integration's publishing records, the clusters content came from. It
+// reads each once per job.
+type siteRefs struct {
+	db          *postgres.DB
+	sites       *sites.Service
+	site        *igny8.Site
+	integration int64
+
+	once     sync.Once
+	err      error
+	bp       *blueprints.Blueprint
+	assetFS  fs.FS
+	remote   map[string]string // page id (content slug) → remote URL on the integration
+	topics   map[int64]igny8.ContentTopic
+	clusters map[int64]string
+}
+
+var _ publishing.Refs = (*siteRefs)(nil)
+
+func (r *siteRefs) load(ctx context.Context) error {
+	r.once.Do(func() { r.err = r.read(ctx) })
+	return r.err
+}
+
+func (r *siteRefs) read(ctx context.Context) error {
+	doc, _, err := r.db.ActiveBlueprintJSON(ctx, r.site.ID)
+	if err != nil {
+		return err
+	}
+	r.bp = new(blueprints.Blueprint)
+	if err := json.Unmarshal(doc, r.bp); err != nil {
+		return fmt.Errorf("read the active blueprint of site %d: %w", r.site.ID, err)
+	}
+	if r.sites != nil {
+		if r.assetFS, err = r.sites.AssetFS(ctx, r.site); err != nil {
+			return err
+		}
+	}
+	recs, err := r.db.PublishingRecords(ctx, r.site.ID, nil)
+	if err != nil {
+		return err
+	}
+	bySlug := map[int64]string{}
+	var after int64
+	for {
+		list, err := r.db.Contents(ctx, r.site.ID, igny8.ContentFilter{After: after, Limit: 500})
+		if err != nil {
+			return err
+		}
+		for _, c := range list {
+			bySlug[c.ID] = c.Slug
+			after = c.ID
+		}
+		if len(list) < 500 {
+			break
+		}
+	}
+	r.remote = map[string]string{}
+	for _, rec := range recs {
+		if rec.IntegrationID == r.integration && rec.RemoteURL != "" && rec.Status == igny8.PublishPublished &&
+			rec.SyncStatus != igny8.RecordRemoteDeleted {
+			r.remote[bySlug[rec.ContentID]] = rec.RemoteURL
+		}
+	}
+	if r.topics, err = r.db.ContentTopics(ctx, r.site.ID); err != nil {
+		return err
+	}
+	r.clusters = map[int64]string{}
+	return nil
+}
+
+// Asset reads asset id of the active blueprint: a file of the site's
+// asset library, or inline data.
+func (r *siteRefs) Asset(ctx context.Context, id string) (*publishing.Asset, error) {
+	if err := r.load(ctx); err != nil {
+		return nil, err
+	}
+	a := r.bp.Assets[id]
+	if a == nil {
+		return nil, igny8.Errorf(igny8.ENotFound, "The site's blueprint has no asset %q; add it or remove the image that shows it.", id)
+	}
+	out := &publishing.Asset{ID: id}
+	if a.Alt != nil {
+		out.Alt = *a.Alt
+	}
+	switch {
+	case a.Data != "":
+		b, err := base64.StdEncoding.DecodeString(a.Data)
+		if err != nil {
+			return nil, igny8.Errorf(igny8.EInvalid, "The asset %q's inline data is not base64.", id)
+		}
+		out.Data, out.ContentType = b, a.Type
+		exts, _ := mime.ExtensionsByType(a.Type)
+		out.Name = id
+		if len(exts) > 0 {
+			out.Name += exts[0]
+		}
+	case a.Path != "" && r.assetFS != nil:
+		f, err := r.assetFS.Open(strings.TrimPrefix(path.Clean("/"+a.Path), "/"))
+		if err != nil {
+			return nil, igny8.Errorf(igny8.ENotFound, "The file %q of asset %q is not in the site's asset library; upload it again.", a.Path, id)
+		}
+		defer f.Close()
+		b, err := io.ReadAll(io.LimitReader(f, maxAssetBytes+1))
+		if err != nil {
+			return nil, fmt.Errorf("read asset %q: %w", id, err)
+		}
+		if len(b) > maxAssetBytes {
+			return nil, igny8.Errorf(igny8.EInvalid, "The asset %q is larger than %d MiB; platforms refuse such uploads.", id, maxAssetBytes>>20)
+		}
+		out.Data, out.Name = b, path.Base(a.Path)
+		out.ContentType = mime.TypeByExtension(path.Ext(a.Path))
+	default:
+		return nil, igny8.Errorf(igny8.ENotFound, "The asset %q has no file in the site's asset library.", id)
+	}
+	if out.ContentType == "" {
+		out.ContentType = "application/octet-stream"
+	}
+	out.SHA256 = sha256Hex(out.Data)
+	return out, nil
+}
+
+// Link is where a link to page pageID points on this integration: the
+// page's remote URL, else its live URL on the IGNY8 site, else nowhere.
+func (r *siteRefs) Link(ctx context.Context, pageID string) (string, error) {
+	if err := r.load(ctx); err != nil {
+		return "", err
+	}
+	if u := r.remote[pageID]; u != "" {
+		return u, nil
+	}
+	if r.bp.Site.BaseURL == "" {
+		return "", nil
+	}
+	for _, p := range r.bp.Pages {
+		if p.ID == pageID && !p.Draft {
+			return strings.TrimSuffix(r.bp.Site.BaseURL, "/") + p.Path, nil
+		}
+	}
+	return "", nil
+}
+
+// Categories are the name of the cluster the content was written for.
+func (r *siteRefs) Categories(ctx context.Context, contentID int64) ([]string, error) {
+	if err := r.load(ctx); err != nil {
+		return nil, err
+	}
+	t, ok := r.topics[contentID]
+	if !ok || t.ClusterID == 0 {
+		return nil, nil
+	}
+	name, ok := r.clusters[t.ClusterID]
+	if !ok {
+		c, err := r.db.Cluster(ctx, r.site.ID, t.ClusterID)
+		if err != nil {
+			return nil, err
+		}
+		name = c.Name
+		r.clusters[t.ClusterID] = name
+	}
+	return []string{name}, nil
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}

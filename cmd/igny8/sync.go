@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/igny8/igny8"
+	"github.com/igny8/igny8/api"
+	"github.com/igny8/igny8/blueprints"
+	"github.com/igny8/igny8/pipeline"
+	"github.com/igny8/igny8/postgres"
+	"github.com/igny8/igny8/publishing"
+	"github.com/igny8/igny8/publishing/wordpress"
+	"github.com/igny8/igny8/writer"
+)
+
+// syncOverlap is how far before the last sync a sync looks again, for
+// clocks that disagree: what was seen already has the same hash and is
+// passed over.
+const syncOverlap = 2 * time.Minute
+
+// syncService syncs integrations both ways, imports from them, and
+// settles conflicts (pipeline.Syncer, api.Resolver).
+type syncService struct {
+	db   *postgres.DB
+	dist *distributor
+}
+
+var (
+	_ pipeline.Syncer = (*syncService)(nil)
+	_ api.Resolver    = (*syncService)(nil)
+)
+
+func (s *syncService) syncer() *publishing.Syncer {
+	return &publishing.Syncer{Store: s.db, Facts: func(c *igny8.Content, p *blueprints.Page) { writer.Facts(p).Apply(c) }}
+}
+
+// source returns what reads an integration's platform.
+func (s *syncService) source(ctx context.Context, in *igny8.Integration) (publishing.Source, error) {
+	switch in.Platform {
+	case igny8.PlatformWordPress:
+		wp, err := s.dist.wordpressClient(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		return &wpSource{c: wp}, nil
+	}
+	return nil, igny8.Errorf(igny8.EInvalid, "Syncing with %s is not available in this version; IGNY8 syncs with WordPress.", in.Platform)
+}
+
+// Sync brings what changed on the integration's platform since its last
+// sync back, and records how it went on the integration.
+func (s *syncService) Sync(ctx context.Context, siteID, integrationID int64) (any, error) {
+	return s.run(ctx, siteID, integrationID, func(in *igny8.Integration, src publishing.Source) (any, error) {
+		var since time.Time
+		if in.LastSyncAt != nil {
+			since = in.LastSyncAt.Add(-syncOverlap)
+		}
+		return s.syncer().Sync(ctx, in, src, since)
+	})
+}
+
+// Import makes content of what the integration's platform holds.
+func (s *syncService) Import(ctx context.Context, siteID, integrationID int64) (any, error) {
+	return s.run(ctx, siteID, integrationID, func(in *igny8.Integration, src publishing.Source) (any, error) {
+		return s.syncer().Import(ctx, in, src)
+	})
+}
+
+func (s *syncService) run(ctx context.Context, siteID, integrationID int64, do func(*igny8.Integration, publishing.Source) (any, error)) (any, error) {
+	in, err := s.db.Integration(ctx, siteID, integrationID)
+	if err != nil {
+		return nil, err
+	}
+	src, err := s.source(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	if err := s.db.SetIntegrationSync(ctx, siteID, integrationID, igny8.SyncSyncing, nil, in.LastError); err != nil {
+		return nil, err
+	}
+	res, err := do(in, src)
+	if err != nil {
+		if serr := s.db.SetIntegrationSync(context.WithoutCancel(ctx), siteID, integrationID, igny8.SyncError, nil, igny8.ErrorMessage(err)); serr != nil {
+			return nil, errors.Join(err, serr)
+		}
+		return nil, err
+	}
+	return res, s.db.SetIntegrationSync(ctx, siteID, integrationID, igny8.SyncOK, &start, "")
+}
+
+// Resolve settles a conflict or remote deletion on record recordID.
+func (s *syncService) Resolve(ctx context.Context, siteID, recordID int64, keep string) (*igny8.PublishingRecord, error) {
+	rec, err := s.db.SyncRecord(ctx, siteID, recordID)
+	if err != nil {
+		return nil, err
+	}
+	in, err := s.db.Integration(ctx, siteID, rec.IntegrationID)
+	if err != nil {
+		return nil, err
+	}
+	var dest publishing.Destination
+	if keep == publishing.KeepIGNY8 {
+		if dest, err = s.dist.destination(ctx, in); err != nil {
+			return nil, err
+		}
+	}
+	return s.syncer().Resolve(ctx, &publishing.Publisher{Store: s.db}, in, dest, rec, keep)
+}
+
+// wpSource reads a WordPress site's posts and pages for sync and import.
+type wpSource struct{ c *wordpress.Client }
+
+func wpObject(p *wordpress.Post) publishing.RemoteObject {
+	entity := igny8.EntityPost
+	if p.Kind == wordpress.KindPage {
+		entity = igny8.EntityPage
+	}
+	return publishing.RemoteObject{ID: strconv.FormatInt(p.ID, 10), URL: p.Link, EntityType: entity, Slug: p.Slug,
+		Title: p.Title, Excerpt: p.Excerpt, Body: wordpress.StripMarker(p.Content), Status: p.Status,
+		Published: p.Date, Modified: p.Modified, Hash: wordpress.RemoteHash(p), ContentID: p.ContentID()}
+}
+
+func (w *wpSource) Changed(ctx context.Context, since time.Time) ([]publishing.RemoteObject, error) {
+	var out []publishing.RemoteObject
+	for _, kind := range []wordpress.Kind{wordpress.KindPost, wordpress.KindPage} {
+		posts, err := w.c.ModifiedAfter(ctx, kind, since)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range posts {
+			out = append(out, wpObject(p))
+		}
+	}
+	return out, nil
+}
+
+func (w *wpSource) All(ctx context.Context) ([]publishing.RemoteObject, error) {
+	return w.Changed(ctx, time.Time{})
+}
+
+// Missing asks for each object: posts as posts, pages and service pages
+// as pages, taxonomy content as categories.
+func (w *wpSource) Missing(ctx context.Context, objs []publishing.RemoteRef) ([]string, error) {
+	var gone []string
+	for _, o := range objs {
+		id, err := strconv.ParseInt(o.ID, 10, 64)
+		if err != nil {
+			continue // not a WordPress id: not IGNY8's record of one
+		}
+		switch o.EntityType {
+		case igny8.EntityTaxonomy:
+			_, err = w.c.Term(ctx, wordpress.Categories, id)
+			if igny8.ErrorCode(err) == igny8.ENotFound {
+				gone, err = append(gone, o.ID), nil
+			}
+		case igny8.EntityPost, igny8.EntityPage, igny8.EntityService:
+			kind := wordpress.KindPage
+			if o.EntityType == igny8.EntityPost {
+				kind = wordpress.KindPost
+			}
+			_, err = w.c.Post(ctx, kind, id)
+			var del *wordpress.DeletedError
+			if errors.As(err, &del) {
+				gone, err = append(gone, o.ID), nil
+			}
+		default:
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return gone, nil
+}
