@@ -135,6 +135,16 @@ func (s *Syncer) Sync(ctx context.Context, in *igny8.Integration, src Source, si
 		if obj.Hash == r.RemoteHash {
 			continue // IGNY8's own write, or read before
 		}
+		if r.RemoteHash == "" {
+			// A destination that gave no version when IGNY8 wrote: the
+			// object as it is now is the version IGNY8 wrote.
+			modified := obj.Modified
+			r.RemoteHash, r.RemoteModified = obj.Hash, &modified
+			if err := s.Store.SetSyncState(ctx, r); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		c, err := s.Store.Content(ctx, in.SiteID, r.ContentID)
 		if err != nil {
 			return nil, err
