@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/igny8/igny8"
 	"github.com/igny8/igny8/blueprints"
@@ -27,13 +28,13 @@ type Adapter struct {
 	Render func(*blueprints.Page, markup.Options) (string, error)
 	Assets func(*blueprints.Page) []string
 
-	shopMu sync.Mutex
-	shop   *Shop // read once, for the URLs of published objects
+	urls shopURLs // for the URLs of published objects
 }
 
 var _ publishing.Destination = (*Adapter)(nil)
 
-// remoteObject is an object found by handle or id.
+// remoteObject is an object found by handle or id, written, or listed
+// by UpdatedSince; each operation selects some of its fields.
 type remoteObject struct {
 	ID     string `json:"id"`
 	Handle string `json:"handle"`
@@ -45,6 +46,30 @@ type remoteObject struct {
 		ID     string `json:"id"`
 		Handle string `json:"handle"`
 	} `json:"blog"`
+
+	Title           string     `json:"title"`
+	Body            string     `json:"body"`            // pages, articles
+	DescriptionHTML string     `json:"descriptionHtml"` // products, collections
+	Summary         string     `json:"summary"`         // articles
+	UpdatedAt       time.Time  `json:"updatedAt"`
+	PublishedAt     *time.Time `json:"publishedAt"`
+	IsPublished     *bool      `json:"isPublished"` // pages, articles
+	Status          string     `json:"status"`      // products
+}
+
+// bodyHTML is the object's body, whichever field holds it.
+func (o *remoteObject) bodyHTML() string { return firstNonEmpty(o.Body, o.DescriptionHTML) }
+
+// hash is Hash of the object as Shopify gave it.
+func (o *remoteObject) hash() string { return Hash(o.Title, o.bodyHTML(), o.Summary) }
+
+// contentID is the content its marker names, 0 when it has none.
+func (o *remoteObject) contentID() int64 {
+	if o.Marker == nil {
+		return 0
+	}
+	id, _ := strconv.ParseInt(o.Marker.Value, 10, 64)
+	return id
 }
 
 func (o *remoteObject) ours(contentID int64) bool {
@@ -213,24 +238,30 @@ func existing(rec *igny8.PublishingRecord, c *igny8.Content, what string,
 
 // shopURL is the address of path on the shop's primary domain.
 func (a *Adapter) shopURL(ctx context.Context, path string) (string, error) {
-	a.shopMu.Lock()
-	defer a.shopMu.Unlock()
-	if a.shop == nil {
+	return a.urls.join(ctx, a.Client, path)
+}
+
+// shopURLs makes addresses on a shop's primary domain, read once.
+type shopURLs struct {
+	mu   sync.Mutex
+	base string
+}
+
+// join is the address of path on the shop's primary domain.
+func (s *shopURLs) join(ctx context.Context, c *Client, path string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.base == "" {
 		var d shopData
-		if err := a.Client.do(ctx, opShop, nil, &d); err != nil {
+		if err := c.do(ctx, opShop, nil, &d); err != nil {
 			return "", err
 		}
-		base := d.Shop.PrimaryDomain.URL
-		if base == "" {
-			base = "https://" + d.Shop.MyshopifyDomain
+		s.base = d.Shop.PrimaryDomain.URL
+		if s.base == "" {
+			s.base = "https://" + d.Shop.MyshopifyDomain
 		}
-		a.shop = &Shop{Name: d.Shop.Name, MyshopifyDomain: d.Shop.MyshopifyDomain, PrimaryURL: base}
 	}
-	u, err := url.JoinPath(a.shop.PrimaryURL, path)
-	if err != nil {
-		return "", nil
-	}
-	return u, nil
+	return url.JoinPath(s.base, path)
 }
 
 func firstNonEmpty(s ...string) string {

@@ -8,7 +8,8 @@
 //	c, err := shopify.New(shopify.Config{Shop: "acme", Token: tok, HTTPClient: safeClient, BlogHandle: "news"})
 //	shop, err := c.Check(ctx)                            // *Shop: name, domains, scopes
 //	a := &shopify.Adapter{Client: c, Refs: refs}         // a publishing.Destination
-//	remote, err := a.Publish(ctx, content, rec, key)
+//	remote, err := a.Publish(ctx, content, rec, key)      // ID, URL, and the version: Hash, Modified
+//	src := shopify.NewSource(c)                          // a publishing.Source: Changed, Missing, All
 //	items, err := c.UpdatedSince(ctx, shopify.KindPage, since) // KindArticle, KindProduct
 //	err = shopify.VerifyWebhook(secret, body, r.Header.Get(shopify.HeaderHMAC))
 //	hook, err := shopify.ReadWebhook(r, secret)          // verified; topic, shop, product id
@@ -40,6 +41,28 @@
 // retry looks the object up first. A remote id whose object is gone is a
 // permanent ENotFound error saying it was deleted in Shopify.
 //
+// # Sync
+//
+// Publish returns the version it wrote: Remote.Hash is Hash(title, body,
+// summary) over what Shopify answers to the mutation (each mutation
+// selects title, body or descriptionHtml, summary for articles, and
+// updatedAt, so no second request), and Remote.Modified its updatedAt.
+// Source reads the shop for publishing.Syncer: Changed lists pages,
+// articles of every blog and products with updated_at after since (all
+// when since is zero), in pages of 50 by cursor, and hashes them the same
+// way, so an object nobody edited matches the record and an edit in the
+// Shopify admin does not. Each becomes a RemoteObject: page → page,
+// article → post (summary as excerpt), product → product; the handle as
+// slug, the marker as ContentID, onlineStoreUrl or the address on the
+// primary domain as URL. Missing reads each object by id (one request
+// each), by the type in its global id or else its entity type, and
+// reports a null answer as gone; it checks collections too. All is
+// Changed since zero. Collections are published with a version but not
+// listed by Changed, so an edit to one made in Shopify is not brought
+// back, and an import brings in no collections. Product options,
+// variants, images, tags and SEO fields are not part of the hash: an
+// edit to them only is not seen.
+//
 // # Scopes
 //
 // RequiredScopes: write_products (products, collections),
@@ -70,10 +93,16 @@
 // requiredAccess the schema gives each root field. The fake shop of the
 // tests answers only those operations, with variables that validate
 // against their declared types, so every input object the adapter builds
-// has been checked for shape. Nothing was run against a real shop (no
-// network to Shopify here). Not verified: Shopify's search syntax for
-// handle:"…" and filename:"…" matching exactly, productSet's treatment
-// of the metafields list on update (it replaces list fields it is given),
+// has been checked for shape, and it answers only the fields an
+// operation selects, as GraphQL does. Nothing was run against a real shop
+// (no network to Shopify here). Not verified: that Shopify answers a read
+// with the same title and body HTML it answered the write with (the
+// hashes depend on it; the fake tidies HTML on write, as Shopify may),
+// that a null query lists every object, that updated_at:> compares to
+// the second (the sync looks again over an overlap, and an unchanged
+// hash is passed over), Shopify's search syntax for handle:"…" and
+// filename:"…" matching exactly, productSet's treatment of the
+// metafields list on update (it replaces list fields it is given),
 // whether a staged upload needs fields beyond the ones Shopify returns,
 // the exact text of Shopify's error bodies, and publication of new
 // products and collections to the Online Store sales channel (not done:

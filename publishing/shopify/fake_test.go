@@ -1,6 +1,7 @@
 package shopify
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -40,12 +41,17 @@ type fakeShop struct {
 	processing int
 	throttle   throttleStatus
 	cost       float64
+	// now is the shop's clock: each write moves it on a minute and
+	// stamps the object's updatedAt.
+	now time.Time
 }
 
 type fakeObj struct {
 	kind, id, handle, marker, blogID string
-	title, body                      string
-	status                           string // files: fileStatus
+	title, body, summary             string
+	status                           string // files: fileStatus; products: status
+	hidden                           bool   // pages, articles: not isPublished
+	updated                          time.Time
 	polls                            int
 	input                            map[string]any // the last input written
 }
@@ -61,7 +67,8 @@ type fakeReply struct {
 func newFakeShop(t testing.TB) *fakeShop {
 	f := &fakeShop{t: t, objs: map[string]*fakeObj{}, version: APIVersion,
 		scopes:   []string{"write_products", "read_products", "write_content", "read_content", "write_files", "read_files"},
-		throttle: throttleStatus{MaximumAvailable: 2000, CurrentlyAvailable: 1990, RestoreRate: 100}, cost: 10}
+		throttle: throttleStatus{MaximumAvailable: 2000, CurrentlyAvailable: 1990, RestoreRate: 100}, cost: 10,
+		now: time.Date(2026, 7, 1, 10, 0, 0, 0, time.UTC)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /admin/api/{version}/graphql.json", f.graphql)
 	mux.HandleFunc("POST /upload", f.upload)
@@ -94,8 +101,30 @@ func (f *fakeShop) add(o *fakeObj) *fakeObj {
 	defer f.mu.Unlock()
 	f.next++
 	o.id = fmt.Sprintf("gid://shopify/%s/%d", o.kind, f.next)
+	o.updated = f.tick()
 	f.objs[o.id] = o
 	return o
+}
+
+// tick moves the shop's clock on and returns the time.
+func (f *fakeShop) tick() time.Time {
+	f.now = f.now.Add(time.Minute)
+	return f.now
+}
+
+// edit changes an object as a merchant would in the Shopify admin.
+func (f *fakeShop) edit(id string, change func(o *fakeObj)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	change(f.objs[id])
+	f.objs[id].updated = f.tick()
+}
+
+// remove deletes an object as a merchant would.
+func (f *fakeShop) remove(id string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.objs, id)
 }
 
 func (f *fakeShop) ops() []string {
@@ -202,8 +231,50 @@ func (f *fakeShop) graphql(w http.ResponseWriter, r *http.Request) {
 		}()
 		data = f.answer(req.OperationName, req.Variables)
 	}()
+	doc, _ := parsedOps.Load(req.Query)
 	w.Header().Set("X-Shopify-API-Version", f.version)
-	writeJSON(w, map[string]any{"data": data, "extensions": map[string]any{"cost": cost}})
+	writeJSON(w, map[string]any{"data": selected(data, doc.(*ast.QueryDocument).Operations[0].SelectionSet), "extensions": map[string]any{"cost": cost}})
+}
+
+// selected is v with only the fields set selects, as GraphQL answers:
+// the fake's objects carry every field, and code that reads one it did
+// not ask for must fail here as it would against Shopify.
+func selected(v any, set ast.SelectionSet) any {
+	switch v := v.(type) {
+	case map[string]any:
+		if v == nil {
+			return nil // a null object
+		}
+		out := map[string]any{}
+		var walk func(ast.SelectionSet)
+		walk = func(set ast.SelectionSet) {
+			for _, sel := range set {
+				switch s := sel.(type) {
+				case *ast.Field:
+					key := s.Alias
+					if key == "" {
+						key = s.Name
+					}
+					if fv, ok := v[key]; ok {
+						out[key] = selected(fv, s.SelectionSet)
+					}
+				case *ast.InlineFragment:
+					walk(s.SelectionSet)
+				case *ast.FragmentSpread:
+					walk(s.Definition.SelectionSet)
+				}
+			}
+		}
+		walk(set)
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = selected(e, set)
+		}
+		return out
+	}
+	return v
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
@@ -243,7 +314,14 @@ func (o *fakeObj) json() map[string]any {
 		return nil
 	}
 	m := map[string]any{"id": o.id, "handle": o.handle, "title": o.title, "body": o.body, "descriptionHtml": o.body,
-		"updatedAt": "2026-07-01T10:00:00Z", "onlineStoreUrl": nil}
+		"summary": nil, "updatedAt": o.updated.Format(time.RFC3339), "publishedAt": nil, "isPublished": !o.hidden,
+		"status": o.status, "onlineStoreUrl": nil}
+	if o.summary != "" {
+		m["summary"] = o.summary
+	}
+	if !o.hidden {
+		m["publishedAt"] = "2026-06-01T09:00:00Z"
+	}
 	if o.marker != "" {
 		m["marker"] = map[string]any{"value": o.marker}
 	} else {
@@ -296,8 +374,19 @@ func (f *fakeShop) write(kind string, o *fakeObj, input map[string]any) *fakeObj
 	}
 	for _, k := range []string{"body", "descriptionHtml"} {
 		if v, ok := input[k].(string); ok {
-			o.body = v
+			// Shopify cleans up the HTML it is sent; so does the fake, so
+			// a hash of what was sent would not be a hash of what it holds.
+			o.body = strings.TrimSpace(v)
 		}
+	}
+	if v, ok := input["summary"].(string); ok {
+		o.summary = v
+	}
+	if v, ok := input["isPublished"].(bool); ok {
+		o.hidden = !v
+	}
+	if v, ok := input["status"].(string); ok {
+		o.status = v
 	}
 	if b, ok := input["blogId"].(string); ok {
 		o.blogID = b
@@ -306,6 +395,7 @@ func (f *fakeShop) write(kind string, o *fakeObj, input map[string]any) *fakeObj
 		o.marker = m
 	}
 	o.input = input
+	o.updated = f.tick()
 	return o
 }
 
@@ -413,13 +503,21 @@ func (f *fakeShop) answer(op string, vars map[string]any) map[string]any {
 		return map[string]any{"node": f.fileJSON(o)}
 	case opPagesUpdated.name, opArticlesUpdated.name, opProductsUpdated.name:
 		kind := map[string]string{opPagesUpdated.name: "Page", opArticlesUpdated.name: "Article", opProductsUpdated.name: "Product"}[op]
+		var since time.Time
+		if q, ok := vars["query"].(string); ok {
+			var err error
+			ts, found := strings.CutPrefix(q, "updated_at:>")
+			if since, err = time.Parse(time.RFC3339, strings.Trim(ts, "'")); !found || err != nil || !strings.HasPrefix(ts, "'") || !strings.HasSuffix(ts, "'") {
+				f.t.Errorf("fake shop: %s: query %q is not updated_at:>'RFC 3339 time'", op, q)
+			}
+		}
 		var all []*fakeObj
 		for _, o := range f.objs {
-			if o.kind == kind {
+			if o.kind == kind && o.updated.After(since) {
 				all = append(all, o)
 			}
 		}
-		slices.SortFunc(all, func(a, b *fakeObj) int { return strings.Compare(a.id, b.id) })
+		slices.SortFunc(all, func(a, b *fakeObj) int { return cmp.Or(a.updated.Compare(b.updated), strings.Compare(a.id, b.id)) })
 		start := 0
 		if after, ok := vars["after"].(string); ok {
 			fmt.Sscan(after, &start)

@@ -282,17 +282,18 @@ func byHandle(nodes []*remoteObject, handle, blogID string) *remoteObject {
 	return nil
 }
 
-// remote is the written object's id and its address on the shop.
+// remote is the written object as the publisher records it: its id, its
+// address on the shop, and the version Shopify holds now (Hash over the
+// title and body it answered with, updatedAt), which a sync compares
+// with what it reads later to tell a merchant's edit from IGNY8's write.
 func (a *Adapter) remote(ctx context.Context, o *remoteObject, what, prefix string) (publishing.Remote, error) {
 	if o == nil || o.ID == "" {
 		return publishing.Remote{}, &Error{Code: igny8.EInternal, Message: fmt.Sprintf("Shopify wrote no %s and said nothing about it.", what)}
 	}
-	if o.OnlineStoreURL != "" {
-		return publishing.Remote{ID: o.ID, URL: o.OnlineStoreURL}, nil
+	r := publishing.Remote{ID: o.ID, URL: o.OnlineStoreURL, Modified: o.UpdatedAt, Hash: o.hash()}
+	if r.URL == "" {
+		// Written: the URL is a nicety, so an error finding it is not one.
+		r.URL, _ = a.shopURL(ctx, prefix+o.Handle)
 	}
-	u, err := a.shopURL(ctx, prefix+o.Handle)
-	if err != nil {
-		return publishing.Remote{ID: o.ID}, nil // written: the URL is a nicety
-	}
-	return publishing.Remote{ID: o.ID, URL: u}, nil
+	return r, nil
 }

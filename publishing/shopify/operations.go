@@ -46,7 +46,7 @@ var (
 	// it twice never makes a second product.
 	opProductSet = operation{name: "IGNY8ProductSet", retry: true, query: `mutation IGNY8ProductSet($identifier: ProductSetIdentifiers!, $input: ProductSetInput!) {
   productSet(identifier: $identifier, input: $input, synchronous: true) {
-    product { id handle onlineStoreUrl }
+    product { id handle onlineStoreUrl title descriptionHtml updatedAt }
     userErrors { field message code }
   }
 }`}
@@ -67,13 +67,13 @@ var (
 }`}
 	opPageCreate = operation{name: "IGNY8PageCreate", query: `mutation IGNY8PageCreate($page: PageCreateInput!) {
   pageCreate(page: $page) {
-    page { id handle }
+    page { id handle title body updatedAt }
     userErrors { field message code }
   }
 }`}
 	opPageUpdate = operation{name: "IGNY8PageUpdate", retry: true, query: `mutation IGNY8PageUpdate($id: ID!, $page: PageUpdateInput!) {
   pageUpdate(id: $id, page: $page) {
-    page { id handle }
+    page { id handle title body updatedAt }
     userErrors { field message code }
   }
 }`}
@@ -103,13 +103,13 @@ var (
 }`}
 	opArticleCreate = operation{name: "IGNY8ArticleCreate", query: `mutation IGNY8ArticleCreate($article: ArticleCreateInput!) {
   articleCreate(article: $article) {
-    article { id handle blog { id handle } }
+    article { id handle blog { id handle } title body summary updatedAt }
     userErrors { field message code }
   }
 }`}
 	opArticleUpdate = operation{name: "IGNY8ArticleUpdate", retry: true, query: `mutation IGNY8ArticleUpdate($id: ID!, $article: ArticleUpdateInput!) {
   articleUpdate(id: $id, article: $article) {
-    article { id handle blog { id handle } }
+    article { id handle blog { id handle } title body summary updatedAt }
     userErrors { field message code }
   }
 }`}
@@ -128,13 +128,13 @@ var (
 }`}
 	opCollectionCreate = operation{name: "IGNY8CollectionCreate", query: `mutation IGNY8CollectionCreate($collection: CollectionCreateInput!) {
   collectionCreate(collection: $collection) {
-    collection { id handle }
+    collection { id handle title descriptionHtml updatedAt }
     userErrors { field message }
   }
 }`}
 	opCollectionUpdate = operation{name: "IGNY8CollectionUpdate", retry: true, query: `mutation IGNY8CollectionUpdate($collection: CollectionUpdateInput!) {
   collectionUpdate(collection: $collection) {
-    collection { id handle }
+    collection { id handle title descriptionHtml updatedAt }
     userErrors { field message }
   }
 }`}
@@ -166,28 +166,28 @@ var (
   }
 }`}
 
-	opPagesUpdated = operation{name: "IGNY8PagesUpdated", retry: true, query: `query IGNY8PagesUpdated($query: String!, $after: String) {
+	opPagesUpdated = operation{name: "IGNY8PagesUpdated", retry: true, query: `query IGNY8PagesUpdated($query: String, $after: String) {
   pages(first: 50, after: $after, query: $query, sortKey: UPDATED_AT) {
     nodes {
-      id handle title body updatedAt
+      id handle title body updatedAt publishedAt isPublished
       marker: metafield(namespace: "igny8", key: "content_id") { value }
     }
     pageInfo { hasNextPage endCursor }
   }
 }`}
-	opArticlesUpdated = operation{name: "IGNY8ArticlesUpdated", retry: true, query: `query IGNY8ArticlesUpdated($query: String!, $after: String) {
+	opArticlesUpdated = operation{name: "IGNY8ArticlesUpdated", retry: true, query: `query IGNY8ArticlesUpdated($query: String, $after: String) {
   articles(first: 50, after: $after, query: $query, sortKey: UPDATED_AT) {
     nodes {
-      id handle title body updatedAt blog { handle }
+      id handle title body summary updatedAt publishedAt isPublished blog { handle }
       marker: metafield(namespace: "igny8", key: "content_id") { value }
     }
     pageInfo { hasNextPage endCursor }
   }
 }`}
-	opProductsUpdated = operation{name: "IGNY8ProductsUpdated", retry: true, query: `query IGNY8ProductsUpdated($query: String!, $after: String) {
+	opProductsUpdated = operation{name: "IGNY8ProductsUpdated", retry: true, query: `query IGNY8ProductsUpdated($query: String, $after: String) {
   products(first: 50, after: $after, query: $query, sortKey: UPDATED_AT) {
     nodes {
-      id handle title descriptionHtml updatedAt onlineStoreUrl
+      id handle title descriptionHtml updatedAt publishedAt status onlineStoreUrl
       marker: metafield(namespace: "igny8", key: "content_id") { value }
     }
     pageInfo { hasNextPage endCursor }
