@@ -158,7 +158,9 @@ func (s *Syncer) Sync(ctx context.Context, in *igny8.Integration, src Source, si
 			return nil, fmt.Errorf("content %d from remote object %s: %w", c.ID, obj.ID, err)
 		}
 		modified := obj.Modified
-		if hash != r.ContentHash && r.ContentHash != "" {
+		// local_changes: IGNY8's version was kept over the remote one
+		// (Resolve) and is not written yet; its content hash is blank.
+		if (hash != r.ContentHash && r.ContentHash != "") || r.SyncStatus == igny8.RecordLocalChanges {
 			r.SyncStatus = igny8.RecordConflict
 			r.RemoteVersion = &igny8.RemoteVersion{Title: obj.Title, Excerpt: obj.Excerpt, Page: page, Modified: modified, Hash: obj.Hash}
 			if err := s.Store.SetSyncState(ctx, r); err != nil {
