@@ -26,6 +26,10 @@ type DistributeResult struct {
 	Updated   int           `json:"updated"`
 	Unchanged int           `json:"unchanged"`
 	Failed    []ItemFailure `json:"failed,omitempty"`
+	// Relinked counts pieces written again after the others, because a
+	// page they link to was published in this job: their links now point
+	// to it on the destination.
+	Relinked int `json:"relinked"`
 }
 
 // distribute publishes each piece to the integration. A piece the
@@ -39,15 +43,16 @@ func (run *jobRun) distribute(ctx context.Context, in DistributeInput) (*Distrib
 		return nil, igny8.Errorf(igny8.EInvalid, "Publishing to integrations is not configured on this server: it has no key ring for credentials.")
 	}
 	res := &DistributeResult{}
+	failed := map[int64]bool{}
 	for i, id := range in.ContentIDs {
 		if err := run.progress(ctx, "distribute", i, len(in.ContentIDs)); err != nil {
 			return nil, err
 		}
 		outcome, _, err := d.Distribute(ctx, run.site.ID, in.IntegrationID, id)
 		if err != nil {
-			if code := igny8.ErrorCode(err); code == igny8.EInvalid || code == igny8.ENotFound || code == igny8.EUnauthorized ||
-				code == igny8.EForbidden || code == igny8.EConflict {
+			if permanent(err) {
 				res.Failed = append(res.Failed, ItemFailure{ID: id, Message: igny8.ErrorMessage(err)})
+				failed[id] = true
 				continue
 			}
 			return nil, err
@@ -61,7 +66,41 @@ func (run *jobRun) distribute(ctx context.Context, in DistributeInput) (*Distrib
 			res.Unchanged++
 		}
 	}
+	// Pages made in this job are new link targets: a piece written
+	// before a page it links to existed there is written again (the
+	// others are unchanged and write nothing).
+	if res.Created > 0 {
+		for i, id := range in.ContentIDs {
+			if failed[id] {
+				continue
+			}
+			if err := run.progress(ctx, "relink", i, len(in.ContentIDs)); err != nil {
+				return nil, err
+			}
+			outcome, _, err := d.Distribute(ctx, run.site.ID, in.IntegrationID, id)
+			if err != nil {
+				if permanent(err) {
+					res.Failed = append(res.Failed, ItemFailure{ID: id, Message: igny8.ErrorMessage(err)})
+					continue
+				}
+				return nil, err
+			}
+			if outcome == "updated" {
+				res.Relinked++
+			}
+		}
+	}
 	return res, run.progress(ctx, "distribute", len(in.ContentIDs), len(in.ContentIDs))
+}
+
+// permanent says whether a destination refused a piece for good: retrying
+// the job cannot help it.
+func permanent(err error) bool {
+	switch igny8.ErrorCode(err) {
+	case igny8.EInvalid, igny8.ENotFound, igny8.EUnauthorized, igny8.EForbidden, igny8.EConflict:
+		return true
+	}
+	return false
 }
 
 // Syncer syncs a site's integration both ways and imports what it holds

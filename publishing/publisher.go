@@ -57,6 +57,30 @@ const (
 // Publisher publishes pieces to destinations, once per content version.
 type Publisher struct {
 	Store Store
+	// Version, when set, is part of a piece's version besides the piece
+	// itself: where its links point on the destination. A piece whose
+	// links resolve elsewhere now (a page it links to was published
+	// there since) is written again.
+	Version VersionFunc
+}
+
+// VersionFunc gives what else decides how a piece looks on a destination;
+// "" when nothing does.
+type VersionFunc func(ctx context.Context, c *igny8.Content) (string, error)
+
+// VersionHash is the hash of the version of c on a destination: its
+// ContentHash, combined with what version gives when that is not "".
+func VersionHash(ctx context.Context, c *igny8.Content, version VersionFunc) (string, error) {
+	h, err := ContentHash(c)
+	if err != nil || version == nil {
+		return h, err
+	}
+	v, err := version(ctx, c)
+	if err != nil || v == "" {
+		return h, err
+	}
+	sum := sha256.Sum256([]byte(h + "\x00" + v))
+	return hex.EncodeToString(sum[:16]), nil
 }
 
 // Publish publishes content c of integration in's site to dest: unless
@@ -75,7 +99,7 @@ func (p *Publisher) Publish(ctx context.Context, in *igny8.Integration, dest Des
 	if err != nil {
 		return nil, "", err
 	}
-	hash, err := ContentHash(c)
+	hash, err := VersionHash(ctx, c, p.Version)
 	if err != nil {
 		return nil, "", err
 	}
@@ -101,9 +125,9 @@ func (p *Publisher) Publish(ctx context.Context, in *igny8.Integration, dest Des
 	if remote.URL != "" {
 		rec.RemoteURL = remote.URL
 	}
-	if remote.Hash != "" {
-		rec.RemoteHash = remote.Hash
-	}
+	// What the destination holds now: a destination that gives no version
+	// leaves none, and the next sync takes the object as it is then.
+	rec.RemoteHash, rec.RemoteModified = remote.Hash, nil
 	if !remote.Modified.IsZero() {
 		m := remote.Modified
 		rec.RemoteModified = &m

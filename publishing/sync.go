@@ -79,6 +79,15 @@ type Syncer struct {
 	// SEO fields, excerpt, word count: writer.Facts) but its slug; nil
 	// sets the title and excerpt only.
 	Facts func(c *igny8.Content, page *blueprints.Page)
+	// Version is the publisher's (Publisher.Version): a piece's hash is
+	// taken as the publisher takes it, so that a sync tells IGNY8's
+	// changes from what it wrote.
+	Version VersionFunc
+}
+
+// hasher is the hash a record keeps of content, as the publisher takes it.
+func (s *Syncer) hasher(ctx context.Context) func(*igny8.Content) (string, error) {
+	return func(c *igny8.Content) (string, error) { return VersionHash(ctx, c, s.Version) }
 }
 
 // revised is c with a remote version: its title, excerpt and page, and
@@ -149,7 +158,7 @@ func (s *Syncer) Sync(ctx context.Context, in *igny8.Integration, src Source, si
 		if err != nil {
 			return nil, err
 		}
-		hash, err := ContentHash(c)
+		hash, err := s.hasher(ctx)(c)
 		if err != nil {
 			return nil, err
 		}
@@ -177,7 +186,7 @@ func (s *Syncer) Sync(ctx context.Context, in *igny8.Integration, src Source, si
 		if err != nil {
 			return nil, err
 		}
-		if _, err := s.Store.PullRemote(ctx, r, pulled, c.Revision, ContentHash); err != nil {
+		if _, err := s.Store.PullRemote(ctx, r, pulled, c.Revision, s.hasher(ctx)); err != nil {
 			return nil, err
 		}
 		res.Pulled = append(res.Pulled, c.ID)
@@ -264,7 +273,7 @@ func (s *Syncer) Resolve(ctx context.Context, p *Publisher, in *igny8.Integratio
 		if err != nil {
 			return nil, err
 		}
-		if _, err := s.Store.PullRemote(ctx, r, pulled, c.Revision, ContentHash); err != nil {
+		if _, err := s.Store.PullRemote(ctx, r, pulled, c.Revision, s.hasher(ctx)); err != nil {
 			return nil, err
 		}
 		return r, nil
@@ -323,7 +332,7 @@ func (s *Syncer) Import(ctx context.Context, in *igny8.Integration, src Source) 
 		}
 		modified := obj.Modified
 		got, created, err := s.Store.ImportContent(ctx, in.SiteID, in.ID, c,
-			igny8.PublishingRecord{RemoteID: obj.ID, RemoteURL: obj.URL, RemoteHash: obj.Hash, RemoteModified: &modified}, ContentHash)
+			igny8.PublishingRecord{RemoteID: obj.ID, RemoteURL: obj.URL, RemoteHash: obj.Hash, RemoteModified: &modified}, s.hasher(ctx))
 		if err != nil {
 			if igny8.ErrorCode(err) == igny8.EInvalid {
 				res.Skipped = append(res.Skipped, ImportSkip{RemoteID: obj.ID, Reason: igny8.ErrorMessage(err)})

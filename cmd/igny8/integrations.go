@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/igny8/igny8"
 	"github.com/igny8/igny8/postgres"
 	"github.com/igny8/igny8/publishing"
 	"github.com/igny8/igny8/publishing/custom"
+	"github.com/igny8/igny8/publishing/shopify"
 	"github.com/igny8/igny8/publishing/woocommerce"
 	"github.com/igny8/igny8/publishing/wordpress"
 	"github.com/igny8/igny8/safehttp"
@@ -49,6 +52,17 @@ type connector struct {
 	ring *secrets.Ring
 	http *safehttp.Client
 	db   *postgres.DB // for the stored credentials
+	// client, when set, replaces http's client for the requests (a test
+	// wraps it); URL checks still use http.
+	client *http.Client
+}
+
+// httpClient is what requests to integrations go through.
+func (c *connector) httpClient() *http.Client {
+	if c.client != nil {
+		return c.client
+	}
+	return c.http.HTTPClient()
 }
 
 // Check connects to the platform with the credentials.
@@ -60,9 +74,14 @@ func (c *connector) Check(ctx context.Context, platform, url string, config json
 		}
 		return nil
 	case igny8.PlatformWordPress:
-		return checkWordPress(ctx, c.http, url, creds)
+		return checkWordPress(ctx, c.httpClient(), url, creds)
 	case igny8.PlatformShopify:
-		return igny8.Errorf(igny8.EInvalid, "Shopify integrations are not available in this version yet; connect a WordPress site or a custom API.")
+		sc, err := shopifyClient(url, creds["access_token"], c.httpClient())
+		if err != nil {
+			return err
+		}
+		_, err = sc.Check(ctx)
+		return err
 	}
 	return igny8.Errorf(igny8.EInvalid, "There is no platform %q; use wordpress, shopify or custom.", platform)
 }
@@ -132,9 +151,9 @@ func (c *connector) Seal(creds map[string]string) igny8.Sealer {
 // checkWordPress reads the site's REST index and users/me with the
 // credentials, through the SSRF-safe client; the error says in plain
 // words what is wrong (wordpress.CheckError, an invalid error).
-func checkWordPress(ctx context.Context, client *safehttp.Client, url string, creds map[string]string) error {
+func checkWordPress(ctx context.Context, client *http.Client, url string, creds map[string]string) error {
 	wp, err := wordpress.New(wordpress.Config{SiteURL: url, Username: creds["username"], Password: creds["application_password"],
-		HTTPClient: client.HTTPClient()})
+		HTTPClient: client})
 	if err != nil {
 		return err
 	}
@@ -165,56 +184,77 @@ func (d *distributor) Distribute(ctx context.Context, siteID, integrationID, con
 	if err := publishing.Supports(in, c.EntityType); err != nil {
 		return "", nil, err
 	}
-	dest, err := d.destination(ctx, in)
+	dest, refs, err := d.destination(ctx, in)
 	if err != nil {
 		return "", nil, err
 	}
-	rec, outcome, err := (&publishing.Publisher{Store: d.db}).Publish(ctx, in, dest, c)
+	rec, outcome, err := d.publisher(refs).Publish(ctx, in, dest, c)
 	return string(outcome), rec, err
 }
 
-// destination makes the adapter of an integration's platform.
-func (d *distributor) destination(ctx context.Context, in *igny8.Integration) (publishing.Destination, error) {
+// publisher publishes with refs's link version, when there are refs.
+func (d *distributor) publisher(refs *siteRefs) *publishing.Publisher {
+	p := &publishing.Publisher{Store: d.db}
+	if refs != nil {
+		p.Version = refs.LinkVersion
+	}
+	return p
+}
+
+// destination makes the adapter of an integration's platform, and the
+// refs it resolves pieces' images and links with (nil for a platform that
+// takes pieces as they are).
+func (d *distributor) destination(ctx context.Context, in *igny8.Integration) (publishing.Destination, *siteRefs, error) {
 	switch in.Platform {
 	case igny8.PlatformCustom:
 		creds, err := d.conn.open(ctx, in)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		cd, err := custom.New(in.URL, custom.Config{Client: d.conn.http.HTTPClient()}, []byte(creds["signing_secret"]))
+		cd, err := custom.New(in.URL, custom.Config{Client: d.conn.httpClient()}, []byte(creds["signing_secret"]))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return &custom.Adapter{Dest: cd}, nil
+		return &custom.Adapter{Dest: cd}, nil, nil
 	case igny8.PlatformWordPress:
 		wp, err := d.wordpressClient(ctx, in)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		cfg, err := wordpress.ParseAdapterConfig(in.Config)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		refs, err := d.refs(ctx, in)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		posts, err := wordpress.NewAdapter(wp, refs, cfg)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		posts.Origin = refs.site.StorageID
 		if in.PlatformType != igny8.PlatformTypeEcommerce {
-			return posts, nil
+			return posts, refs, nil
 		}
 		products, err := woocommerce.NewAdapter(woocommerce.New(wp), refs, cfg.DefaultStatus)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		products.Origin = refs.site.StorageID
-		return productsApart{products: products, rest: posts}, nil
+		return productsApart{products: products, rest: posts}, refs, nil
+	case igny8.PlatformShopify:
+		sc, err := d.shopifyClient(ctx, in)
+		if err != nil {
+			return nil, nil, err
+		}
+		refs, err := d.refs(ctx, in)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &shopify.Adapter{Client: sc, Refs: refs}, refs, nil
 	}
-	return nil, igny8.Errorf(igny8.EInvalid, "Publishing to %s is not available in this version yet; WordPress sites and custom APIs receive content.", in.Platform)
+	return nil, nil, igny8.Errorf(igny8.EInvalid, "Publishing to %s is not available in this version yet; WordPress sites and custom APIs receive content.", in.Platform)
 }
 
 // refs is what pieces published to in refer to.
@@ -234,7 +274,7 @@ func (d *distributor) wordpressClient(ctx context.Context, in *igny8.Integration
 		return nil, err
 	}
 	return wordpress.New(wordpress.Config{SiteURL: in.URL, Username: creds["username"], Password: creds["application_password"],
-		HTTPClient: d.conn.http.HTTPClient()})
+		HTTPClient: d.conn.httpClient()})
 }
 
 // productsApart sends products to one destination (WooCommerce) and
@@ -246,4 +286,23 @@ func (d productsApart) Publish(ctx context.Context, c *igny8.Content, rec *igny8
 		return d.products.Publish(ctx, c, rec, key)
 	}
 	return d.rest.Publish(ctx, c, rec, key)
+}
+
+// shopifyClient connects to a Shopify integration with its stored token.
+func (d *distributor) shopifyClient(ctx context.Context, in *igny8.Integration) (*shopify.Client, error) {
+	creds, err := d.conn.open(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return shopifyClient(in.URL, creds["access_token"], d.conn.httpClient())
+}
+
+// shopifyClient is a client of the Admin API of the store at storeURL, its
+// myshopify.com address.
+func shopifyClient(storeURL, token string, client *http.Client) (*shopify.Client, error) {
+	u, err := url.Parse(storeURL)
+	if err != nil || !strings.HasSuffix(strings.ToLower(u.Hostname()), ".myshopify.com") {
+		return nil, igny8.Errorf(igny8.EInvalid, "Connect a Shopify store by its myshopify.com address (https://your-store.myshopify.com), not %q: the Admin API answers only there.", storeURL)
+	}
+	return shopify.New(shopify.Config{Shop: u.Hostname(), Token: token, HTTPClient: client})
 }

@@ -53,7 +53,7 @@ func (s *services) distributor() *distributor {
 	if s.ring == nil {
 		return nil
 	}
-	return &distributor{db: s.db, conn: &connector{ring: s.ring, http: s.integrationHTTP, db: s.db}, sites: s.sites}
+	return &distributor{db: s.db, conn: &connector{ring: s.ring, http: s.integrationHTTP, db: s.db, client: s.integrationClient}, sites: s.sites}
 }
 
 // pipelineService is the pipeline as the API uses it.

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"mime"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 
@@ -192,4 +193,59 @@ func (r *siteRefs) Categories(ctx context.Context, contentID int64) ([]string, e
 func sha256Hex(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// LinkVersion is where content c's links point on this integration, one
+// "page=URL" line per page it links to, sorted: a piece is written again
+// when that changes (publishing.Publisher.Version).
+func (r *siteRefs) LinkVersion(ctx context.Context, c *igny8.Content) (string, error) {
+	var page blueprints.Page
+	if err := json.Unmarshal(c.Page, &page); err != nil {
+		return "", nil // the adapter says what is wrong with the page
+	}
+	ids := map[string]bool{}
+	var walk func(v any, key string)
+	walk = func(v any, key string) {
+		switch v := v.(type) {
+		case string:
+			if id, ok := strings.CutPrefix(v, "page:"); ok {
+				id, _, _ = strings.Cut(id, "#")
+				ids[id] = true
+			}
+			for _, ref := range blueprints.MarkdownRefs(v) {
+				if ref.Kind == "page" {
+					ids[ref.ID] = true
+				}
+			}
+			if key == "pages" {
+				ids[v] = true
+			}
+		case []any:
+			for _, e := range v {
+				walk(e, key)
+			}
+		case map[string]any:
+			for k, e := range v {
+				walk(e, k)
+			}
+		}
+	}
+	var blocks func([]*blueprints.Block)
+	blocks = func(bs []*blueprints.Block) {
+		for _, b := range bs {
+			walk(b.Props, "")
+			blocks(b.Children)
+		}
+	}
+	blocks(page.Blocks)
+	lines := make([]string, 0, len(ids))
+	for id := range ids {
+		u, err := r.Link(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		lines = append(lines, id+"="+u)
+	}
+	slices.Sort(lines)
+	return strings.Join(lines, "\n"), nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/igny8/igny8/pipeline"
 	"github.com/igny8/igny8/postgres"
 	"github.com/igny8/igny8/publishing"
+	"github.com/igny8/igny8/publishing/shopify"
 	"github.com/igny8/igny8/publishing/wordpress"
 	"github.com/igny8/igny8/writer"
 )
@@ -33,8 +34,14 @@ var (
 	_ api.Resolver    = (*syncService)(nil)
 )
 
-func (s *syncService) syncer() *publishing.Syncer {
-	return &publishing.Syncer{Store: s.db, Facts: func(c *igny8.Content, p *blueprints.Page) { writer.Facts(p).Apply(c) }}
+// syncer syncs with the link version of refs (see distributor.publisher),
+// so that it tells IGNY8's changes as the publisher does.
+func (s *syncService) syncer(refs *siteRefs) *publishing.Syncer {
+	sy := &publishing.Syncer{Store: s.db, Facts: func(c *igny8.Content, p *blueprints.Page) { writer.Facts(p).Apply(c) }}
+	if refs != nil {
+		sy.Version = refs.LinkVersion
+	}
+	return sy
 }
 
 // source returns what reads an integration's platform.
@@ -46,30 +53,36 @@ func (s *syncService) source(ctx context.Context, in *igny8.Integration) (publis
 			return nil, err
 		}
 		return &wpSource{c: wp}, nil
+	case igny8.PlatformShopify:
+		sc, err := s.dist.shopifyClient(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		return shopify.NewSource(sc), nil
 	}
-	return nil, igny8.Errorf(igny8.EInvalid, "Syncing with %s is not available in this version; IGNY8 syncs with WordPress.", in.Platform)
+	return nil, igny8.Errorf(igny8.EInvalid, "Syncing with %s is not available: IGNY8 syncs with WordPress and Shopify.", in.Platform)
 }
 
 // Sync brings what changed on the integration's platform since its last
 // sync back, and records how it went on the integration.
 func (s *syncService) Sync(ctx context.Context, siteID, integrationID int64) (any, error) {
-	return s.run(ctx, siteID, integrationID, func(in *igny8.Integration, src publishing.Source) (any, error) {
+	return s.run(ctx, siteID, integrationID, func(in *igny8.Integration, src publishing.Source, sy *publishing.Syncer) (any, error) {
 		var since time.Time
 		if in.LastSyncAt != nil {
 			since = in.LastSyncAt.Add(-syncOverlap)
 		}
-		return s.syncer().Sync(ctx, in, src, since)
+		return sy.Sync(ctx, in, src, since)
 	})
 }
 
 // Import makes content of what the integration's platform holds.
 func (s *syncService) Import(ctx context.Context, siteID, integrationID int64) (any, error) {
-	return s.run(ctx, siteID, integrationID, func(in *igny8.Integration, src publishing.Source) (any, error) {
-		return s.syncer().Import(ctx, in, src)
+	return s.run(ctx, siteID, integrationID, func(in *igny8.Integration, src publishing.Source, sy *publishing.Syncer) (any, error) {
+		return sy.Import(ctx, in, src)
 	})
 }
 
-func (s *syncService) run(ctx context.Context, siteID, integrationID int64, do func(*igny8.Integration, publishing.Source) (any, error)) (any, error) {
+func (s *syncService) run(ctx context.Context, siteID, integrationID int64, do func(*igny8.Integration, publishing.Source, *publishing.Syncer) (any, error)) (any, error) {
 	in, err := s.db.Integration(ctx, siteID, integrationID)
 	if err != nil {
 		return nil, err
@@ -78,11 +91,15 @@ func (s *syncService) run(ctx context.Context, siteID, integrationID int64, do f
 	if err != nil {
 		return nil, err
 	}
+	refs, err := s.dist.refs(ctx, in)
+	if err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	if err := s.db.SetIntegrationSync(ctx, siteID, integrationID, igny8.SyncSyncing, nil, in.LastError); err != nil {
 		return nil, err
 	}
-	res, err := do(in, src)
+	res, err := do(in, src, s.syncer(refs))
 	if err != nil {
 		if serr := s.db.SetIntegrationSync(context.WithoutCancel(ctx), siteID, integrationID, igny8.SyncError, nil, igny8.ErrorMessage(err)); serr != nil {
 			return nil, errors.Join(err, serr)
@@ -102,13 +119,11 @@ func (s *syncService) Resolve(ctx context.Context, siteID, recordID int64, keep 
 	if err != nil {
 		return nil, err
 	}
-	var dest publishing.Destination
-	if keep == publishing.KeepIGNY8 {
-		if dest, err = s.dist.destination(ctx, in); err != nil {
-			return nil, err
-		}
+	dest, refs, err := s.dist.destination(ctx, in)
+	if err != nil {
+		return nil, err
 	}
-	return s.syncer().Resolve(ctx, &publishing.Publisher{Store: s.db}, in, dest, rec, keep)
+	return s.syncer(refs).Resolve(ctx, s.dist.publisher(refs), in, dest, rec, keep)
 }
 
 // wpSource reads a WordPress site's posts and pages for sync and import.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"strings"
 	"time"
 
@@ -65,6 +66,9 @@ type services struct {
 	ring *secrets.Ring
 	// integrationHTTP is the SSRF-safe client integrations connect with.
 	integrationHTTP *safehttp.Client
+	// integrationClient, when set, is the HTTP client of integrations'
+	// requests instead of integrationHTTP's (tests wrap it).
+	integrationClient *http.Client
 }
 
 // openServices connects to Postgres, Redis and object storage as the
