@@ -96,23 +96,29 @@ func startPlatform(t *testing.T, extra map[string]string) *platform {
 	}
 	p := &platform{t: t, vars: vars, svc: svc, edgeAddr: edgeAddr, dns: map[string][]string{}}
 	svc.lookupTXT = p.lookupTXT
-	ns := fmt.Sprintf("e2e%d:", time.Now().UnixNano())
+	ns := vars[envNamespace] // a test with worker processes of its own sets it
+	if ns == "" {
+		ns = fmt.Sprintf("e2e%d:", time.Now().UnixNano())
+	}
 	svc.limitPrefix = ns
 	jc := svc.jobsConfig()
 	jc.Namespace = ns
 	h := svc.apiHandler()
-	done := make(chan error, 4)
-	for _, run := range []func(context.Context) error{
-		jobs.NewWorker(jc).Run,
+	roles := []func(context.Context) error{
 		jobs.NewScheduler(jc).Run,
 		func(ctx context.Context) error { return runEdge(ctx, e, nil) },
 		func(ctx context.Context) error { return serveHTTP(ctx, e, apiAddr, "api", h, svc.logger) },
-	} {
+	}
+	if vars[envNoWorker] != "1" {
+		roles = append(roles, jobs.NewWorker(jc).Run)
+	}
+	done := make(chan error, len(roles))
+	for _, run := range roles {
 		go func() { done <- run(ctx) }()
 	}
 	t.Cleanup(func() {
 		cancel()
-		for range 4 {
+		for range roles {
 			if err := <-done; err != nil && ctx.Err() == nil {
 				t.Errorf("a role stopped: %v", err)
 			}

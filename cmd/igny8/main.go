@@ -75,6 +75,7 @@ func commands() []command {
 		{"keys", "add a key to the ring that seals integrations' credentials, or re-encrypt them with the primary", runKeys},
 		{"pipeline", "run the content pipeline for a site from a keyword CSV, through the API", runPipeline},
 		{"publish", "publish a site's content to one of its integrations, through the API", runPublish},
+		{"sync", "sync a site's integration both ways (or --import what it holds), through the API", runSync},
 		{"worker", "run background jobs: builds, deploys, the content pipeline, garbage collection", runWorker},
 		{"scheduler", "enqueue periodic work (one leader among many)", runScheduler},
 		{"dev", "run everything in one process, with its own Postgres and Redis when unset", runDev},

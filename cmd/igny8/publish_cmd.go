@@ -12,6 +12,7 @@ import (
 
 	"github.com/igny8/igny8"
 	"github.com/igny8/igny8/pipeline"
+	"github.com/igny8/igny8/publishing"
 )
 
 // runPublish publishes a site's content to one of its integrations
@@ -20,7 +21,8 @@ func runPublish(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "publish", "--site SLUG --integration ID [--content ID,ID…]",
 		"Publishes a site's content to one of its integrations through the API (IGNY8_API_URL, IGNY8_TOKEN):\n"+
 			"the pieces given, or every approved and published piece. Each piece is sent once per version;\n"+
-			"pieces already there in their current version are left alone. Today only custom APIs receive content.")
+			"pieces already there in their current version are left alone. WordPress sites (with WooCommerce for\n"+
+			"products) and custom APIs receive content.")
 	slug := fs.String("site", "", "site slug (required)")
 	integration := fs.Int64("integration", 0, "the integration to publish to (GET /v1/sites/{id}/integrations lists them; required)")
 	content := fs.String("content", "", "content ids, comma-separated; default every approved and published piece")
@@ -76,11 +78,73 @@ func runPublish(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "published     %d new, %d updated, %d unchanged, %d failed\n", res.Created, res.Updated, res.Unchanged, len(res.Failed))
+	if res.Relinked > 0 {
+		fmt.Fprintf(e.stdout, "relinked      %d written again, now that pages they link to are there\n", res.Relinked)
+	}
 	for _, f := range res.Failed {
 		fmt.Fprintf(e.stdout, "  content %d: %s\n", f.ID, f.Message)
 	}
 	if len(res.Failed) > 0 {
 		return fmt.Errorf("%d of %d pieces were not published (see above; GET /v1/sites/%d/publishing-records keeps why)", len(res.Failed), len(ids), c.site.ID)
+	}
+	return nil
+}
+
+// runSync syncs a site's integration through the API: a sync job (or an
+// import job, with --import), with what it found.
+func runSync(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "sync", "--site SLUG --integration ID [--import]",
+		"Syncs a site's integration through the API (IGNY8_API_URL, IGNY8_TOKEN): edits made there since the\n"+
+			"last sync come back as new revisions, edits on both sides become conflicts (resolve them with\n"+
+			"POST /v1/sites/{id}/publishing-records/{record}/resolve), deletions there are marked. With --import,\n"+
+			"it imports instead: every post and page there that IGNY8 does not have becomes a draft.")
+	slug := fs.String("site", "", "site slug (required)")
+	integration := fs.Int64("integration", 0, "the integration to sync (GET /v1/sites/{id}/integrations lists them; required)")
+	importing := fs.Bool("import", false, "import what the platform holds instead of syncing")
+	apiURL := fs.String("api", envOr(e, "IGNY8_API_URL", "http://localhost:8080"), "the API's base URL (IGNY8_API_URL)")
+	token := fs.String("token", e.getenv("IGNY8_TOKEN"), "an editor's API token (IGNY8_TOKEN)")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	switch {
+	case *slug == "":
+		return usagef("--site is required")
+	case *integration <= 0:
+		return usagef("--integration is required: the id of one of the site's integrations")
+	case *token == "":
+		return usagef("set IGNY8_TOKEN (or --token) to an editor's API token; `igny8 dev` prints one")
+	}
+	c := &pipelineClient{base: strings.TrimRight(*apiURL, "/"), token: *token, out: e.stdout, http: &http.Client{Timeout: time.Minute}}
+	if err := c.findSite(ctx, *slug); err != nil {
+		return err
+	}
+	kind := igny8.JobSync
+	if *importing {
+		kind = igny8.JobImport
+	}
+	j, err := c.job(ctx, kind, pipeline.IntegrationInput{IntegrationID: *integration}, false)
+	if err != nil {
+		return err
+	}
+	if *importing {
+		var res publishing.ImportResult
+		if err := json.Unmarshal(j.Result, &res); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "imported      %d new drafts, %d already in IGNY8, %d skipped\n", len(res.Imported), res.Known, len(res.Skipped))
+		for _, s := range res.Skipped {
+			fmt.Fprintf(e.stdout, "  remote %s: %s\n", s.RemoteID, s.Reason)
+		}
+		return nil
+	}
+	var res publishing.SyncResult
+	if err := json.Unmarshal(j.Result, &res); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "synced        %d changed there, %d brought back, %d conflicts, %d deleted there\n",
+		res.Checked, len(res.Pulled), len(res.Conflicts), len(res.Deleted))
+	if n := len(res.Conflicts) + len(res.Deleted); n > 0 {
+		fmt.Fprintf(e.stdout, "  GET /v1/sites/%d/conflicts lists them; resolve each with POST /v1/sites/%d/publishing-records/{id}/resolve {\"keep\": \"igny8\"|\"remote\"}\n", c.site.ID, c.site.ID)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -42,6 +43,13 @@ const (
 	envNamespace     = "IGNY8_TEST_JOBS_NAMESPACE"
 	envPauseAfter    = "IGNY8_TEST_PAUSE_AFTER_BLOBS" // stop dead after this many blob uploads
 	envPausedFile    = "IGNY8_TEST_PAUSED_FILE"       // created when it stops
+	// envPauseAfterCreates stops the worker dead once this many posts or
+	// pages were created in WordPress, after WordPress answered and before
+	// IGNY8 recorded the last one.
+	envPauseAfterCreates = "IGNY8_TEST_PAUSE_AFTER_WP_CREATES"
+	// envNoWorker keeps startPlatform from running a worker in-process:
+	// the test runs worker processes.
+	envNoWorker = "IGNY8_TEST_NO_WORKER"
 )
 
 // TestWorkerProcess is the worker process of TestKilledWorkerDeploysOnce,
@@ -64,6 +72,12 @@ func TestWorkerProcess(t *testing.T) {
 		// The site service writes through a store that stalls mid-upload.
 		svc.store = &stallingStore{Store: svc.store, after: n, marker: os.Getenv(envPausedFile)}
 		svc.sites = newSites(svc.cfg, svc.siteDeps())
+	}
+	if n, _ := strconv.Atoi(os.Getenv(envPauseAfterCreates)); n > 0 {
+		base := svc.integrationHTTP.HTTPClient()
+		c := *base
+		c.Transport = &stallingTransport{base: base.Transport, after: n, marker: os.Getenv(envPausedFile)}
+		svc.integrationClient = &c
 	}
 	jc := svc.jobsConfig()
 	jc.Namespace = os.Getenv(envNamespace)
@@ -97,6 +111,41 @@ func (s *stallingStore) Put(ctx context.Context, bucket, key string, r io.Reader
 		}
 	}
 	return s.Store.Put(ctx, bucket, key, r, size, opts)
+}
+
+// stallingTransport lets after creations of WordPress posts or pages
+// through, then, with WordPress's answer to the next one in hand, creates
+// marker and blocks for good: the worker is as good as dead between the
+// remote write and its record, and the test kills it.
+type stallingTransport struct {
+	base   http.RoundTripper
+	after  int
+	marker string
+	mu     sync.Mutex
+	n      int
+}
+
+func (s *stallingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := s.base.RoundTrip(r)
+	route := r.URL.Path
+	if q := r.URL.Query().Get("rest_route"); q != "" {
+		route = q
+	}
+	creates := r.Method == http.MethodPost && (strings.HasSuffix(route, "/wp/v2/posts") || strings.HasSuffix(route, "/wp/v2/pages"))
+	if err != nil || !creates || resp.StatusCode != http.StatusCreated {
+		return resp, err
+	}
+	s.mu.Lock()
+	s.n++
+	n := s.n
+	s.mu.Unlock()
+	if n > s.after {
+		if n == s.after+1 {
+			os.WriteFile(s.marker, nil, 0o644)
+		}
+		select {}
+	}
+	return resp, nil
 }
 
 // workerProc is a running worker process.
