@@ -165,9 +165,19 @@ func checkWordPress(ctx context.Context, client *http.Client, url string, creds 
 // integration's credentials, makes the platform's adapter, and lets the
 // publisher write each piece once per version.
 type distributor struct {
-	db    *postgres.DB
-	conn  *connector
-	sites *sites.Service // the asset files images are uploaded from
+	db     *postgres.DB
+	conn   *connector
+	sites  *sites.Service     // the asset files images are uploaded from
+	limits *integrationLimits // paces requests per integration
+}
+
+// client is the HTTP client of requests to in's platform: SSRF-safe and
+// paced by in's limiter.
+func (d *distributor) client(in *igny8.Integration) (*http.Client, error) {
+	if d.limits == nil {
+		return d.conn.httpClient(), nil
+	}
+	return d.limits.client(in, d.conn.httpClient())
 }
 
 // Distribute publishes content contentID of the site to integration
@@ -211,7 +221,11 @@ func (d *distributor) destination(ctx context.Context, in *igny8.Integration) (p
 		if err != nil {
 			return nil, nil, err
 		}
-		cd, err := custom.New(in.URL, custom.Config{Client: d.conn.httpClient()}, []byte(creds["signing_secret"]))
+		hc, err := d.client(in)
+		if err != nil {
+			return nil, nil, err
+		}
+		cd, err := custom.New(in.URL, custom.Config{Client: hc}, []byte(creds["signing_secret"]))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -273,8 +287,12 @@ func (d *distributor) wordpressClient(ctx context.Context, in *igny8.Integration
 	if err != nil {
 		return nil, err
 	}
+	hc, err := d.client(in)
+	if err != nil {
+		return nil, err
+	}
 	return wordpress.New(wordpress.Config{SiteURL: in.URL, Username: creds["username"], Password: creds["application_password"],
-		HTTPClient: d.conn.httpClient()})
+		HTTPClient: hc})
 }
 
 // productsApart sends products to one destination (WooCommerce) and
@@ -294,7 +312,11 @@ func (d *distributor) shopifyClient(ctx context.Context, in *igny8.Integration) 
 	if err != nil {
 		return nil, err
 	}
-	return shopifyClient(in.URL, creds["access_token"], d.conn.httpClient())
+	hc, err := d.client(in)
+	if err != nil {
+		return nil, err
+	}
+	return shopifyClient(in.URL, creds["access_token"], hc)
 }
 
 // shopifyClient is a client of the Admin API of the store at storeURL, its

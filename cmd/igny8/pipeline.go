@@ -53,7 +53,8 @@ func (s *services) distributor() *distributor {
 	if s.ring == nil {
 		return nil
 	}
-	return &distributor{db: s.db, conn: &connector{ring: s.ring, http: s.integrationHTTP, db: s.db, client: s.integrationClient}, sites: s.sites}
+	return &distributor{db: s.db, conn: &connector{ring: s.ring, http: s.integrationHTTP, db: s.db, client: s.integrationClient},
+		sites: s.sites, limits: &s.integrationLimits}
 }
 
 // pipelineService is the pipeline as the API uses it.

@@ -244,6 +244,7 @@ func TestWordPressPublishSyncImport(t *testing.T) {
 
 	var in igny8.Integration
 	p.api.call(token, "POST", r.base+"/integrations", map[string]any{"platform": "wordpress", "name": "Blog", "url": wp.URL,
+		"config":      map[string]any{"requests_per_second": 50}, // a loopback WordPress takes more than the default 4
 		"credentials": map[string]string{"username": wp.User, "application_password": wp.AppPassword}}, 201, &in)
 
 	// A distribute job whose worker dies after the 7th post or page is

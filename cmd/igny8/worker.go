@@ -69,6 +69,9 @@ type services struct {
 	// integrationClient, when set, is the HTTP client of integrations'
 	// requests instead of integrationHTTP's (tests wrap it).
 	integrationClient *http.Client
+	// integrationLimits paces requests to each integration (one per
+	// process: the API's checks and the worker's jobs share it).
+	integrationLimits integrationLimits
 }
 
 // openServices connects to Postgres, Redis and object storage as the
