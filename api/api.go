@@ -58,6 +58,9 @@ type Config struct {
 	// Resolver settles conflicts and remote deletions sync finds; nil:
 	// the publish, sync, import and conflict routes answer 501.
 	Resolver Resolver
+	// Hooks finds the integration a platform's webhook is for, without an
+	// actor; nil: POST /v1/hooks/shopify/{integrationID} answers 501.
+	Hooks HookTarget
 	// Credits serves /v1/credits; nil: those routes answer 501.
 	Credits Credits
 	// Limiter limits requests per token; nil means no limit.
@@ -125,11 +128,13 @@ type route struct {
 }
 
 // queryParam documents a query parameter of a route (beyond limit and
-// cursor, which list routes get).
+// cursor, which list routes get), or a header one.
 type queryParam struct {
 	name, description string
 	enum              []string
 	format            string // e.g. "date-time"
+	in                string // "header"; "" is the query
+	required          bool
 }
 
 // New returns the API's HTTP handler.

@@ -142,6 +142,7 @@ type harness struct {
 	system string        // token of the system account's owner
 	dns    *dns          // TXT records for domain verification
 	routes storage.Store // the routes domain verification writes
+	hooks  *fakeHooks    // the integrations webhooks find
 }
 
 func newHarness(t *testing.T, limiter Limiter) *harness {
@@ -155,7 +156,8 @@ func newHarness(t *testing.T, limiter Limiter) *harness {
 	cfg = withPipeline(cfg, db)
 	cfg.Integrations, cfg.Connector, cfg.Resolver = db, fakeConnector{}, fakeResolver{db}
 	cfg.Limiter = limiter
-	h := &harness{t: t, db: db, system: boot.Secret, dns: d, routes: routes}
+	cfg.Hooks = &fakeHooks{targets: map[int64]hookTarget{}}
+	h := &harness{t: t, db: db, system: boot.Secret, dns: d, routes: routes, hooks: cfg.Hooks.(*fakeHooks)}
 	handler := New(cfg)
 	h.srv = httptest.NewServer(handler)
 	t.Cleanup(h.srv.Close)

@@ -47,15 +47,26 @@ type integrationTest struct {
 	Integration igny8.Integration `json:"integration"`
 }
 
-// credentialFields are the credentials each platform needs, with what to
-// tell a user who left one out.
-var credentialFields = map[string][]struct{ name, what string }{
+// credentialField is a credential a platform takes, with what to tell a
+// user who left it out.
+type credentialField struct {
+	name, what string
+	optional   bool
+}
+
+// credentialFields are the credentials each platform takes.
+var credentialFields = map[string][]credentialField{
 	igny8.PlatformWordPress: {
-		{"username", "the WordPress user name IGNY8 publishes as"},
-		{"application_password", "an Application Password of that user (Users → Profile → Application Passwords), not the login password"},
+		{name: "username", what: "the WordPress user name IGNY8 publishes as"},
+		{name: "application_password", what: "an Application Password of that user (Users → Profile → Application Passwords), not the login password"},
 	},
-	igny8.PlatformShopify: {{"access_token", "an Admin API access token of a custom app (shpat_…)"}},
-	igny8.PlatformCustom:  {{"signing_secret", "the secret IGNY8 signs each delivery with; your endpoint checks the X-IGNY8-Signature header with it"}},
+	igny8.PlatformShopify: {
+		{name: "access_token", what: "an Admin API access token of a custom app (shpat_…)"},
+		// Without it, product webhooks (POST /v1/hooks/shopify/{id}) are
+		// refused and products come back only when sync polls.
+		{name: "webhook_secret", what: "the app's API secret key, with which Shopify signs webhooks", optional: true},
+	},
+	igny8.PlatformCustom: {{name: "signing_secret", what: "the secret IGNY8 signs each delivery with; your endpoint checks the X-IGNY8-Signature header with it"}},
 }
 
 // integrationRequest is the body of POST /v1/sites/{siteID}/integrations.
@@ -131,20 +142,27 @@ func (s *server) getIntegration(w http.ResponseWriter, r *http.Request) (int, an
 	return http.StatusOK, in, err
 }
 
-// checkCredentials says which credentials of a platform are missing.
+// checkCredentials says which credentials of a platform are missing, and
+// which are not the platform's.
 func checkCredentials(platform string, creds map[string]string) []error {
 	var errs []error
 	fields := credentialFields[platform]
 	for k := range creds {
-		if !slices.ContainsFunc(fields, func(f struct{ name, what string }) bool { return f.name == k }) {
+		if !slices.ContainsFunc(fields, func(f credentialField) bool { return f.name == k }) {
 			var names []string
 			for _, f := range fields {
+				if f.optional {
+					f.name += " (optional)"
+				}
 				names = append(names, f.name)
 			}
 			errs = append(errs, invalidField("/credentials/"+k, fmt.Sprintf("/credentials/%s is not a credential of %s; it takes %s.", k, platform, strings.Join(names, ", "))))
 		}
 	}
 	for _, f := range fields {
+		if f.optional {
+			continue
+		}
 		if err := required("/credentials/"+f.name, creds[f.name], f.what); err != nil {
 			errs = append(errs, err)
 		}

@@ -62,6 +62,7 @@ func (h *harness) integrationObjects(tn *tenant) {
 		h.t.Fatal(err)
 	}
 	tn.record = *rec
+	h.hooks.add(tn.integration, []byte(tn.slug+"-webhook-secret"))
 }
 
 // fakeResolver finds the record as the real one does (so another

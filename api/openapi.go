@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"reflect"
@@ -59,7 +60,11 @@ func (s *server) buildDocument() map[string]any {
 			if q.format != "" {
 				sch["format"] = q.format
 			}
-			params = append(params, map[string]any{"name": q.name, "in": "query", "description": q.description, "schema": sch})
+			p := map[string]any{"name": q.name, "in": cmp.Or(q.in, "query"), "description": q.description, "schema": sch}
+			if q.required {
+				p["required"] = true
+			}
+			params = append(params, p)
 		}
 		if rt.method == http.MethodPost && rt.role != "" {
 			params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header",

@@ -25,5 +25,6 @@ func (s *server) table() []*route {
 		s.pipelineRoutes(),
 		s.integrationRoutes(),
 		s.syncRoutes(),
+		s.hookRoutes(),
 	)
 }

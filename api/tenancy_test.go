@@ -155,6 +155,12 @@ func TestCrossTenantMatrix(t *testing.T) {
 				if r.status != http.StatusForbidden {
 					t.Errorf("%s %s with sign-up closed: status %d, want 403: %s", rt.method, p, r.status, r.body)
 				}
+			case rt.id == "shopifyWebhook":
+				// Public: a token buys nothing there, only Shopify's
+				// signature with the integration's secret (hooks_test.go).
+				if r.status != http.StatusUnauthorized {
+					t.Errorf("%s %s unsigned, with another account's token: status %d, want 401: %s", rt.method, p, r.status, r.body)
+				}
 			case owned:
 				if r.status != http.StatusNotFound {
 					t.Errorf("%s %s with another account's id: status %d, want 404: %s", rt.method, p, r.status, r.body)
