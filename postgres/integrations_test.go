@@ -2,9 +2,12 @@ package postgres_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/igny8/igny8"
 	"github.com/igny8/igny8/postgres/pgtest"
@@ -131,5 +134,31 @@ func TestRotateCredentials(t *testing.T) {
 	}
 	if n, err := db.RotateCredentials(t.Context(), 2, 10, nil); err != nil || n != 0 {
 		t.Errorf("a second rotation re-encrypted %d: %v", n, err)
+	}
+}
+
+// A webhook finds an integration's account, site and platform whatever
+// the account; the worker role it reads with sees nothing else of it.
+func TestIntegrationOwner(t *testing.T) {
+	db, url := pgtest.Open(t)
+	owner := ownerConn(t, url)
+	ctx, site := newSite(t, owner, "hook-a")
+	in := &igny8.Integration{SiteID: site, Platform: igny8.PlatformShopify, PlatformType: igny8.PlatformTypeEcommerce, Name: "Store",
+		URL: "https://hook-a.myshopify.com", Active: true}
+	if err := db.CreateIntegration(ctx, in, fakeSeal(1, "s3cret")); err != nil {
+		t.Fatal(err)
+	}
+	acc, siteID, platform, err := db.IntegrationOwner(context.Background(), in.ID)
+	if err != nil || acc != in.AccountID || siteID != site || platform != igny8.PlatformShopify {
+		t.Errorf("owner of %d: %d, %d, %q, %v; want %d, %d, shopify", in.ID, acc, siteID, platform, err, in.AccountID, site)
+	}
+	_, _, _, err = db.IntegrationOwner(context.Background(), in.ID+1000)
+	wantCode(t, "an unknown integration", err, igny8.ENotFound)
+	err = db.WorkerTx(context.Background(), func(tx pgx.Tx) error {
+		var ct []byte
+		return tx.QueryRow(context.Background(), `SELECT credentials FROM site_integrations WHERE id = $1`, in.ID).Scan(&ct)
+	})
+	if igny8.ErrorCode(err) != igny8.EForbidden {
+		t.Errorf("the worker role read an integration's credentials: %v, want permission denied", err)
 	}
 }

@@ -240,3 +240,19 @@ func (db *DB) SetIntegrationSync(ctx context.Context, siteID, id int64, status s
 		return nil
 	})
 }
+
+// IntegrationOwner returns the account, site and platform of integration
+// id, whatever the account: for a platform's webhook, which names the
+// integration and is then verified with its secret. Nothing else of the
+// integration is readable this way.
+func (db *DB) IntegrationOwner(ctx context.Context, id int64) (accountID, siteID int64, platform string, err error) {
+	err = db.WorkerTx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `SELECT account_id, site_id, platform FROM site_integrations WHERE id = $1`, id).
+			Scan(&accountID, &siteID, &platform)
+		if err == pgx.ErrNoRows {
+			return igny8.Errorf(igny8.ENotFound, "There is no integration %d.", id)
+		}
+		return err
+	})
+	return accountID, siteID, platform, err
+}

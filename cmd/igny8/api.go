@@ -47,13 +47,15 @@ func newAPI(svc *services) http.Handler {
 	var integrations api.IntegrationStore
 	var conn api.Connector
 	var resolver api.Resolver
+	var hooks api.HookTarget
 	if d := svc.distributor(); d != nil {
-		integrations, conn, resolver = db, d.conn, &syncService{db: db, dist: d}
+		integrations, conn, resolver, hooks = db, d.conn, &syncService{db: db, dist: d}, &hookTarget{db: db, conn: d.conn}
 	}
 	return api.New(api.Config{
 		Integrations:  integrations,
 		Connector:     conn,
 		Resolver:      resolver,
+		Hooks:         hooks,
 		Auth:          db,
 		Accounts:      db,
 		Members:       db,

@@ -191,3 +191,37 @@ func (w *wpSource) Missing(ctx context.Context, objs []publishing.RemoteRef) ([]
 	}
 	return gone, nil
 }
+
+// hookTarget finds the integration a platform's webhook names (api.HookTarget).
+type hookTarget struct {
+	db   *postgres.DB
+	conn *connector
+}
+
+var _ api.HookTarget = (*hookTarget)(nil)
+
+// ShopifyHook returns the account and site of Shopify integration
+// integrationID and its webhook_secret: not_found when there is no such
+// Shopify integration or it has no webhook secret.
+func (h *hookTarget) ShopifyHook(ctx context.Context, integrationID int64) (int64, int64, []byte, error) {
+	acc, site, platform, err := h.db.IntegrationOwner(ctx, integrationID)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	if platform != igny8.PlatformShopify {
+		return 0, 0, nil, igny8.Errorf(igny8.ENotFound, "There is no Shopify integration %d.", integrationID)
+	}
+	actx := igny8.WithActor(ctx, igny8.Actor{AccountID: acc, Role: igny8.RoleOwner})
+	in, err := h.db.Integration(actx, site, integrationID)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	creds, err := h.conn.open(actx, in)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	if creds["webhook_secret"] == "" {
+		return 0, 0, nil, igny8.Errorf(igny8.ENotFound, "The Shopify integration %d has no webhook secret.", integrationID)
+	}
+	return acc, site, []byte(creds["webhook_secret"]), nil
+}
