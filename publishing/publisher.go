@@ -62,6 +62,11 @@ type Publisher struct {
 	// links resolve elsewhere now (a page it links to was published
 	// there since) is written again.
 	Version VersionFunc
+	// Prepare, when set, gives the piece as the destination is to get it
+	// (with what the site keeps beside it, such as its generated images,
+	// put on its page); Version must then cover what it adds. The record
+	// keeps the hash of the piece itself.
+	Prepare func(ctx context.Context, c *igny8.Content) (*igny8.Content, error)
 }
 
 // VersionFunc gives what else decides how a piece looks on a destination;
@@ -110,7 +115,13 @@ func (p *Publisher) Publish(ctx context.Context, in *igny8.Integration, dest Des
 	if rec.RemoteID != "" {
 		outcome = Updated
 	}
-	remote, perr := dest.Publish(ctx, c, rec, IdempotencyKey(in.ID, c.ID, hash))
+	sent := c
+	if p.Prepare != nil {
+		if sent, err = p.Prepare(ctx, c); err != nil {
+			return nil, "", err
+		}
+	}
+	remote, perr := dest.Publish(ctx, sent, rec, IdempotencyKey(in.ID, c.ID, hash))
 	if perr != nil {
 		rec.Status, rec.LastError = igny8.PublishFailed, igny8.ErrorMessage(perr)
 		if err := p.Store.RecordPublish(ctx, rec); err != nil {

@@ -54,6 +54,8 @@ fi
 # extensions WordPress uses, MariaDB's server and client.
 need=()
 [ -f /usr/share/wordpress/wp-settings.php ] || need+=(wordpress)
+# A theme, so that the posts IGNY8 writes can be looked at.
+[ -d /usr/share/wordpress/wp-content/themes/twentytwentythree ] || need+=(wordpress-theme-twentytwentythree)
 command -v php >/dev/null || need+=(php-cli)
 command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || need+=(mariadb-server)
 command -v mariadb >/dev/null || need+=(mariadb-client)
@@ -112,11 +114,11 @@ if [ "$(cat "$www/.igny8-version" 2>/dev/null)" != "$version" ]; then
   cp -a /usr/share/wordpress "$www"
   rm -f "$www/wp-config.php"
   mkdir -p "$www/wp-content/uploads" "$www/wp-content/themes" "$www/wp-content/plugins"
-  for theme in /usr/share/wordpress/wp-content/themes/* /var/lib/wordpress/wp-content/themes/*; do
-    [ -d "$theme" ] && cp -a "$theme" "$www/wp-content/themes/"
-  done
   echo "$version" >"$www/.igny8-version"
 fi
+for theme in /usr/share/wordpress/wp-content/themes/*; do
+  [ -d "$theme" ] && [ ! -e "$www/wp-content/themes/$(basename "$theme")" ] && cp -rL "$theme" "$www/wp-content/themes/"
+done
 cp "$dir/checkout-id" "$www/igny8-checkout.txt"
 
 # The address: this checkout's server if one runs, else the first free port.
@@ -206,6 +208,9 @@ if [ -z "$password" ] || ! works "$password"; then
       wp_install("IGNY8 test site", "'"$user"'", "wordpress@example.test", false, "", wp_generate_password(24));
     }
     update_option("permalink_structure", "/%postname%/");
+    if (wp_get_theme("twentytwentythree")->exists()) {
+      switch_theme("twentytwentythree");
+    }
     flush_rewrite_rules(false);
     $u = get_user_by("login", "'"$user"'");
     WP_Application_Passwords::delete_all_application_passwords($u->ID);

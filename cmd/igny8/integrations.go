@@ -206,7 +206,7 @@ func (d *distributor) Distribute(ctx context.Context, siteID, integrationID, con
 func (d *distributor) publisher(refs *siteRefs) *publishing.Publisher {
 	p := &publishing.Publisher{Store: d.db}
 	if refs != nil {
-		p.Version = refs.LinkVersion
+		p.Version, p.Prepare = refs.Version, refs.Prepare
 	}
 	return p
 }

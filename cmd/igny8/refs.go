@@ -20,6 +20,7 @@ import (
 	"github.com/igny8/igny8/postgres"
 	"github.com/igny8/igny8/publishing"
 	"github.com/igny8/igny8/sites"
+	"github.com/igny8/igny8/writer"
 )
 
 // maxAssetBytes is the largest asset a destination is sent.
@@ -42,6 +43,9 @@ type siteRefs struct {
 	remote   map[string]string // page id (content slug) → remote URL on the integration
 	topics   map[int64]igny8.ContentTopic
 	clusters map[int64]string
+
+	mu    sync.Mutex
+	extra map[string]*blueprints.Asset // generated images Prepare put on pages, by asset id
 }
 
 var _ publishing.Refs = (*siteRefs)(nil)
@@ -104,7 +108,12 @@ func (r *siteRefs) Asset(ctx context.Context, id string) (*publishing.Asset, err
 	if err := r.load(ctx); err != nil {
 		return nil, err
 	}
-	a := r.bp.Assets[id]
+	r.mu.Lock()
+	a := r.extra[id]
+	r.mu.Unlock()
+	if a == nil {
+		a = r.bp.Assets[id]
+	}
 	if a == nil {
 		return nil, igny8.Errorf(igny8.ENotFound, "The site's blueprint has no asset %q; add it or remove the image that shows it.", id)
 	}
@@ -248,4 +257,60 @@ func (r *siteRefs) LinkVersion(ctx context.Context, c *igny8.Content) (string, e
 	}
 	slices.Sort(lines)
 	return strings.Join(lines, "\n"), nil
+}
+
+// Prepare is content c as a destination gets it: its generated images
+// (featured and in-content) put on its page as the IGNY8 site shows them
+// (writer.AttachImages), their files known to Asset.
+func (r *siteRefs) Prepare(ctx context.Context, c *igny8.Content) (*igny8.Content, error) {
+	imgs, err := r.db.ContentImages(ctx, r.site.ID, c.ID)
+	if err != nil || len(imgs) == 0 {
+		return c, err
+	}
+	var page blueprints.Page
+	if err := json.Unmarshal(c.Page, &page); err != nil {
+		return c, nil // the adapter says what is wrong with the page
+	}
+	entries := writer.AttachImages(&page, imgs)
+	if len(entries) == 0 {
+		return c, nil
+	}
+	r.mu.Lock()
+	if r.extra == nil {
+		r.extra = map[string]*blueprints.Asset{}
+	}
+	for id, raw := range entries {
+		var a blueprints.Asset
+		if err := json.Unmarshal(raw, &a); err == nil {
+			r.extra[id] = &a
+		}
+	}
+	r.mu.Unlock()
+	out := *c
+	if out.Page, err = json.Marshal(&page); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Version is what besides the piece decides how it looks on this
+// integration: where its links point (LinkVersion) and which generated
+// images Prepare puts on it.
+func (r *siteRefs) Version(ctx context.Context, c *igny8.Content) (string, error) {
+	links, err := r.LinkVersion(ctx, c)
+	if err != nil {
+		return "", err
+	}
+	imgs, err := r.db.ContentImages(ctx, r.site.ID, c.ID)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.WriteString(links)
+	for _, img := range imgs {
+		if img.AssetPath != "" {
+			fmt.Fprintf(&b, "\nimage %d=%s %s", img.Position, img.SHA256, img.Alt)
+		}
+	}
+	return b.String(), nil
 }
