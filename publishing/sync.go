@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/igny8/igny8"
@@ -79,10 +80,27 @@ type Syncer struct {
 	// SEO fields, excerpt, word count: writer.Facts) but its slug; nil
 	// sets the title and excerpt only.
 	Facts func(c *igny8.Content, page *blueprints.Page)
+	// Reverse, when set, says how a remote body maps back onto content
+	// c: links and images back to its site's pages and assets, and which
+	// parsed blocks to drop because IGNY8 puts them on the page itself
+	// when it publishes (see Publisher.Prepare).
+	Reverse func(ctx context.Context, c *igny8.Content) (markup.BlocksOptions, func(*blueprints.Block) bool, error)
 	// Version is the publisher's (Publisher.Version): a piece's hash is
 	// taken as the publisher takes it, so that a sync tells IGNY8's
 	// changes from what it wrote.
 	Version VersionFunc
+}
+
+// remotePage is RemotePage, mapped back as Reverse says.
+func (s *Syncer) remotePage(ctx context.Context, c *igny8.Content, obj RemoteObject) (json.RawMessage, error) {
+	if s.Reverse == nil {
+		return RemotePage(c, obj)
+	}
+	o, drop, err := s.Reverse(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return remotePage(c, obj, o, drop)
 }
 
 // hasher is the hash a record keeps of content, as the publisher takes it.
@@ -162,7 +180,7 @@ func (s *Syncer) Sync(ctx context.Context, in *igny8.Integration, src Source, si
 		if err != nil {
 			return nil, err
 		}
-		page, err := RemotePage(c, obj)
+		page, err := s.remotePage(ctx, c, obj)
 		if err != nil {
 			return nil, fmt.Errorf("content %d from remote object %s: %w", c.ID, obj.ID, err)
 		}
@@ -318,7 +336,7 @@ func (s *Syncer) Import(ctx context.Context, in *igny8.Integration, src Source) 
 		}
 		c := &igny8.Content{SiteID: in.SiteID, EntityType: obj.EntityType, Title: obj.Title, Slug: obj.Slug, Excerpt: obj.Excerpt,
 			Status: igny8.ContentDraft}
-		page, err := RemotePage(c, obj)
+		page, err := s.remotePage(ctx, c, obj)
 		if err != nil {
 			var perr *igny8.Error
 			if errors.As(err, &perr) {
@@ -354,7 +372,16 @@ func (s *Syncer) Import(ctx context.Context, in *igny8.Integration, src Source) 
 // path, type, image, SEO) kept. For content IGNY8 does not have yet
 // (c.Page empty) it makes a page: id the slug, path by entity type.
 func RemotePage(c *igny8.Content, obj RemoteObject) (json.RawMessage, error) {
-	blocks, err := markup.Blocks(obj.Body)
+	return remotePage(c, obj, markup.BlocksOptions{}, nil)
+}
+
+// remotePage is RemotePage with links and images mapped back by o, and
+// the blocks drop says IGNY8 puts on pages itself left out.
+func remotePage(c *igny8.Content, obj RemoteObject, o markup.BlocksOptions, drop func(*blueprints.Block) bool) (json.RawMessage, error) {
+	blocks, err := markup.BlocksWith(obj.Body, o)
+	if drop != nil {
+		blocks = slices.DeleteFunc(blocks, drop)
+	}
 	if err != nil {
 		return nil, igny8.Errorf(igny8.EInvalid, "The remote object %s's body cannot be read as blocks: %v", obj.ID, err)
 	}

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"mime"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -19,6 +20,7 @@ import (
 	"github.com/igny8/igny8/blueprints"
 	"github.com/igny8/igny8/postgres"
 	"github.com/igny8/igny8/publishing"
+	"github.com/igny8/igny8/publishing/markup"
 	"github.com/igny8/igny8/sites"
 	"github.com/igny8/igny8/writer"
 )
@@ -302,6 +304,10 @@ func (r *siteRefs) Version(ctx context.Context, c *igny8.Content) (string, error
 		return "", err
 	}
 	imgs, err := r.db.ContentImages(ctx, r.site.ID, c.ID)
+	if igny8.ErrorCode(err) == igny8.ENotFound {
+		// Content being imported, not committed yet: no images of ours.
+		imgs, err = nil, nil
+	}
 	if err != nil {
 		return "", err
 	}
@@ -313,4 +319,102 @@ func (r *siteRefs) Version(ctx context.Context, c *igny8.Content) (string, error
 		}
 	}
 	return b.String(), nil
+}
+
+// mediaSHA finds the sha256 prefix IGNY8 names its uploads with
+// (igny8-<16 hex>, see wordpress.MediaSlug) in an image's URL, sized
+// variants (-300x200, -scaled) included.
+var mediaSHA = regexp.MustCompile(`igny8-([0-9a-f]{16})`)
+
+// Reverse maps a remote body of content c back onto the site: links to
+// pieces published on this integration (or to the IGNY8 site's pages)
+// become page links again, images IGNY8 uploaded become its assets again,
+// and the generated images Prepare puts on c's page are dropped (it puts
+// them there again on the next publish).
+func (r *siteRefs) Reverse(ctx context.Context, c *igny8.Content) (markup.BlocksOptions, func(*blueprints.Block) bool, error) {
+	if err := r.load(ctx); err != nil {
+		return markup.BlocksOptions{}, nil, err
+	}
+	pages := map[string]string{} // URL without fragment → page id
+	for slug, u := range r.remote {
+		pages[strings.TrimSuffix(u, "/")] = slug
+	}
+	if base := strings.TrimSuffix(r.bp.Site.BaseURL, "/"); base != "" {
+		for _, p := range r.bp.Pages {
+			pages[strings.TrimSuffix(base+p.Path, "/")] = p.ID
+		}
+	}
+	bySHA := map[string]struct{ id, alt string }{}
+	if err := r.assetSHAs(ctx, func(sha, id, alt string) { bySHA[sha[:16]] = struct{ id, alt string }{id, alt} }); err != nil {
+		return markup.BlocksOptions{}, nil, err
+	}
+	generated := map[string]bool{}
+	var imgs []*igny8.ContentImage
+	if c.ID != 0 { // not an import
+		var err error
+		if imgs, err = r.db.ContentImages(ctx, r.site.ID, c.ID); err != nil {
+			return markup.BlocksOptions{}, nil, err
+		}
+	}
+	for _, img := range imgs {
+		if img.AssetPath == "" || len(img.SHA256) < 16 {
+			continue
+		}
+		id := writer.AssetID(c.Slug, img.Position)
+		bySHA[img.SHA256[:16]] = struct{ id, alt string }{id, img.Alt}
+		generated[id] = true
+	}
+	o := markup.BlocksOptions{
+		Page: func(href string) (string, string, bool) {
+			u, frag, _ := strings.Cut(href, "#")
+			id, ok := pages[strings.TrimSuffix(u, "/")]
+			if !ok {
+				return "", "", false
+			}
+			if frag != "" {
+				frag = "#" + frag
+			}
+			return id, frag, true
+		},
+		Asset: func(src string) (string, string, bool) {
+			m := mediaSHA.FindStringSubmatch(src)
+			if m == nil {
+				return "", "", false
+			}
+			a, ok := bySHA[m[1]]
+			return a.id, a.alt, ok
+		},
+	}
+	drop := func(b *blueprints.Block) bool {
+		if b.Type != "image" {
+			return false
+		}
+		img, _ := b.Props["image"].(map[string]any)
+		id, _ := img["asset"].(string)
+		return generated[id]
+	}
+	return o, drop, nil
+}
+
+// assetSHAs calls fn with the sha256, id and alt text of each blueprint
+// asset whose file is in the site's asset library.
+func (r *siteRefs) assetSHAs(ctx context.Context, fn func(sha, id, alt string)) error {
+	list, err := r.db.Assets(ctx, r.site.ID, 0, 0)
+	if err != nil {
+		return err
+	}
+	byPath := map[string]string{}
+	for _, a := range list {
+		byPath[a.Path] = a.SHA256
+	}
+	for id, a := range r.bp.Assets {
+		if sha := byPath[a.Path]; a.Path != "" && len(sha) >= 16 {
+			alt := ""
+			if a.Alt != nil {
+				alt = *a.Alt
+			}
+			fn(sha, id, alt)
+		}
+	}
+	return nil
 }

@@ -39,7 +39,7 @@ var (
 func (s *syncService) syncer(refs *siteRefs) *publishing.Syncer {
 	sy := &publishing.Syncer{Store: s.db, Facts: func(c *igny8.Content, p *blueprints.Page) { writer.Facts(p).Apply(c) }}
 	if refs != nil {
-		sy.Version = refs.Version
+		sy.Version, sy.Reverse = refs.Version, refs.Reverse
 	}
 	return sy
 }

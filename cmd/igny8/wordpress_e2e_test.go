@@ -413,6 +413,12 @@ func TestWordPressPublishSyncImport(t *testing.T) {
 	if !strings.HasSuffix(c.Title, "(edited)") || !strings.Contains(string(c.Page), "Added in WordPress by the editor.") {
 		t.Errorf("the edit did not come back: %q %s", c.Title, c.Page)
 	}
+	// Links and images come back as IGNY8's own: page links and assets,
+	// not WordPress's URLs.
+	if strings.Contains(string(c.Page), wpHost.Host) || !strings.Contains(string(c.Page), "(page:"+wp.Prefix) ||
+		!strings.Contains(string(c.Page), `"asset":"wp-`) {
+		t.Errorf("the pulled page refers to WordPress instead of its pages and assets: %s", c.Page)
+	}
 	var revs struct{ Items []*igny8.ContentRevision }
 	p.api.call(token, "GET", fmt.Sprintf("%s/contents/%d/revisions", r.base, edited), nil, 200, &revs)
 	if last := revs.Items[len(revs.Items)-1]; last.Source != "sync" || last.Revision != c.Revision {
