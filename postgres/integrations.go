@@ -55,6 +55,9 @@ func (db *DB) CreateIntegration(ctx context.Context, in *igny8.Integration, seal
 			}
 		}
 		*in = *got
+		if err := followHosting(ctx, tx, a.AccountID, in.SiteID); err != nil {
+			return err
+		}
 		return audit(ctx, tx, "integration.create", "integration", in.ID, map[string]any{"site_id": in.SiteID, "platform": in.Platform, "url": in.URL})
 	})
 }
@@ -139,6 +142,9 @@ func (db *DB) UpdateIntegration(ctx context.Context, siteID, id int64, u igny8.I
 				return err
 			}
 		}
+		if err := followHosting(ctx, tx, a.AccountID, siteID); err != nil {
+			return err
+		}
 		return audit(ctx, tx, "integration.update", "integration", id, map[string]any{"site_id": siteID, "credentials": seal != nil})
 	})
 	return out, err
@@ -157,6 +163,9 @@ func (db *DB) DeleteIntegration(ctx context.Context, siteID, id int64) error {
 		}
 		if tag.RowsAffected() == 0 {
 			return noIntegration(siteID, id)
+		}
+		if err := followHosting(ctx, tx, a.AccountID, siteID); err != nil {
+			return err
 		}
 		return audit(ctx, tx, "integration.delete", "integration", id, map[string]any{"site_id": siteID})
 	})
@@ -277,4 +286,21 @@ func (db *DB) RotateCredentials(ctx context.Context, primary uint32, batch int, 
 		}
 	}
 	return done, nil
+}
+
+// followHosting sets a site's hosting type from its active integrations,
+// as the site's type says: a site built by IGNY8 (new) or one without
+// integrations is hosted by IGNY8 Sites; an existing site lives on its
+// one platform (wordpress, shopify, custom); more than one platform, or
+// a hybrid site with any, is multi.
+func followHosting(ctx context.Context, tx pgx.Tx, accountID, siteID int64) error {
+	_, err := tx.Exec(ctx, `UPDATE sites s SET hosting_type = CASE
+			WHEN s.site_type = 'new' OR p.n = 0 THEN 'igny8_sites'
+			WHEN s.site_type = 'existing' AND p.n = 1 THEN p.one
+			ELSE 'multi' END,
+			updated_at = now()
+		FROM (SELECT count(DISTINCT platform) AS n, min(platform) AS one FROM site_integrations
+			WHERE account_id = $1 AND site_id = $2 AND active) p
+		WHERE s.account_id = $1 AND s.id = $2`, accountID, siteID)
+	return err
 }

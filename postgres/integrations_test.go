@@ -162,3 +162,41 @@ func TestIntegrationOwner(t *testing.T) {
 		t.Errorf("the worker role read an integration's credentials: %v, want permission denied", err)
 	}
 }
+
+// A site's hosting type follows its active integrations, as its type
+// says.
+func TestHostingFollowsIntegrations(t *testing.T) {
+	db, url := pgtest.Open(t)
+	owner := ownerConn(t, url)
+	ctx, site := newSite(t, owner, "hosting")
+	hosting := func(want string) {
+		t.Helper()
+		s, err := db.Site(ctx, site)
+		if err != nil || s.HostingType != want {
+			t.Errorf("hosting %q, %v; want %q", s.HostingType, err, want)
+		}
+	}
+	existing := igny8.SiteTypeExisting
+	if _, err := db.UpdateSite(ctx, site, igny8.SiteUpdate{SiteType: &existing}); err != nil {
+		t.Fatal(err)
+	}
+	wp := &igny8.Integration{SiteID: site, Platform: igny8.PlatformWordPress, PlatformType: igny8.PlatformTypeCMS, Name: "Blog", URL: "https://blog.example", Active: true}
+	if err := db.CreateIntegration(ctx, wp, nil); err != nil {
+		t.Fatal(err)
+	}
+	hosting(igny8.HostingWordPress)
+	shop := &igny8.Integration{SiteID: site, Platform: igny8.PlatformShopify, PlatformType: igny8.PlatformTypeEcommerce, Name: "Shop", URL: "https://s.myshopify.com", Active: true}
+	if err := db.CreateIntegration(ctx, shop, nil); err != nil {
+		t.Fatal(err)
+	}
+	hosting(igny8.HostingMulti)
+	off := false
+	if _, err := db.UpdateIntegration(ctx, site, shop.ID, igny8.IntegrationUpdate{Active: &off}, nil); err != nil {
+		t.Fatal(err)
+	}
+	hosting(igny8.HostingWordPress)
+	if err := db.DeleteIntegration(ctx, site, wp.ID); err != nil {
+		t.Fatal(err)
+	}
+	hosting(igny8.HostingIgny8Sites)
+}

@@ -165,22 +165,9 @@ func (db *DB) SaveTaskContent(ctx context.Context, siteID, taskID int64, c *igny
 		if err := checkContent(c); err != nil {
 			return err
 		}
-		base := contentSlug(c.Slug)
-		if base == "" {
-			base = contentSlug(c.Title)
-		}
-		if base == "" {
-			base = "content"
-		}
-		slug, err := freeSlug(ctx, tx, a.AccountID, siteID, base)
+		slug, page, err := placeContent(ctx, tx, a.AccountID, siteID, c)
 		if err != nil {
 			return err
-		}
-		page := c.Page
-		if slug != c.Slug && c.Slug != "" {
-			if page, err = renamePage(page, c.Slug, slug); err != nil {
-				return err
-			}
 		}
 		out, err = scanContent(tx.QueryRow(ctx, `INSERT INTO contents (account_id, site_id, task_id, entity_type, title, slug,
 				meta_title, meta_description, excerpt, target_keyword, word_count, page, provider, model, prompt, prompt_version, offline)
@@ -204,6 +191,30 @@ func (db *DB) SaveTaskContent(ctx context.Context, siteID, taskID int64, c *igny
 		return nil, false, err
 	}
 	return out, created, nil
+}
+
+// placeContent chooses new content c's slug in the site (its own, else
+// one made of its title, with -2, -3… appended when taken) and returns it
+// with c's page renamed to it. The caller holds the site's lock.
+func placeContent(ctx context.Context, tx pgx.Tx, accountID, siteID int64, c *igny8.Content) (string, json.RawMessage, error) {
+	base := contentSlug(c.Slug)
+	if base == "" {
+		base = contentSlug(c.Title)
+	}
+	if base == "" {
+		base = "content"
+	}
+	slug, err := freeSlug(ctx, tx, accountID, siteID, base)
+	if err != nil {
+		return "", nil, err
+	}
+	page := c.Page
+	if slug != c.Slug && c.Slug != "" {
+		if page, err = renamePage(page, c.Slug, slug); err != nil {
+			return "", nil, err
+		}
+	}
+	return slug, page, nil
 }
 
 // addRevision records c's page as its revision c.Revision.

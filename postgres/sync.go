@@ -164,22 +164,9 @@ func (db *DB) ImportContent(ctx context.Context, siteID, integrationID int64, c 
 		} else if err != pgx.ErrNoRows {
 			return err
 		}
-		base := contentSlug(c.Slug)
-		if base == "" {
-			base = contentSlug(c.Title)
-		}
-		if base == "" {
-			base = "content"
-		}
-		slug, err := freeSlug(ctx, tx, a.AccountID, siteID, base)
+		slug, page, err := placeContent(ctx, tx, a.AccountID, siteID, c)
 		if err != nil {
 			return err
-		}
-		page := c.Page
-		if slug != c.Slug && c.Slug != "" {
-			if page, err = renamePage(page, c.Slug, slug); err != nil {
-				return err
-			}
 		}
 		status := c.Status
 		if status == "" {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"net/http"
 	"slices"
@@ -23,22 +24,16 @@ func runPublish(ctx context.Context, e *env, args []string) error {
 			"the pieces given, or every approved and published piece. Each piece is sent once per version;\n"+
 			"pieces already there in their current version are left alone. WordPress sites (with WooCommerce for\n"+
 			"products) and custom APIs receive content.")
-	slug := fs.String("site", "", "site slug (required)")
-	integration := fs.Int64("integration", 0, "the integration to publish to (GET /v1/sites/{id}/integrations lists them; required)")
+	f := integrationFlags(e, fs, "to publish to")
 	content := fs.String("content", "", "content ids, comma-separated; default every approved and published piece")
-	apiURL := fs.String("api", envOr(e, "IGNY8_API_URL", "http://localhost:8080"), "the API's base URL (IGNY8_API_URL)")
-	token := fs.String("token", e.getenv("IGNY8_TOKEN"), "an editor's API token (IGNY8_TOKEN)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	switch {
-	case *slug == "":
-		return usagef("--site is required")
-	case *integration <= 0:
-		return usagef("--integration is required: the id of one of the site's integrations")
-	case *token == "":
-		return usagef("set IGNY8_TOKEN (or --token) to an editor's API token; `igny8 dev` prints one")
+	c, err := f.client(ctx, e)
+	if err != nil {
+		return err
 	}
+	slug, integration := f.slug, f.integration
 	var ids []int64
 	for _, s := range strings.Split(*content, ",") {
 		if s = strings.TrimSpace(s); s == "" {
@@ -49,10 +44,6 @@ func runPublish(ctx context.Context, e *env, args []string) error {
 			return usagef("--content: %q is not a content id", s)
 		}
 		ids = append(ids, id)
-	}
-	c := &pipelineClient{base: strings.TrimRight(*apiURL, "/"), token: *token, out: e.stdout, http: &http.Client{Timeout: time.Minute}}
-	if err := c.findSite(ctx, *slug); err != nil {
-		return err
 	}
 	if len(ids) == 0 {
 		for _, st := range []string{igny8.ContentApproved, igny8.ContentPublished} {
@@ -98,26 +89,16 @@ func runSync(ctx context.Context, e *env, args []string) error {
 			"last sync come back as new revisions, edits on both sides become conflicts (resolve them with\n"+
 			"POST /v1/sites/{id}/publishing-records/{record}/resolve), deletions there are marked. With --import,\n"+
 			"it imports instead: every post and page there that IGNY8 does not have becomes a draft.")
-	slug := fs.String("site", "", "site slug (required)")
-	integration := fs.Int64("integration", 0, "the integration to sync (GET /v1/sites/{id}/integrations lists them; required)")
+	f := integrationFlags(e, fs, "to sync")
 	importing := fs.Bool("import", false, "import what the platform holds instead of syncing")
-	apiURL := fs.String("api", envOr(e, "IGNY8_API_URL", "http://localhost:8080"), "the API's base URL (IGNY8_API_URL)")
-	token := fs.String("token", e.getenv("IGNY8_TOKEN"), "an editor's API token (IGNY8_TOKEN)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	switch {
-	case *slug == "":
-		return usagef("--site is required")
-	case *integration <= 0:
-		return usagef("--integration is required: the id of one of the site's integrations")
-	case *token == "":
-		return usagef("set IGNY8_TOKEN (or --token) to an editor's API token; `igny8 dev` prints one")
-	}
-	c := &pipelineClient{base: strings.TrimRight(*apiURL, "/"), token: *token, out: e.stdout, http: &http.Client{Timeout: time.Minute}}
-	if err := c.findSite(ctx, *slug); err != nil {
+	c, err := f.client(ctx, e)
+	if err != nil {
 		return err
 	}
+	integration := f.integration
 	kind := igny8.JobSync
 	if *importing {
 		kind = igny8.JobImport
@@ -147,4 +128,40 @@ func runSync(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "  GET /v1/sites/%d/conflicts lists them; resolve each with POST /v1/sites/%d/publishing-records/{id}/resolve {\"keep\": \"igny8\"|\"remote\"}\n", c.site.ID, c.site.ID)
 	}
 	return nil
+}
+
+// integrationCmd is the flags of a command on one integration of a site,
+// through the API.
+type integrationCmd struct {
+	slug          *string
+	integration   *int64
+	apiURL, token *string
+}
+
+// integrationFlags defines them on fs; what says what the command does
+// with the integration ("to sync").
+func integrationFlags(e *env, fs *flag.FlagSet, what string) *integrationCmd {
+	return &integrationCmd{
+		slug:        fs.String("site", "", "site slug (required)"),
+		integration: fs.Int64("integration", 0, "the integration "+what+" (GET /v1/sites/{id}/integrations lists them; required)"),
+		apiURL:      fs.String("api", envOr(e, "IGNY8_API_URL", "http://localhost:8080"), "the API's base URL (IGNY8_API_URL)"),
+		token:       fs.String("token", e.getenv("IGNY8_TOKEN"), "an editor's API token (IGNY8_TOKEN)"),
+	}
+}
+
+// client checks the flags and returns an API client on the site.
+func (f *integrationCmd) client(ctx context.Context, e *env) (*pipelineClient, error) {
+	switch {
+	case *f.slug == "":
+		return nil, usagef("--site is required")
+	case *f.integration <= 0:
+		return nil, usagef("--integration is required: the id of one of the site's integrations")
+	case *f.token == "":
+		return nil, usagef("set IGNY8_TOKEN (or --token) to an editor's API token; `igny8 dev` prints one")
+	}
+	c := &pipelineClient{base: strings.TrimRight(*f.apiURL, "/"), token: *f.token, out: e.stdout, http: &http.Client{Timeout: time.Minute}}
+	if err := c.findSite(ctx, *f.slug); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
