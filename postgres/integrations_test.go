@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -199,4 +200,59 @@ func TestHostingFollowsIntegrations(t *testing.T) {
 		t.Fatal(err)
 	}
 	hosting(igny8.HostingIgny8Sites)
+}
+
+// The scheduler finds, across accounts, the integrations to sync: active,
+// sync enabled, readable (not a custom API), not synced lately and not
+// syncing now.
+func TestDueSyncs(t *testing.T) {
+	db, url := pgtest.Open(t)
+	owner := ownerConn(t, url)
+	ctx, site := newSite(t, owner, "due-a")
+	other, otherSite := newSite(t, owner, "due-b")
+	create := func(ctx context.Context, site int64, platform, url string, syncOn bool) *igny8.Integration {
+		t.Helper()
+		in := &igny8.Integration{SiteID: site, Platform: platform, PlatformType: igny8.DefaultPlatformType(platform), Name: "I",
+			URL: url, Active: true, SyncEnabled: syncOn}
+		if err := db.CreateIntegration(ctx, in, nil); err != nil {
+			t.Fatal(err)
+		}
+		return in
+	}
+	wp := create(ctx, site, igny8.PlatformWordPress, "https://a.example", true)
+	create(ctx, site, igny8.PlatformWordPress, "https://b.example", false)
+	create(ctx, site, igny8.PlatformCustom, "https://hook.example", true)
+	theirs := create(other, otherSite, igny8.PlatformShopify, "https://b.myshopify.com", true)
+	due := func(want ...int64) {
+		t.Helper()
+		list, err := db.DueSyncs(context.Background(), 15*time.Minute, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []int64
+		for _, d := range list {
+			got = append(got, d.IntegrationID)
+			if d.IntegrationID == wp.ID && (d.AccountID != wp.AccountID || d.SiteID != site) {
+				t.Errorf("due %+v, want account %d site %d", d, wp.AccountID, site)
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("due %v, want %v", got, want)
+		}
+	}
+	due(wp.ID, theirs.ID)
+	if err := db.SetIntegrationSync(ctx, site, wp.ID, igny8.SyncSyncing, nil, ""); err != nil {
+		t.Fatal(err)
+	}
+	due(theirs.ID)
+	now := time.Now()
+	if err := db.SetIntegrationSync(other, otherSite, theirs.ID, igny8.SyncOK, &now, ""); err != nil {
+		t.Fatal(err)
+	}
+	due()
+	long := now.Add(-time.Hour)
+	if err := db.SetIntegrationSync(other, otherSite, theirs.ID, igny8.SyncOK, &long, ""); err != nil {
+		t.Fatal(err)
+	}
+	due(theirs.ID)
 }

@@ -243,3 +243,33 @@ func (db *DB) IntegrationOwner(ctx context.Context, id int64) (accountID, siteID
 	})
 	return accountID, siteID, platform, err
 }
+
+// DueSync is an integration the scheduler should sync.
+type DueSync struct {
+	AccountID, SiteID, IntegrationID int64
+}
+
+// DueSyncs lists, across accounts, the active integrations with sync
+// enabled (custom APIs aside: IGNY8 cannot read them) that were not
+// synced in the last every, and are not syncing (one left syncing for an
+// hour is taken for lost), oldest sync first, at most limit.
+func (db *DB) DueSyncs(ctx context.Context, every time.Duration, limit int) ([]DueSync, error) {
+	var out []DueSync
+	err := db.WorkerTx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT account_id, site_id, id FROM site_integrations
+			WHERE active AND sync_enabled AND platform <> 'custom'
+			  AND (last_sync_at IS NULL OR last_sync_at < now() - $1::interval)
+			  AND (sync_status <> 'syncing' OR updated_at < now() - interval '1 hour')
+			ORDER BY last_sync_at NULLS FIRST, id LIMIT $2`, every, limit)
+		if err != nil {
+			return err
+		}
+		var d DueSync
+		_, err = pgx.ForEachRow(rows, []any{&d.AccountID, &d.SiteID, &d.IntegrationID}, func() error {
+			out = append(out, d)
+			return nil
+		})
+		return err
+	})
+	return out, err
+}

@@ -37,6 +37,10 @@ type config struct {
 	// a deleted site's objects are kept before they are deleted.
 	SitePurgeGrace time.Duration
 	purgeGrace     string
+	// SyncEvery (IGNY8_SYNC_EVERY, default 15 minutes) is how often the
+	// scheduler syncs each integration whose sync_enabled is set.
+	SyncEvery time.Duration
+	syncEvery string
 	// Signup is who may sign up for an account (IGNY8_SIGNUP,
 	// IGNY8_SIGNUP_PLAN; see signup.go).
 	Signup signupConfig
@@ -74,6 +78,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 	}
 	c.purgeGrace = or("IGNY8_SITE_PURGE_GRACE", "168h")
+	c.syncEvery = or("IGNY8_SYNC_EVERY", "15m")
 	signup, serr := loadSignupConfig(getenv)
 	c.Signup = signup
 	err := c.validate()
@@ -120,6 +125,11 @@ func (c *config) validate() error {
 		c.SitePurgeGrace = d
 	} else {
 		errs = append(errs, fmt.Errorf("IGNY8_SITE_PURGE_GRACE=%q: want a duration such as 168h (7 days), or 0s to delete a deleted site's files at once", c.purgeGrace))
+	}
+	if d, err := time.ParseDuration(c.syncEvery); err == nil && d >= time.Minute {
+		c.SyncEvery = d
+	} else {
+		errs = append(errs, fmt.Errorf("IGNY8_SYNC_EVERY=%q: want a duration of a minute or more, such as 15m", c.syncEvery))
 	}
 	return usageError{errors.Join(errs...)}.orNil()
 }

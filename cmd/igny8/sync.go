@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
 	"strconv"
 	"time"
 
@@ -224,4 +227,31 @@ func (h *hookTarget) ShopifyHook(ctx context.Context, integrationID int64) (int6
 		return 0, 0, nil, igny8.Errorf(igny8.ENotFound, "The Shopify integration %d has no webhook secret.", integrationID)
 	}
 	return acc, site, []byte(creds["webhook_secret"]), nil
+}
+
+// syncIntegrations starts a sync job for each integration with sync
+// enabled that was not synced in the last cfg.SyncEvery (the scheduler's
+// periodic task), marking it syncing so that the next round leaves it.
+func (s *services) syncIntegrations(ctx context.Context) error {
+	due, err := s.db.DueSyncs(ctx, s.cfg.SyncEvery, 100)
+	if err != nil {
+		return err
+	}
+	svc := s.pipelineService()
+	var errs []error
+	for _, d := range due {
+		actx := igny8.WithActor(ctx, igny8.Actor{AccountID: d.AccountID, Role: igny8.RoleEditor})
+		input, _ := json.Marshal(pipeline.IntegrationInput{IntegrationID: d.IntegrationID})
+		if _, err := svc.StartJob(actx, d.SiteID, igny8.JobSync, input); err != nil {
+			errs = append(errs, fmt.Errorf("sync integration %d: %w", d.IntegrationID, err))
+			continue
+		}
+		if err := s.db.SetIntegrationSync(actx, d.SiteID, d.IntegrationID, igny8.SyncSyncing, nil, ""); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(due) > 0 {
+		s.logger.InfoContext(ctx, "integrations: sync jobs started", slog.Int("integrations", len(due)), slog.Int("failed", len(errs)))
+	}
+	return errors.Join(errs...)
 }

@@ -157,6 +157,7 @@ func (s *services) jobsConfig() jobs.Config {
 			{Name: "retention", Every: time.Hour, Run: s.retention},
 			{Name: "site-deletions", Every: time.Minute, Run: s.finishDeletions},
 			{Name: "routes", Every: 10 * time.Minute, Run: s.reconcileRoutes},
+			{Name: "integration-sync", Every: time.Minute, Run: s.syncIntegrations},
 		}}
 }
 
