@@ -233,7 +233,13 @@ func (h *hookTarget) ShopifyHook(ctx context.Context, integrationID int64) (int6
 // enabled that was not synced in the last cfg.SyncEvery (the scheduler's
 // periodic task), marking it syncing so that the next round leaves it.
 func (s *services) syncIntegrations(ctx context.Context) error {
-	due, err := s.db.DueSyncs(ctx, s.cfg.SyncEvery, 100)
+	return s.startDueSyncs(ctx, s.cfg.SyncEvery)
+}
+
+// startDueSyncs starts the syncs of integrations not synced in the last
+// every.
+func (s *services) startDueSyncs(ctx context.Context, every time.Duration) error {
+	due, err := s.db.DueSyncs(ctx, every, 100)
 	if err != nil {
 		return err
 	}

@@ -510,4 +510,18 @@ func TestWordPressPublishSyncImport(t *testing.T) {
 	if again.Unchanged != 1 || unchanged.Modified != made.Modified || unchanged.Content.Raw != made.Content.Raw {
 		t.Errorf("publishing the imported post unchanged: %+v; modified %s → %s", again, made.Modified, unchanged.Modified)
 	}
+
+	// With sync enabled, the scheduler's round starts a sync job by itself.
+	p.api.call(token, "PATCH", fmt.Sprintf("%s/integrations/%d", r.base, in.ID), map[string]any{"sync_enabled": true}, 200, &in)
+	lastSync := *in.LastSyncAt
+	time.Sleep(1100 * time.Millisecond) // last_sync_at has a new second to show
+	if err := p.svc.startDueSyncs(context.Background(), time.Second); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(time.Minute); !in.LastSyncAt.After(lastSync) || in.SyncStatus != igny8.SyncOK; time.Sleep(200 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no scheduled sync ran: %+v", in)
+		}
+		p.api.call(token, "GET", fmt.Sprintf("%s/integrations/%d", r.base, in.ID), nil, 200, &in)
+	}
 }
