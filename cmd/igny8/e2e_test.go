@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -289,32 +290,48 @@ func (c *apiClient) waitUp(url string) {
 	}
 }
 
+// call sends a request and checks its status. A GET answered 429 (the
+// tests poll jobs and deploys) waits as Retry-After says and asks again,
+// as a polite client does.
 func (c *apiClient) call(token, method, path string, body any, want int, out any) {
 	c.t.Helper()
-	var rd io.Reader
+	var data []byte
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			c.t.Fatal(err)
 		}
-		rd = bytes.NewReader(b)
+		data = b
 	}
-	req, err := http.NewRequest(method, c.base+path, rd)
-	if err != nil {
-		c.t.Fatal(err)
+	var b []byte
+	var resp *http.Response
+	for attempt := 0; ; attempt++ {
+		var rd io.Reader
+		if data != nil {
+			rd = bytes.NewReader(data)
+		}
+		req, err := http.NewRequest(method, c.base+path, rd)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		if rd != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err = http.DefaultClient.Do(req)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		b, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusTooManyRequests || want == http.StatusTooManyRequests || method != http.MethodGet || attempt == 5 {
+			break
+		}
+		wait, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
+		time.Sleep(time.Duration(min(max(wait, 1), 10)) * time.Second)
 	}
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != want {
 		c.t.Fatalf("%s %s: %d, want %d: %s", method, path, resp.StatusCode, want, b)
 	}
