@@ -53,12 +53,15 @@ $(BIN)/staticcheck:
 	GOBIN=$(BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 .PHONY: fuzz
-fuzz: ## fuzz the parsers (blueprints, keyword CSV, the SEO analyzer, URLs, ciphertexts), FUZZTIME each (default 60s)
+fuzz: ## fuzz the parsers (blueprints, keyword CSV, the SEO analyzer, URLs, ciphertexts, platforms' markup, Shopify webhooks and throttle answers), FUZZTIME each (default 60s)
 	$(GO) test ./blueprints/ -run '^$$' -fuzz FuzzLoad -fuzztime $${FUZZTIME:-60s}
 	$(GO) test ./planner/ -run '^$$' -fuzz FuzzParseCSV -fuzztime $${FUZZTIME:-60s} -fuzzminimizetime 10s
 	$(GO) test ./optimizer/ -run '^$$' -fuzz FuzzAnalyze -fuzztime $${FUZZTIME:-60s}
 	$(GO) test ./safehttp/ -run '^$$' -fuzz FuzzCheckURL -fuzztime $${FUZZTIME:-60s}
 	$(GO) test ./secrets/ -run '^$$' -fuzz FuzzOpen -fuzztime $${FUZZTIME:-60s}
+	$(GO) test ./publishing/markup/ -run '^$$' -fuzz FuzzBlocks -fuzztime $${FUZZTIME:-60s}
+	$(GO) test ./publishing/shopify/ -run '^$$' -fuzz FuzzVerifyWebhook -fuzztime $${FUZZTIME:-60s}
+	$(GO) test ./publishing/shopify/ -run '^$$' -fuzz FuzzThrottleWait -fuzztime $${FUZZTIME:-60s}
 
 .PHONY: golden
 golden: ## rewrite the builder's golden files after an intended theme change
