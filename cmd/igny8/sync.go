@@ -156,8 +156,27 @@ func (w *wpSource) Changed(ctx context.Context, since time.Time) ([]publishing.R
 	return out, nil
 }
 
+// All is every post and page, and every category (as taxonomy content;
+// tags are left out: published back, taxonomy content becomes a
+// category).
 func (w *wpSource) All(ctx context.Context) ([]publishing.RemoteObject, error) {
-	return w.Changed(ctx, time.Time{})
+	out, err := w.Changed(ctx, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	terms, err := w.c.Terms(ctx, wordpress.Categories)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range terms {
+		if t.Slug == "uncategorized" {
+			continue // WordPress's default category, not content
+		}
+		out = append(out, publishing.RemoteObject{ID: wordpress.CategoryID(t.ID), URL: t.Link, EntityType: igny8.EntityTaxonomy,
+			Slug: t.Slug, Title: t.Name, Body: wordpress.StripMarker(t.Description), Hash: wordpress.TermHash(t),
+			ContentID: wordpress.TermContentID(t)})
+	}
+	return out, nil
 }
 
 // Missing asks for each object: posts as posts, pages and service pages
@@ -165,16 +184,21 @@ func (w *wpSource) All(ctx context.Context) ([]publishing.RemoteObject, error) {
 func (w *wpSource) Missing(ctx context.Context, objs []publishing.RemoteRef) ([]string, error) {
 	var gone []string
 	for _, o := range objs {
+		if cat, ok := wordpress.ParseCategoryID(o.ID); ok {
+			_, err := w.c.Term(ctx, wordpress.Categories, cat)
+			if igny8.ErrorCode(err) == igny8.ENotFound {
+				gone, err = append(gone, o.ID), nil
+			}
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
 		id, err := strconv.ParseInt(o.ID, 10, 64)
 		if err != nil {
 			continue // not a WordPress id: not IGNY8's record of one
 		}
 		switch o.EntityType {
-		case igny8.EntityTaxonomy:
-			_, err = w.c.Term(ctx, wordpress.Categories, id)
-			if igny8.ErrorCode(err) == igny8.ENotFound {
-				gone, err = append(gone, o.ID), nil
-			}
 		case igny8.EntityPost, igny8.EntityPage, igny8.EntityService:
 			kind := wordpress.KindPage
 			if o.EntityType == igny8.EntityPost {

@@ -486,20 +486,36 @@ func TestWordPressPublishSyncImport(t *testing.T) {
 	w.do("POST", "/wp/v2/posts", nil, map[string]any{"title": "Made in WordPress", "slug": wp.Prefix + "made-in-wordpress", "status": "publish",
 		"content": "<!-- wp:heading -->\n<h2 class=\"wp-block-heading\">A heading</h2>\n<!-- /wp:heading -->\n\n<!-- wp:paragraph -->\n<p>Written by hand, with a <a href=\"https://example.com/\">link</a>.</p>\n<!-- /wp:paragraph -->"},
 		201, &made)
+	var term wpItem
+	w.do("POST", "/wp/v2/categories", nil, map[string]any{"name": wp.Prefix + " Rye", "slug": wp.Prefix + "rye",
+		"description": "<p>Everything about <strong>rye</strong> bread.</p>"}, 201, &term)
+	t.Cleanup(func() { w.do("DELETE", fmt.Sprintf("/wp/v2/categories/%d", term.ID), url.Values{"force": {"true"}}, nil, 200, nil) })
 	var ij igny8.Job
 	p.api.call(token, "POST", fmt.Sprintf("%s/integrations/%d/import", r.base, in.ID), nil, 202, &ij)
 	imp := result[publishing.ImportResult](t, r.wait(ij))
-	var importedID int64
+	var importedID, termID int64
 	for _, id := range imp.Imported {
-		if c := content(id); c.Slug == wp.Prefix+"made-in-wordpress" {
+		switch c := content(id); c.Slug {
+		case wp.Prefix + "made-in-wordpress":
 			importedID = id
 			if c.Title != "Made in WordPress" || c.Status != igny8.ContentDraft || !strings.Contains(string(c.Page), "Written by hand") {
 				t.Errorf("imported %+v", c)
 			}
+		case wp.Prefix + "rye":
+			termID = id
+			if c.EntityType != igny8.EntityTaxonomy || !strings.Contains(string(c.Page), "**rye**") {
+				t.Errorf("imported the category as %+v", c)
+			}
 		}
 	}
-	if importedID == 0 {
-		t.Fatalf("the post made in WordPress was not imported: %+v", imp)
+	if importedID == 0 || termID == 0 {
+		t.Fatalf("the post and category made in WordPress were not imported: %+v", imp)
+	}
+	for _, st := range []string{igny8.ContentReview, igny8.ContentApproved} {
+		p.api.call(token, "POST", fmt.Sprintf("%s/contents/%d/status", r.base, termID), map[string]string{"status": st}, 200, nil)
+	}
+	if again := result[pipeline.DistributeResult](t, r.job(igny8.JobDistribute, map[string]any{"integration_id": in.ID, "content_ids": []int64{termID}})); again.Unchanged != 1 {
+		t.Errorf("publishing the imported category unchanged: %+v", again)
 	}
 	for _, st := range []string{igny8.ContentReview, igny8.ContentApproved} {
 		p.api.call(token, "POST", fmt.Sprintf("%s/contents/%d/status", r.base, importedID), map[string]string{"status": st}, 200, nil)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/igny8/igny8"
 	"github.com/igny8/igny8/blueprints"
@@ -29,7 +30,7 @@ func (a *Adapter) publishCategory(ctx context.Context, c *igny8.Content, page *b
 	body := map[string]any{"name": c.Title, "slug": c.Slug, "description": Marker(a.Origin, c.ID) + "\n" + r.Body}
 	var id int64
 	if rec.RemoteID != "" {
-		id, err = strconv.ParseInt(rec.RemoteID, 10, 64)
+		id, err = strconv.ParseInt(strings.TrimPrefix(rec.RemoteID, categoryPrefix), 10, 64)
 		if err != nil || id <= 0 {
 			return publishing.Remote{}, igny8.Errorf(igny8.EInvalid, "The publishing record names %q, which is not a WordPress id.", rec.RemoteID)
 		}
@@ -77,7 +78,37 @@ func (a *Adapter) publishCategory(ctx context.Context, c *igny8.Content, page *b
 // categoryRemote is the Remote of a category; terms record no time of
 // change.
 func categoryRemote(t *Term) publishing.Remote {
+	return publishing.Remote{ID: CategoryID(t.ID), URL: t.Link, Hash: TermHash(t)}
+}
+
+// categoryPrefix sets a category's remote id apart from posts' and pages'
+// (WordPress numbers terms and posts separately).
+const categoryPrefix = "category:"
+
+// CategoryID is the remote id IGNY8 records for category id.
+func CategoryID(id int64) string { return categoryPrefix + strconv.FormatInt(id, 10) }
+
+// ParseCategoryID reads a remote id CategoryID made.
+func ParseCategoryID(s string) (int64, bool) {
+	rest, ok := strings.CutPrefix(s, categoryPrefix)
+	if !ok {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(rest, 10, 64)
+	return id, err == nil && id > 0
+}
+
+// TermHash identifies what a reader and an editor see of a category: its
+// name and description (without IGNY8's marker), as Publish returns it.
+func TermHash(t *Term) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%d:%s\x00%s", len(t.Name), t.Name, StripMarker(t.Description))
-	return publishing.Remote{ID: strconv.FormatInt(t.ID, 10), URL: t.Link, Hash: hex.EncodeToString(h.Sum(nil)[:16])}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// TermContentID is the IGNY8 content id the marker of a category's
+// description names, 0 if it has none.
+func TermContentID(t *Term) int64 {
+	id, _ := markerID(t.Description)
+	return id
 }

@@ -388,7 +388,7 @@ func TestPublishPageAndCategory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := b.fake.terms["categories"][70]; remote.ID != "70" || !strings.HasPrefix(got.Description, "<!-- igny8:content=10 -->") {
+	if got := b.fake.terms["categories"][70]; remote.ID != "category:70" || !strings.HasPrefix(got.Description, "<!-- igny8:content=10 -->") {
 		t.Errorf("category %s: %+v, want 70 adopted with the marker", remote.ID, got)
 	}
 	b.fake.terms["categories"][71] = &fakeTerm{ID: 71, Name: "Trees", Slug: "trees", Description: "Our trees."}
