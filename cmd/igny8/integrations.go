@@ -266,7 +266,7 @@ func (d *distributor) destination(ctx context.Context, in *igny8.Integration) (p
 		if err != nil {
 			return nil, nil, err
 		}
-		return &shopify.Adapter{Client: sc, Refs: refs}, refs, nil
+		return &shopify.Adapter{Client: sc, Refs: refs, Origin: refs.site.StorageID}, refs, nil
 	}
 	return nil, nil, igny8.Errorf(igny8.EInvalid, "Publishing to %s is not available in this version yet; WordPress sites and custom APIs receive content.", in.Platform)
 }

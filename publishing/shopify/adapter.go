@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -27,6 +28,10 @@ type Adapter struct {
 	// replace them.
 	Render func(*blueprints.Page, markup.Options) (string, error)
 	Assets func(*blueprints.Page) []string
+	// Origin goes into IGNY8's marker with the content id: the IGNY8
+	// site's storage id, so that two sites, accounts or installations
+	// publishing to one shop never adopt each other's objects.
+	Origin string
 
 	urls shopURLs // for the URLs of published objects
 }
@@ -68,17 +73,32 @@ func (o *remoteObject) contentID() int64 {
 	if o.Marker == nil {
 		return 0
 	}
-	id, _ := strconv.ParseInt(o.Marker.Value, 10, 64)
+	v := o.Marker.Value
+	if i := strings.LastIndexByte(v, '/'); i >= 0 {
+		v = v[i+1:]
+	}
+	id, _ := strconv.ParseInt(v, 10, 64)
 	return id
 }
 
-func (o *remoteObject) ours(contentID int64) bool {
-	return o.Marker != nil && o.Marker.Value == strconv.FormatInt(contentID, 10)
+// ours says whether the object carries marker.
+func (o *remoteObject) ours(marker string) bool {
+	return o.Marker != nil && o.Marker.Value == marker
+}
+
+// markerValue is the marker of content id of origin: "origin/id", or the
+// id alone without an origin.
+func markerValue(origin string, id int64) string {
+	if origin == "" {
+		return strconv.FormatInt(id, 10)
+	}
+	return origin + "/" + strconv.FormatInt(id, 10)
 }
 
 // piece is a content piece ready to write: its page, body and images.
 type piece struct {
 	c        *igny8.Content
+	marker   string // IGNY8's marker for c
 	page     *blueprints.Page
 	html     string
 	featured *image // nil when the page has no image
@@ -124,7 +144,7 @@ func (a *Adapter) prepare(ctx context.Context, c *igny8.Content) (*piece, error)
 			return nil, permanent(igny8.EInvalid, "The page of content %q cannot be read (%v).", c.Title, err)
 		}
 	}
-	p := &piece{c: c, page: page, seoTitle: c.MetaTitle, seoDesc: c.MetaDescription}
+	p := &piece{c: c, marker: markerValue(a.Origin, c.ID), page: page, seoTitle: c.MetaTitle, seoDesc: c.MetaDescription}
 	if page.SEO != nil {
 		p.seoTitle = firstNonEmpty(page.SEO.Title, p.seoTitle)
 		p.seoDesc = firstNonEmpty(page.SEO.Description, p.seoDesc)
@@ -193,7 +213,7 @@ func (a *Adapter) prepare(ctx context.Context, c *igny8.Content) (*piece, error)
 // metafields are the marker and, for objects without an seo input, the
 // global SEO metafields Shopify themes read.
 func (p *piece) metafields(withSEO bool) []map[string]any {
-	mf := []map[string]any{{"namespace": markerNamespace, "key": markerKey, "type": "single_line_text_field", "value": strconv.FormatInt(p.c.ID, 10)}}
+	mf := []map[string]any{{"namespace": markerNamespace, "key": markerKey, "type": "single_line_text_field", "value": p.marker}}
 	if withSEO {
 		if p.seoTitle != "" {
 			mf = append(mf, map[string]any{"namespace": "global", "key": "title_tag", "type": "single_line_text_field", "value": p.seoTitle})
@@ -212,7 +232,7 @@ func (p *piece) seo() map[string]any {
 // existing finds the object to write: the one rec names, else the one
 // with c's handle if IGNY8 made it for c; nil when there is none yet.
 // what names the kind of object for messages ("page").
-func existing(rec *igny8.PublishingRecord, c *igny8.Content, what string,
+func existing(rec *igny8.PublishingRecord, c *igny8.Content, marker, what string,
 	byID func(id string) (*remoteObject, error), byHandle func() (*remoteObject, error)) (*remoteObject, error) {
 	if rec.RemoteID != "" {
 		o, err := byID(rec.RemoteID)
@@ -229,7 +249,7 @@ func existing(rec *igny8.PublishingRecord, c *igny8.Content, what string,
 	if err != nil || o == nil {
 		return nil, err
 	}
-	if !o.ours(c.ID) {
+	if !o.ours(marker) {
 		return nil, permanent(igny8.EConflict, "The shop already has a %s with the handle %q that IGNY8 did not publish for %q: change the content's slug, or rename or delete that %s in Shopify.",
 			what, c.Slug, c.Title, what)
 	}

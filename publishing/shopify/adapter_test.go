@@ -116,6 +116,26 @@ func TestPublish(t *testing.T) {
 				}
 			})
 
+			t.Run("OtherSitesObjectNotAdopted", func(t *testing.T) {
+				t.Parallel()
+				f := newFakeShop(t)
+				mine := newAdapter(t, f)
+				mine.Origin = "site-a"
+				if _, err := mine.Publish(ctx, content(entity), &igny8.PublishingRecord{}, "k"); err != nil {
+					t.Fatal(err)
+				}
+				// Another IGNY8 site's piece with the same id and handle.
+				theirs := newAdapter(t, f)
+				theirs.Origin = "site-b"
+				_, err := theirs.Publish(ctx, content(entity), &igny8.PublishingRecord{}, "k")
+				if got, want := igny8.ErrorCode(err), igny8.EConflict; got != want {
+					t.Fatalf("code: got %q, want %q (%v)", got, want, err)
+				}
+				if f.count(kind) != 1 {
+					t.Errorf("%d %ss, want the first site's alone", f.count(kind), kind)
+				}
+			})
+
 			t.Run("HandleTakenByMerchant", func(t *testing.T) {
 				t.Parallel()
 				f := newFakeShop(t)

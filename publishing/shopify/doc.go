@@ -31,7 +31,9 @@
 //
 // # Exactly once
 //
-// Every write sets the metafield igny8.content_id to the content's id.
+// Every write sets the metafield igny8.content_id to "origin/id": the
+// IGNY8 site's storage id (Adapter.Origin) and the content's id, so that
+// another site's piece with the same id is never taken for this one.
 // With no remote id in the record, Publish looks the object up by handle
 // (the content's slug): one with IGNY8's marker for this content is
 // adopted and updated, none is created, and one IGNY8 did not make is

@@ -18,7 +18,7 @@ func handleQuery(handle string) string { return "handle:" + strconv.Quote(handle
 // product is created only: productSet replaces list fields it is given,
 // and the merchant may have added media and variants since.
 func (a *Adapter) publishProduct(ctx context.Context, p *piece, rec *igny8.PublishingRecord) (publishing.Remote, error) {
-	o, err := existing(rec, p.c, "product",
+	o, err := existing(rec, p.c, p.marker, "product",
 		func(id string) (*remoteObject, error) {
 			var d struct{ Product *remoteObject }
 			return d.Product, a.Client.do(ctx, opProductByID, map[string]any{"id": id}, &d)
@@ -77,7 +77,7 @@ func (a *Adapter) publishProduct(ctx context.Context, p *piece, rec *igny8.Publi
 
 // publishPage writes the page with pageCreate or pageUpdate.
 func (a *Adapter) publishPage(ctx context.Context, p *piece, rec *igny8.PublishingRecord) (publishing.Remote, error) {
-	o, err := existing(rec, p.c, "page",
+	o, err := existing(rec, p.c, p.marker, "page",
 		func(id string) (*remoteObject, error) {
 			var d struct{ Page *remoteObject }
 			return d.Page, a.Client.do(ctx, opPageByID, map[string]any{"id": id}, &d)
@@ -125,7 +125,7 @@ func (a *Adapter) publishPage(ctx context.Context, p *piece, rec *igny8.Publishi
 // publishCollection writes the collection with collectionCreate or
 // collectionUpdate.
 func (a *Adapter) publishCollection(ctx context.Context, p *piece, rec *igny8.PublishingRecord) (publishing.Remote, error) {
-	o, err := existing(rec, p.c, "collection",
+	o, err := existing(rec, p.c, p.marker, "collection",
 		func(id string) (*remoteObject, error) {
 			var d struct{ Collection *remoteObject }
 			return d.Collection, a.Client.do(ctx, opCollectionByID, map[string]any{"id": id}, &d)
@@ -176,7 +176,7 @@ func (a *Adapter) publishArticle(ctx context.Context, p *piece, rec *igny8.Publi
 	if err != nil {
 		return publishing.Remote{}, err
 	}
-	o, err := existing(rec, p.c, "blog article",
+	o, err := existing(rec, p.c, p.marker, "blog article",
 		func(id string) (*remoteObject, error) {
 			var d struct{ Article *remoteObject }
 			return d.Article, a.Client.do(ctx, opArticleByID, map[string]any{"id": id}, &d)
