@@ -489,7 +489,9 @@ func TestWordPressPublishSyncImport(t *testing.T) {
 	var term wpItem
 	w.do("POST", "/wp/v2/categories", nil, map[string]any{"name": wp.Prefix + " Rye", "slug": wp.Prefix + "rye",
 		"description": "<p>Everything about <strong>rye</strong> bread.</p>"}, 201, &term)
-	t.Cleanup(func() { w.do("DELETE", fmt.Sprintf("/wp/v2/categories/%d", term.ID), url.Values{"force": {"true"}}, nil, 200, nil) })
+	t.Cleanup(func() {
+		w.do("DELETE", fmt.Sprintf("/wp/v2/categories/%d", term.ID), url.Values{"force": {"true"}}, nil, 200, nil)
+	})
 	var ij igny8.Job
 	p.api.call(token, "POST", fmt.Sprintf("%s/integrations/%d/import", r.base, in.ID), nil, 202, &ij)
 	imp := result[publishing.ImportResult](t, r.wait(ij))
