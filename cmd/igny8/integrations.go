@@ -268,7 +268,7 @@ func (d *distributor) destination(ctx context.Context, in *igny8.Integration) (p
 		}
 		return &shopify.Adapter{Client: sc, Refs: refs, Origin: refs.site.StorageID}, refs, nil
 	}
-	return nil, nil, igny8.Errorf(igny8.EInvalid, "Publishing to %s is not available in this version yet; WordPress sites and custom APIs receive content.", in.Platform)
+	return nil, nil, igny8.Errorf(igny8.EInvalid, "There is no platform %q to publish to; IGNY8 publishes to wordpress, shopify and custom integrations.", in.Platform)
 }
 
 // refs is what pieces published to in refer to.
