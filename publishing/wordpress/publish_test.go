@@ -224,6 +224,30 @@ func TestPublishAdoptsAfterCrash(t *testing.T) {
 	}
 }
 
+// Another IGNY8 site's post with the same content id and slug is not
+// this site's to adopt: the marker names the site too.
+func TestPublishOtherOriginNotAdopted(t *testing.T) {
+	t.Parallel()
+	b := setupPublish(t, false)
+	ctx := context.Background()
+	b.adapter.Origin = "site-a"
+	if _, err := b.adapter.Publish(ctx, piece(t, 7, "shared"), &igny8.PublishingRecord{}, "k"); err != nil {
+		t.Fatal(err)
+	}
+	b.adapter.Origin = "site-b"
+	_, err := b.adapter.Publish(ctx, piece(t, 7, "shared"), &igny8.PublishingRecord{}, "k")
+	if got := igny8.ErrorCode(err); got != igny8.EConflict {
+		t.Fatalf("Publish by another site = %v (code %s), want a conflict", err, got)
+	}
+	if b.fake.count("posts") != 1 {
+		t.Errorf("%d posts, want the first site's alone", b.fake.count("posts"))
+	}
+	b.adapter.Origin = "site-a"
+	if _, err := b.adapter.Publish(ctx, piece(t, 7, "shared"), &igny8.PublishingRecord{}, "k"); err != nil {
+		t.Errorf("the first site adopting its own post: %v", err)
+	}
+}
+
 func TestPublishSlugTaken(t *testing.T) {
 	t.Parallel()
 	b := setupPublish(t, false)
