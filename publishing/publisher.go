@@ -43,6 +43,10 @@ type Remote struct {
 	// so a later sync can tell whether someone edited it there; "" if
 	// the destination does not compute one.
 	Hash string
+	// Adopted says the destination found the object IGNY8 had written
+	// for the piece (by its slug and marker) and updated it, rather than
+	// making one: the record had lost it.
+	Adopted bool
 }
 
 // Outcome is what Publish did with a piece.
@@ -128,6 +132,9 @@ func (p *Publisher) Publish(ctx context.Context, in *igny8.Integration, dest Des
 			return nil, "", fmt.Errorf("record the failed publish of content %d (%v): %w", c.ID, perr, err)
 		}
 		return rec, "", perr
+	}
+	if remote.Adopted {
+		outcome = Updated // found, not made: IGNY8 wrote it before and lost the record
 	}
 	rec.Status, rec.LastError, rec.ContentHash = igny8.PublishPublished, "", hash
 	if remote.ID != "" {

@@ -251,7 +251,8 @@ func (a *Adapter) publishPost(ctx context.Context, kind Kind, c *igny8.Content, 
 		return publishing.Remote{}, err
 	}
 	p := w.post(kind)
-	return publishing.Remote{ID: strconv.FormatInt(p.ID, 10), URL: p.Link, Modified: p.Modified, Hash: RemoteHash(p)}, nil
+	return publishing.Remote{ID: strconv.FormatInt(p.ID, 10), URL: p.Link, Modified: p.Modified, Hash: RemoteHash(p),
+		Adopted: rec.RemoteID == "" && id != 0}, nil
 }
 
 // target is the id of the post to update, 0 to create one. With a
