@@ -3,7 +3,6 @@ package custom
 import (
 	"context"
 	"encoding/json"
-	mrand "math/rand/v2"
 	"net/http"
 	"net/url"
 	"slices"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/igny8/igny8"
+	"github.com/igny8/igny8/publishing"
 	"github.com/igny8/igny8/safehttp"
 )
 
@@ -259,22 +259,8 @@ func (d *Destination) Publish(ctx context.Context, dl Delivery) (*Result, error)
 // each attempt before it, at most MaxDelay, then shortened at random by
 // up to half ("equal jitter": never less than half the nominal wait).
 func (d *Destination) backoff(attempt int) time.Duration {
-	wait := d.cfg.BaseDelay
-	for i := 1; i < attempt && wait < d.cfg.MaxDelay; i++ {
-		wait *= 2
-	}
-	wait = min(wait, d.cfg.MaxDelay)
-	return wait - mrand.N(wait/2+1)
+	return publishing.Backoff(d.cfg.BaseDelay, d.cfg.MaxDelay, attempt)
 }
 
 // sleep is the default Config.Sleep.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+var sleep = publishing.Sleep

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	mrand "math/rand/v2"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/igny8/igny8"
+	"github.com/igny8/igny8/publishing"
 	"github.com/igny8/igny8/safehttp"
 )
 
@@ -378,25 +378,11 @@ func (c *Client) graphQLError(op operation, errs []gqlError) *Error {
 // backoff is the wait after the given attempt: BaseDelay doubled per
 // attempt, at most MaxDelay, shortened at random by up to half.
 func (c *Client) backoff(attempt int) time.Duration {
-	wait := c.cfg.BaseDelay
-	for i := 1; i < attempt && wait < c.cfg.MaxDelay; i++ {
-		wait *= 2
-	}
-	wait = min(wait, c.cfg.MaxDelay)
-	return wait - mrand.N(wait/2+1)
+	return publishing.Backoff(c.cfg.BaseDelay, c.cfg.MaxDelay, attempt)
 }
 
 // sleep is the default Config.Sleep.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+var sleep = publishing.Sleep
 
 func statusText(code int) string {
 	if t := http.StatusText(code); t != "" {

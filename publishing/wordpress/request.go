@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/igny8/igny8/publishing"
 )
 
 // Do sends one signed-in request to route ("/wp/v2/posts/12") with
@@ -141,13 +143,4 @@ func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 }
 
 // sleep waits d, or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
+var sleep = publishing.Sleep
