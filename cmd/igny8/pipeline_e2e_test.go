@@ -597,7 +597,7 @@ func newHookReceiver(t *testing.T) *hookReceiver {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		if err := custom.Verify([]byte(hookSecret), r.Header, body, time.Now(), 0); err != nil {
-			http.Error(w, err.Error(), 401)
+			http.Error(w, err.Error(), http.StatusUnauthorized)
 			return
 		}
 		rc.mu.Lock()

@@ -392,8 +392,7 @@ func TestPublishCancelDuringBackoff(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var b *testBundle
-	b = setup(t, answer(503, ""), custom.Config{
+	b := setup(t, answer(503, ""), custom.Config{
 		Sleep: func(ctx context.Context, d time.Duration) error {
 			cancel()
 			<-ctx.Done()

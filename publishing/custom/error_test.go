@@ -94,8 +94,7 @@ func TestPublishPermanent(t *testing.T) {
 // Redirects are refused, even with a client that would follow them.
 func TestPublishRefusesRedirect(t *testing.T) {
 	t.Parallel()
-	var target *testBundle
-	target = setup(t, answer(200, `{"id":"moved"}`), custom.Config{})
+	target := setup(t, answer(200, `{"id":"moved"}`), custom.Config{})
 	b := setup(t, answer(http.StatusMovedPermanently, "", "Location", target.srv.URL+"/new/path"), custom.Config{})
 	_, err := b.dest.Publish(context.Background(), delivery())
 	var de *custom.DeliveryError

@@ -1,7 +1,6 @@
 package shopify
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -127,10 +126,4 @@ func retryAfter(v string, now time.Time) time.Duration {
 		return min(t.Sub(now), maxThrottleWait)
 	}
 	return 0
-}
-
-// isNotFound reports whether err says a remote object is gone.
-func isNotFound(err error) bool {
-	var e *Error
-	return errors.As(err, &e) && e.Code == igny8.ENotFound
 }

@@ -155,7 +155,7 @@ func (f *fakeShop) validate(query, name string, vars map[string]any) string {
 	}
 	doc, ok := parsedOps.Load(query)
 	if !ok {
-		d, errs := gqlparser.LoadQuery(mustSchema(f.t).Schema, query)
+		d, errs := gqlparser.LoadQueryWithRules(mustSchema(f.t).Schema, query, nil)
 		if len(errs) > 0 {
 			return errs.Error()
 		}

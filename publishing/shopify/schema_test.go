@@ -267,7 +267,7 @@ func TestOperationsValidate(t *testing.T) {
 				t.Fatalf("two operations are named %s", op.name)
 			}
 			names[op.name] = true
-			doc, errs := gqlparser.LoadQuery(schema.Schema, op.query)
+			doc, errs := gqlparser.LoadQueryWithRules(schema.Schema, op.query, nil)
 			if len(errs) > 0 {
 				t.Fatalf("%s does not validate against %s:\n%v", op.name, schemaFile, errs)
 			}
@@ -323,7 +323,7 @@ func TestOperationsScopes(t *testing.T) {
 		return false
 	}
 	for _, op := range operations {
-		doc, errs := gqlparser.LoadQuery(schema.Schema, op.query)
+		doc, errs := gqlparser.LoadQueryWithRules(schema.Schema, op.query, nil)
 		if len(errs) > 0 {
 			t.Fatalf("%s: %v", op.name, errs)
 		}
@@ -360,11 +360,11 @@ func TestSchemaCatchesMistakes(t *testing.T) {
 		`query B($h: Int!) { productByIdentifier(identifier: {handle: $h}) { id } }`,
 		`mutation C($p: PageCreateInput!) { pageCreate(page: $p) { page { id } userErrors { field message bogus } } }`,
 	} {
-		if _, errs := gqlparser.LoadQuery(schema.Schema, q); len(errs) == 0 {
+		if _, errs := gqlparser.LoadQueryWithRules(schema.Schema, q, nil); len(errs) == 0 {
 			t.Errorf("%s validated; it should not", q)
 		}
 	}
-	doc, errs := gqlparser.LoadQuery(schema.Schema, `query D($h: String!) { productByHandle(handle: $h) { id } }`)
+	doc, errs := gqlparser.LoadQueryWithRules(schema.Schema, `query D($h: String!) { productByHandle(handle: $h) { id } }`, nil)
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
