@@ -114,6 +114,9 @@ func TestPublish(t *testing.T) {
 				if r2.ID != r.ID || f.count(kind) != 1 {
 					t.Errorf("a retried publish made a second %s: %s, %s", kind, r.ID, r2.ID)
 				}
+				if r.Adopted || !r2.Adopted {
+					t.Errorf("adopted: first %v, retry %v; want false, true", r.Adopted, r2.Adopted)
+				}
 			})
 
 			t.Run("OtherSitesObjectNotAdopted", func(t *testing.T) {

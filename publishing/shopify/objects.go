@@ -72,7 +72,7 @@ func (a *Adapter) publishProduct(ctx context.Context, p *piece, rec *igny8.Publi
 	if err := userErrorsError("product", d.ProductSet.UserErrors); err != nil {
 		return publishing.Remote{}, err
 	}
-	return a.remote(ctx, d.ProductSet.Product, "product", "products/")
+	return adopted(rec, o)(a.remote(ctx, d.ProductSet.Product, "product", "products/"))
 }
 
 // publishPage writes the page with pageCreate or pageUpdate.
@@ -119,7 +119,7 @@ func (a *Adapter) publishPage(ctx context.Context, p *piece, rec *igny8.Publishi
 	if err := userErrorsError("page", d.PageCreate.UserErrors); err != nil {
 		return publishing.Remote{}, err
 	}
-	return a.remote(ctx, d.PageCreate.Page, "page", "pages/")
+	return adopted(rec, o)(a.remote(ctx, d.PageCreate.Page, "page", "pages/"))
 }
 
 // publishCollection writes the collection with collectionCreate or
@@ -166,7 +166,7 @@ func (a *Adapter) publishCollection(ctx context.Context, p *piece, rec *igny8.Pu
 	if err := userErrorsError("collection", d.CollectionCreate.UserErrors); err != nil {
 		return publishing.Remote{}, err
 	}
-	return a.remote(ctx, d.CollectionCreate.Collection, "collection", "collections/")
+	return adopted(rec, o)(a.remote(ctx, d.CollectionCreate.Collection, "collection", "collections/"))
 }
 
 // publishArticle writes the post as an article of the configured blog,
@@ -235,7 +235,7 @@ func (a *Adapter) publishArticle(ctx context.Context, p *piece, rec *igny8.Publi
 	if art != nil && art.Blog != nil && art.Blog.Handle != "" {
 		blogHandle = art.Blog.Handle
 	}
-	return a.remote(ctx, art, "blog article", "blogs/"+blogHandle+"/")
+	return adopted(rec, o)(a.remote(ctx, art, "blog article", "blogs/"+blogHandle+"/"))
 }
 
 // blog finds the configured blog by handle, creating it the first time.
@@ -296,4 +296,13 @@ func (a *Adapter) remote(ctx context.Context, o *remoteObject, what, prefix stri
 		r.URL, _ = a.shopURL(ctx, prefix+o.Handle)
 	}
 	return r, nil
+}
+
+// adopted marks the Remote of an object found by its handle and IGNY8's
+// marker (the record had lost it) as adopted: updated, not made.
+func adopted(rec *igny8.PublishingRecord, o *remoteObject) func(publishing.Remote, error) (publishing.Remote, error) {
+	return func(r publishing.Remote, err error) (publishing.Remote, error) {
+		r.Adopted = err == nil && rec.RemoteID == "" && o != nil
+		return r, err
+	}
 }

@@ -122,7 +122,8 @@ func (a *Adapter) Publish(ctx context.Context, c *igny8.Content, rec *igny8.Publ
 		return publishing.Remote{}, err
 	}
 	modified, _ := time.Parse("2006-01-02T15:04:05", out.DateModifiedGMT)
-	return publishing.Remote{ID: strconv.FormatInt(out.ID, 10), URL: out.Permalink, Modified: modified, Hash: Hash(out)}, nil
+	return publishing.Remote{ID: strconv.FormatInt(out.ID, 10), URL: out.Permalink, Modified: modified, Hash: Hash(out),
+		Adopted: rec.RemoteID == "" && productID != 0}, nil
 }
 
 // target is the product to update, 0 to create one.

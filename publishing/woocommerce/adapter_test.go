@@ -240,6 +240,9 @@ func TestPublishProduct(t *testing.T) {
 	if err != nil || again.ID != remote.ID || len(f.products) != 1 || len(f.media) != 2 || len(f.categories) != 2 {
 		t.Errorf("Publish again = %+v, %v; %d products, %d media, %d categories", again, err, len(f.products), len(f.media), len(f.categories))
 	}
+	if remote.Adopted || !again.Adopted {
+		t.Errorf("adopted: first %v, again %v; want false, true", remote.Adopted, again.Adopted)
+	}
 
 	// Someone else's product with the slug.
 	other := product(t, 6, "other")
