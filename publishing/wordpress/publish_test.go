@@ -222,6 +222,9 @@ func TestPublishAdoptsAfterCrash(t *testing.T) {
 	if second.ID != first.ID || b.fake.count("posts") != 1 || b.fake.count("media") != 2 {
 		t.Errorf("ids %s, %s; %d posts, %d media: want one post adopted", first.ID, second.ID, b.fake.count("posts"), b.fake.count("media"))
 	}
+	if first.Adopted || !second.Adopted {
+		t.Errorf("adopted: first %v, second %v; want false, true", first.Adopted, second.Adopted)
+	}
 }
 
 // Another IGNY8 site's post with the same content id and slug is not
