@@ -46,8 +46,31 @@ type siteRefs struct {
 	topics   map[int64]igny8.ContentTopic
 	clusters map[int64]string
 
-	mu    sync.Mutex
-	extra map[string]*blueprints.Asset // generated images Prepare put on pages, by asset id
+	mu     sync.Mutex
+	extra  map[string]*blueprints.Asset    // generated images Prepare put on pages, by asset id
+	images map[int64][]*igny8.ContentImage // content's generated images, read once
+}
+
+// contentImages reads content id's generated images once (Version,
+// Prepare and Reverse each need them).
+func (r *siteRefs) contentImages(ctx context.Context, id int64) ([]*igny8.ContentImage, error) {
+	r.mu.Lock()
+	imgs, ok := r.images[id]
+	r.mu.Unlock()
+	if ok {
+		return imgs, nil
+	}
+	imgs, err := r.db.ContentImages(ctx, r.site.ID, id)
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	if r.images == nil {
+		r.images = map[int64][]*igny8.ContentImage{}
+	}
+	r.images[id] = imgs
+	r.mu.Unlock()
+	return imgs, nil
 }
 
 var _ publishing.Refs = (*siteRefs)(nil)
@@ -265,7 +288,7 @@ func (r *siteRefs) LinkVersion(ctx context.Context, c *igny8.Content) (string, e
 // (featured and in-content) put on its page as the IGNY8 site shows them
 // (writer.AttachImages), their files known to Asset.
 func (r *siteRefs) Prepare(ctx context.Context, c *igny8.Content) (*igny8.Content, error) {
-	imgs, err := r.db.ContentImages(ctx, r.site.ID, c.ID)
+	imgs, err := r.contentImages(ctx, c.ID)
 	if err != nil || len(imgs) == 0 {
 		return c, err
 	}
@@ -303,7 +326,7 @@ func (r *siteRefs) Version(ctx context.Context, c *igny8.Content) (string, error
 	if err != nil {
 		return "", err
 	}
-	imgs, err := r.db.ContentImages(ctx, r.site.ID, c.ID)
+	imgs, err := r.contentImages(ctx, c.ID)
 	if igny8.ErrorCode(err) == igny8.ENotFound {
 		// Content being imported, not committed yet: no images of ours.
 		imgs, err = nil, nil
@@ -352,7 +375,7 @@ func (r *siteRefs) Reverse(ctx context.Context, c *igny8.Content) (markup.Blocks
 	var imgs []*igny8.ContentImage
 	if c.ID != 0 { // not an import
 		var err error
-		if imgs, err = r.db.ContentImages(ctx, r.site.ID, c.ID); err != nil {
+		if imgs, err = r.contentImages(ctx, c.ID); err != nil {
 			return markup.BlocksOptions{}, nil, err
 		}
 	}
